@@ -1,0 +1,70 @@
+"""Reading an input file: hash exactly the bytes on disk, decompress if they are compressed.
+
+The sha256 in a Verdict is of the file as stored (what `sha256sum` prints),
+and the kernels parse exactly the bytes that were hashed: there is one read.
+"""
+import bz2
+import gzip
+import hashlib
+import io
+import lzma
+import os
+
+_MAGIC = ((b"\x1f\x8b", "gzip", gzip.GzipFile), (b"\xfd7zXZ\x00", "xz", lzma.LZMAFile),
+          (b"BZh", "bz2", bz2.BZ2File))
+READ_ERRORS = (OSError, EOFError, lzma.LZMAError)  # what a corrupt compressed stream raises
+
+
+class _Hashing(io.RawIOBase):
+    def __init__(self, raw, sha):
+        self.raw, self.sha, self.count = raw, sha, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        n = self.raw.readinto(buffer)
+        self.sha.update(memoryview(buffer)[:n])
+        self.count += n
+        return n
+
+
+class Source:
+    """One input file.  `stream` gives its (decompressed) bytes; `sha256()` the digest of the raw file."""
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+        self._raw = open(self.path, "rb")
+        head = self._raw.read(6)
+        self._raw.seek(0)
+        self.size = os.fstat(self._raw.fileno()).st_size
+        self._sha = hashlib.sha256()
+        self._hashing = _Hashing(self._raw, self._sha)
+        buffered = io.BufferedReader(self._hashing, 1 << 16)
+        self.compression, self.stream = None, buffered
+        for magic, name, opener in _MAGIC:
+            if head.startswith(magic):
+                self.compression, self.stream = name, opener(buffered)
+
+    @property
+    def bytes_read(self):
+        return self._hashing.count
+
+    def sha256(self):
+        """Digest of the whole raw file: reads whatever the parser did not need."""
+        while self._hashing.read(1 << 20):
+            pass
+        return self._sha.hexdigest()
+
+    def describe(self, **extra):
+        return {"path": self.path, "sha256": self.sha256(), "bytes": self.size,
+                "compression": self.compression, **extra}
+
+    def close(self):
+        self._raw.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

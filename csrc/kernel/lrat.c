@@ -1,0 +1,306 @@
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef PG_SOURCE_DIGEST
+#define PG_SOURCE_DIGEST "unknown (built outside setup.py)"
+#endif
+
+enum { CONFLICT = -1, DONE = -2 };
+
+const char *pg_kernel_digest (void) { return PG_SOURCE_DIGEST; }
+
+/*------------------------------------------------------------------------*/
+/*  Outcomes                                                              */
+/*------------------------------------------------------------------------*/
+
+int malformed (kernel *k, int code, int64_t offset) {
+  k->res->code = code;
+  if (k->res->binary && k->res->file) k->res->offset = offset;
+  else k->res->line = k->in.line;
+  return code;
+}
+
+static int reject (kernel *k, int code, int64_t detail) {
+  pg_result *res = k->res;
+  res->code = code, res->step = k->step, res->detail = detail;
+  if (res->binary) res->offset = k->step_offset;
+  else res->line = k->step_line;
+  return code;
+}
+
+/*------------------------------------------------------------------------*/
+/*  Memory: growth keeps fresh entries zero (calloc: untouched pages      */
+/*  cost nothing, so sparse ids and variables do not fill memory).        */
+/*------------------------------------------------------------------------*/
+
+static int grow (kernel *k, void **array, int64_t *cap, int64_t need, size_t size) {
+  if (need <= *cap) return PG_OK;
+  int64_t n = *cap ? *cap : 1024;
+  while (n < need) n *= 2;
+  void *fresh = calloc ((size_t) n, size);
+  if (!fresh) return malformed (k, PG_MEMORY, -1);
+  if (*array) memcpy (fresh, *array, (size_t) *cap * size);
+  free (*array);
+  *array = fresh, *cap = n;
+  return PG_OK;
+}
+
+int push (kernel *k, ints *v, int x) {
+  if (v->n == v->cap) {
+    size_t cap = v->cap ? 2 * v->cap : 16;
+    int *a = realloc (v->a, cap * sizeof *a);
+    if (!a) return malformed (k, PG_MEMORY, -1);
+    v->a = a, v->cap = cap;
+  }
+  v->a[v->n++] = x;
+  return PG_OK;
+}
+
+int ensure_literal (kernel *k, int lit) {
+  int64_t need = 2 * (int64_t) abs (lit) + 2, cap = k->mask_cap;
+  int r = grow (k, (void **) &k->mask, &k->mask_cap, need, sizeof *k->mask);
+  if (!r && k->occurs_built)
+    r = grow (k, (void **) &k->occurs, &cap, need, sizeof *k->occurs);
+  return r;
+}
+
+static clause *live (kernel *k, int64_t id) {
+  return id > 0 && id < k->table_cap ? k->table[id] : 0;
+}
+
+static int note_occurrences (kernel *k, int64_t id, const clause *c) {
+  for (int i = 0; i < c->size; i++) {
+    ints *o = &k->occurs[code (c->lits[i])];
+    int r = o->n && o->a[o->n - 1] == id ? PG_OK : push (k, o, (int) id);
+    if (r) return r;
+  }
+  return PG_OK;
+}
+
+int add_clause (kernel *k, int64_t id) {
+  size_t n = k->lits.n;
+  clause *c = malloc (sizeof *c + n * sizeof (int));
+  int r = c ? grow (k, (void **) &k->table, &k->table_cap, id + 1, sizeof *k->table)
+            : malformed (k, PG_MEMORY, -1);
+  if (r) { free (c); return r; }
+  c->size = (int) n;
+  memcpy (c->lits, k->lits.a, n * sizeof (int));
+  k->table[id] = c, k->last = id, k->empty |= !n;
+  if (++k->live > k->res->peak_live) k->res->peak_live = k->live;
+  return k->occurs_built ? note_occurrences (k, id, c) : PG_OK;
+}
+
+/*------------------------------------------------------------------------*/
+/*  Rule: a hint is unit or falsified under the step's assignment.        */
+/*------------------------------------------------------------------------*/
+
+static int unit (kernel *k, int hint, uint64_t base, uint64_t cur) {
+  const clause *c = live (k, hint);
+  if (!c) return reject (k, PG_HINT_DEAD, hint);
+  int u = 0;
+  for (int i = 0; i < c->size; i++) {
+    uint64_t m = k->mask[code (c->lits[i])];
+    if (m == base || m == cur) continue;
+    if (u) return reject (k, PG_HINT_NOT_UNIT, hint);
+    u = c->lits[i];
+  }
+  if (!u) return CONFLICT;
+  k->mask[code (-u)] = cur;
+  return PG_OK;
+}
+
+/*------------------------------------------------------------------------*/
+/*  Rule RAT: every live clause with the negated pivot, in id order, has  */
+/*  a group of hints that refutes the resolvent (or the resolvent is a    */
+/*  tautology).  Candidate lists are built once, then kept up to date.    */
+/*------------------------------------------------------------------------*/
+
+static ints *candidates (kernel *k, int lit) {
+  if (!k->occurs_built) {
+    int64_t cap = 0;
+    if (grow (k, (void **) &k->occurs, &cap, k->mask_cap, sizeof *k->occurs)) return 0;
+    k->occurs_built = 1;
+    for (int64_t id = 1; id <= k->last; id++)
+      if (live (k, id) && note_occurrences (k, id, k->table[id])) return 0;
+  }
+  ints *o = &k->occurs[code (lit)];
+  size_t j = 0;
+  for (size_t i = 0; i < o->n; i++)
+    if (live (k, o->a[i])) o->a[j++] = o->a[i];
+  o->n = j;
+  return o;
+}
+
+static int blocked (kernel *k, const clause *c, int skip, uint64_t base, uint64_t cur) {
+  for (int i = 0; i < c->size; i++) {
+    int lit = c->lits[i];
+    uint64_t m = k->mask[code (lit)];
+    if (lit == skip || m == base || m == cur) continue;
+    m = k->mask[code (-lit)];
+    if (m == base || m == cur) return 1;
+    k->mask[code (lit)] = cur;
+  }
+  return 0;
+}
+
+static int rat (kernel *k, int pivot, const int *h, size_t n, uint64_t base) {
+  ints *cands = candidates (k, -pivot);
+  if (!cands) return k->res->code;
+  size_t next = 0, i = 0;
+  while (i < n) {
+    int cand = -h[i++];
+    size_t end = i;
+    while (end < n && h[end] > 0) end++;
+    if (next < cands->n && cands->a[next] < cand) return reject (k, PG_RAT_MISSING, cands->a[next]);
+    if (next == cands->n || cands->a[next] != cand) return reject (k, PG_RAT_CANDIDATE, cand);
+    next++;
+    uint64_t cur = ++k->stamp;
+    if (!blocked (k, k->table[cand], -pivot, base, cur)) {
+      int r = PG_OK;
+      while (i < end && r != CONFLICT)
+        if ((r = unit (k, h[i++], base, cur)) > 0) return r;
+      if (r != CONFLICT) return reject (k, PG_RAT_NO_CONFLICT, cand);
+    }
+    i = end;
+  }
+  if (next < cands->n) return reject (k, PG_RAT_MISSING, cands->a[next]);
+  return PG_OK;
+}
+
+/*------------------------------------------------------------------------*/
+/*  Rule: addition (RUP, else RAT) and deletion.                          */
+/*------------------------------------------------------------------------*/
+
+static int addition (kernel *k) {
+  const int *lits = k->lits.a, *h = k->hints.a;
+  size_t n = k->lits.n, nh = k->hints.n, i = 0;
+  k->res->additions++, k->res->hints += (int64_t) nh;
+  if (k->step <= k->last) return reject (k, PG_ID_ORDER, k->last);
+  uint64_t base = ++k->stamp;
+  for (size_t j = 0; j < n; j++) k->mask[code (lits[j])] = base;
+  for (; i < nh && h[i] > 0; i++) {
+    int r = unit (k, h[i], base, base);
+    if (r == CONFLICT) return add_clause (k, k->step);
+    if (r) return r;
+  }
+  if (i == nh) return reject (k, PG_NO_CONFLICT, 0);
+  if (!n) return reject (k, PG_RAT_EMPTY, 0);
+  int r = rat (k, lits[0], h + i, nh - i, base);
+  return r ? r : add_clause (k, k->step);
+}
+
+static int deletion (kernel *k) {
+  k->res->deletions++;
+  for (size_t i = 0; i < k->hints.n; i++) {
+    int id = k->hints.a[i];
+    clause *c = live (k, id);
+    if (!c) return reject (k, PG_DELETE_DEAD, id);
+    free (c);
+    k->table[id] = 0, k->live--;
+  }
+  return PG_OK;
+}
+
+/*------------------------------------------------------------------------*/
+/*  Proof syntax: one step at a time into k->lits and k->hints.           */
+/*------------------------------------------------------------------------*/
+
+static int text_list (kernel *k, ints *v, int positive, int literals) {
+  for (int64_t x;;) {
+    int r = text_number (&k->in, &x);
+    if (r) return malformed (k, r, 0);
+    if (!x) return PG_OK;
+    if (positive && x < 0) return malformed (k, PG_ID, 0);
+    if ((r = push (k, v, (int) x)) || (literals && (r = ensure_literal (k, (int) x)))) return r;
+  }
+}
+
+static int text_step (kernel *k, int *is_deletion) {
+  int64_t id;
+  if (text_blank (&k->in) < 0) return DONE;
+  k->step_line = k->in.line;
+  int r = text_number (&k->in, &id);
+  if (r) return malformed (k, r, 0);
+  if (id <= 0) return malformed (k, PG_ID, 0);
+  k->step = id;
+  if ((*is_deletion = text_blank (&k->in) == 'd')) {
+    k->in.p++;
+    int c = input_peek (&k->in);
+    return c >= 0 && !is_blank (c) ? malformed (k, PG_SYNTAX, 0) : text_list (k, &k->hints, 1, 0);
+  }
+  r = text_list (k, &k->lits, 0, 1);
+  return r ? r : text_list (k, &k->hints, 0, 0);
+}
+
+static int binary_list (kernel *k, ints *v, int positive, int literals) {
+  for (int64_t x, where;;) {
+    int64_t start = input_offset (&k->in);
+    int r = binary_number (&k->in, &x, &where);
+    if (r) return malformed (k, r, where);
+    if (!x) return PG_OK;
+    if (positive && x < 0) return malformed (k, PG_ID, start);
+    if ((r = push (k, v, (int) x)) || (literals && (r = ensure_literal (k, (int) x)))) return r;
+  }
+}
+
+static int binary_step (kernel *k, int *is_deletion) {
+  int64_t id, where, start;
+  k->step_offset = input_offset (&k->in);
+  int c = input_peek (&k->in), r;
+  if (c < 0) return DONE;
+  k->in.p++;
+  if ((*is_deletion = c == 'd')) return binary_list (k, &k->hints, 1, 0);
+  if (c != 'a') return malformed (k, PG_SYNTAX, k->step_offset);
+  start = input_offset (&k->in);
+  if ((r = binary_number (&k->in, &id, &where))) return malformed (k, r, where);
+  if (id <= 0) return malformed (k, PG_ID, start);
+  k->step = id;
+  r = binary_list (k, &k->lits, 0, 1);
+  return r ? r : binary_list (k, &k->hints, 0, 0);
+}
+
+/*------------------------------------------------------------------------*/
+/*  The check.                                                            */
+/*------------------------------------------------------------------------*/
+
+static int check_proof (kernel *k) {
+  int c = input_peek (&k->in), r, is_deletion;
+  k->res->binary = c == 'a' || c == 'd';
+  for (;;) {
+    k->lits.n = k->hints.n = 0;
+    r = k->res->binary ? binary_step (k, &is_deletion) : text_step (k, &is_deletion);
+    if (r == DONE) break;
+    if (r) return r;
+    k->res->steps++;
+    if ((r = is_deletion ? deletion (k) : addition (k))) return r;
+  }
+  return k->empty ? PG_OK : (k->res->code = PG_NO_EMPTY_CLAUSE);
+}
+
+static int read_input (kernel *k, int fd, int (*parse) (kernel *)) {
+  if (!input_open (&k->in, fd)) return malformed (k, PG_MEMORY, -1);
+  int r = parse (k);
+  if (k->in.failed) r = k->res->code = PG_READ, k->res->line = 0, k->res->offset = -1;
+  input_close (&k->in);
+  return r;
+}
+
+int pg_check_lrat (int formula_fd, int proof_fd, pg_result *res) {
+  kernel k;
+  memset (&k, 0, sizeof k);
+  memset (res, 0, sizeof *res);
+  res->offset = -1;
+  k.res = res;
+  int r = read_input (&k, formula_fd, parse_formula);
+  if (!r) res->file = 1, r = read_input (&k, proof_fd, check_proof);
+  for (int64_t id = 0; id < k.table_cap; id++) free (k.table[id]);
+  if (k.occurs)
+    for (int64_t i = 0; i < k.mask_cap; i++) free (k.occurs[i].a);
+  free (k.table), free (k.mask), free (k.occurs), free (k.lits.a), free (k.hints.a);
+  res->code = r;
+  res->status = r == PG_OK ? PG_VERIFIED : r >= PG_ID_ORDER ? PG_REJECTED : PG_MALFORMED;
+  return res->status;
+}

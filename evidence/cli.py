@@ -1,0 +1,121 @@
+"""The `proofgate` command.
+
+Exit codes: 0 verified, 1 rejected (well-formed but not a valid proof or
+model), 2 bad input or usage, 3 internal error.
+"""
+import json
+import sys
+import threading
+
+import click
+
+import checker
+
+EXIT_VERIFIED, EXIT_REJECTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+PROGRESS_BYTES = 64 << 20  # show a progress bar for proofs larger than this, on a terminal
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(checker.KERNEL_VERSION, prog_name="proofgate")
+def cli():
+    """proofgate: checked proofs as compliance evidence."""
+
+
+@cli.command()
+@click.argument("formula")
+@click.argument("proof", required=False)
+@click.option("--model", "model", metavar="MODEL", help="Check a satisfying assignment (SAT-competition v lines).")
+@click.option("--kernel", type=click.Choice(["c", "python"]), default=None,
+              help="Which kernel checks LRAT (default: c when built, else python).")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+def check(formula, proof, model, kernel, as_json):
+    """Check PROOF (LRAT, text or binary) or --model MODEL against FORMULA (DIMACS CNF).
+
+    Prints 's VERIFIED' (exit 0) or 's NOT VERIFIED' with the reason (exit 1);
+    bad input exits 2 with the file and position.  Inputs may be gzip, xz or bz2.
+    """
+    if (proof is None) == (model is None):
+        raise click.UsageError("give exactly one of PROOF or --model MODEL")
+    try:
+        if model is not None:
+            verdict = checker.check_model(formula, model)
+        else:
+            verdict = _with_progress(lambda watch: checker.check_lrat(
+                formula, proof, kernel or checker.kernels()[0], watch=watch), as_json)
+    except checker.InputError as error:
+        _report_bad_input(error, as_json)
+        sys.exit(EXIT_BAD_INPUT)
+    except ValueError as error:  # e.g. the C kernel was asked for but is not built
+        raise click.UsageError(str(error))
+    if as_json:
+        click.echo(verdict.to_json(indent=2))
+    else:
+        _print_verdict(verdict)
+    sys.exit(EXIT_VERIFIED if verdict.verified else EXIT_REJECTED)
+
+
+def _print_verdict(v):
+    kernel = {"c": "C", "python": "Python"}[v.kernel]
+    click.echo(f"c proofgate {v.kernel_version}, {kernel} kernel, source digest {v.kernel_digest[:16]}")
+    click.echo(f"c formula {v.formula['path']}  sha256 {v.formula['sha256']}")
+    what = {"text": "text LRAT", "binary": "binary LRAT", "model": "model"}[v.proof["format"]]
+    click.echo(f"c {what} {v.proof['path']}  sha256 {v.proof['sha256']}")
+    c = v.counts
+    if v.kind == "lrat":
+        click.echo(f"c {c['variables']} variables, {c['clauses']} clauses; {c['steps']} steps "
+                   f"({c['additions']} additions, {c['deletions']} deletions), {c['hints']} hints, "
+                   f"peak {c['peak_live']} live clauses; {v.seconds:.3f} s")
+    if v.reason:
+        click.echo(f"c reason: {v.reason}")
+    click.echo(f"s {v.status}")
+
+
+def _report_bad_input(error, as_json):
+    if as_json:
+        o = error.outcome
+        click.echo(json.dumps({"status": "BAD INPUT", "file": error.path, "error": str(error),
+                               "code": o.code if o else "open", "line": o.line if o and o.line else None,
+                               "offset": o.offset if o and o.offset >= 0 else None}, indent=2))
+    else:
+        click.echo(f"proofgate: bad input: {error}", err=True)
+        click.echo("s NOT VERIFIED")
+
+
+def _with_progress(run, quiet):
+    """Run the check; on a terminal, show a progress bar over a large proof's bytes."""
+    sources = []
+    if quiet or not sys.stderr.isatty():
+        return run(None)
+    result, worker = {}, None
+
+    def target():
+        try:
+            result["verdict"] = run(sources.append)
+        except BaseException as error:  # re-raised in the calling thread
+            result["error"] = error
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(0.5)
+    if worker.is_alive() and sources and sources[0].size > PROGRESS_BYTES:
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
+        with Progress("checking", BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(),
+                      transient=True) as bar:
+            task = bar.add_task("proof", total=sources[0].size)
+            while worker.is_alive():
+                bar.update(task, completed=sources[0].bytes_read)
+                worker.join(0.1)
+    worker.join()
+    if "error" in result:
+        raise result["error"]
+    return result["verdict"]
+
+
+def main():
+    try:
+        cli(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as error:  # a bug of ours: say so plainly, without a traceback
+        click.echo(f"proofgate: internal error: {type(error).__name__}: {error}", err=True)
+        sys.exit(EXIT_INTERNAL)
