@@ -55,6 +55,9 @@ def _check(kind, run, formula_path, proof_path, kernel, digest, watch):
             watch(proof)
         start = time.perf_counter()
         found = outcome(*run(formula, proof))
+        for file, source in enumerate((formula, proof)):  # corrupt anywhere is bad input, found or not
+            if found.code != "read" and not source.drain():
+                found = Outcome("read", file, counts=found.counts)
         seconds = time.perf_counter() - start
         if found.status == MALFORMED:
             raise InputError((formula, proof)[found.file].path, found.message(), found)

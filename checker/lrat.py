@@ -13,7 +13,8 @@ by the C twin in csrc/kernel/lrat.c:
   follow, one group per candidate: every live clause d holding the negation
   of C's first literal (the pivot), in increasing id order.  For each, the
   other literals of d are made false, unless one of them is already true;
-  then the group's hints must reach a conflict as above.
+  then the group's hints must reach a conflict as above.  A pivot with no
+  candidates (a fresh variable, say) needs no groups.
 * A deletion `id d ids 0` removes live clauses.
 * The proof is verified when every step checks and the empty clause is
   derived (or is in the formula).
@@ -123,10 +124,8 @@ class Checker:
             if self.unit(step, hints[i], base, base):
                 return self.add(step, literals)
             i += 1
-        if i == len(hints):
-            raise Stop("no-conflict", step=step)
         if not literals:
-            raise Stop("rat-empty", step=step)
+            raise Stop("rat-empty" if i < len(hints) else "no-conflict", step=step)
         self.rat(step, literals[0], hints, i, base)
         self.add(step, literals)
 
@@ -143,7 +142,7 @@ class Checker:
         return ids
 
     def rat(self, step, pivot, hints, i, base):
-        candidates, k = self.candidates(-pivot), 0
+        candidates, k, grouped = self.candidates(-pivot), 0, i < len(hints)
         while i < len(hints):
             cand, i = -hints[i], i + 1
             end = i
@@ -160,8 +159,8 @@ class Checker:
                 if not any(self.unit(step, h, base, cur) for h in hints[i:end]):
                     raise Stop("rat-no-conflict", step=step, detail=cand)
             i = end
-        if k < len(candidates):
-            raise Stop("rat-missing", step=step, detail=candidates[k])
+        if k < len(candidates):  # with no groups at all, this was meant as RUP
+            raise Stop("rat-missing", step=step, detail=candidates[k]) if grouped else Stop("no-conflict", step=step)
 
     def blocked(self, clause, skip, base, cur):
         """Falsify the candidate's other literals; True if one is already true (the resolvent is a tautology)."""

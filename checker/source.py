@@ -10,7 +10,7 @@ import io
 import lzma
 import os
 
-_MAGIC = ((b"\x1f\x8b", "gzip", gzip.GzipFile), (b"\xfd7zXZ\x00", "xz", lzma.LZMAFile),
+_MAGIC = ((b"\x1f\x8b", "gzip", lambda f: gzip.GzipFile(fileobj=f)), (b"\xfd7zXZ\x00", "xz", lzma.LZMAFile),
           (b"BZh", "bz2", bz2.BZ2File))
 READ_ERRORS = (OSError, EOFError, lzma.LZMAError)  # what a corrupt compressed stream raises
 
@@ -49,6 +49,15 @@ class Source:
     @property
     def bytes_read(self):
         return self._hashing.count
+
+    def drain(self):
+        """Read (and decompress) whatever the kernel did not; False if that fails: a corrupt file."""
+        try:
+            while self.stream.read(1 << 20):
+                pass
+            return True
+        except READ_ERRORS:
+            return False
 
     def sha256(self):
         """Digest of the whole raw file: reads whatever the parser did not need."""

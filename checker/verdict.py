@@ -113,7 +113,7 @@ class Verdict:
             object.__setattr__(v, name, fields[name])
         return v
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name, value=None):
         raise AttributeError("a Verdict is immutable")
 
     __delattr__ = __setattr__

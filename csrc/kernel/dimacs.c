@@ -19,14 +19,16 @@ int parse_formula (kernel *k) {
   int r = header_number (k, &variables);
   if (!r) r = header_number (k, &clauses);
   if (r) return r;
-  res->variables = variables, res->clauses = clauses;
   for (;;) {
     r = text_number (&k->in, &lit);
     if (r == PG_EOF) {
       if (k->lits.n) return malformed (k, PG_EOF, 0);
-      if (count == clauses) return PG_OK;
-      res->detail = count, res->detail2 = clauses;
-      return malformed (k, PG_COUNT, 0);
+      if (count != clauses) {
+        res->detail = count, res->detail2 = clauses;
+        return malformed (k, PG_COUNT, 0);
+      }
+      res->variables = variables, res->clauses = clauses;
+      return PG_OK;
     }
     if (r) return malformed (k, r, 0);
     if (!lit) {

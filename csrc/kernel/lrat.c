@@ -149,7 +149,7 @@ static int blocked (kernel *k, const clause *c, int skip, uint64_t base, uint64_
 static int rat (kernel *k, int pivot, const int *h, size_t n, uint64_t base) {
   ints *cands = candidates (k, -pivot);
   if (!cands) return k->res->code;
-  size_t next = 0, i = 0;
+  size_t next = 0, i = 0, grouped = n > 0;
   while (i < n) {
     int cand = -h[i++];
     size_t end = i;
@@ -166,7 +166,8 @@ static int rat (kernel *k, int pivot, const int *h, size_t n, uint64_t base) {
     }
     i = end;
   }
-  if (next < cands->n) return reject (k, PG_RAT_MISSING, cands->a[next]);
+  if (next < cands->n)  /* with no groups at all, this was meant as RUP */
+    return grouped ? reject (k, PG_RAT_MISSING, cands->a[next]) : reject (k, PG_NO_CONFLICT, 0);
   return PG_OK;
 }
 
@@ -186,8 +187,7 @@ static int addition (kernel *k) {
     if (r == CONFLICT) return add_clause (k, k->step);
     if (r) return r;
   }
-  if (i == nh) return reject (k, PG_NO_CONFLICT, 0);
-  if (!n) return reject (k, PG_RAT_EMPTY, 0);
+  if (!n) return reject (k, i < nh ? PG_RAT_EMPTY : PG_NO_CONFLICT, 0);
   int r = rat (k, lits[0], h + i, nh - i, base);
   return r ? r : add_clause (k, k->step);
 }
