@@ -1,7 +1,8 @@
 """The C twin (csrc/kernel/): fed the exact bytes the Sources read and hash.
 
-Each input reaches C through a pipe, written by a thread that reads (and so
-hashes, and decompresses) the file; C runs without the GIL meanwhile.
+C runs without the GIL.  It reads an uncompressed file itself while a thread
+hashes it; a compressed file reaches it through a pipe, written by a thread
+that reads (and so hashes) and decompresses it.
 """
 import fcntl
 import os
@@ -52,23 +53,28 @@ class _Feeder(threading.Thread):
             os.close(self._write)
 
 
-def check(formula, proof):
-    """Run the C kernel; returns (Stop or None, file, counts, binary) like lrat.check."""
-    feeders = [_Feeder(formula), _Feeder(proof)]
+def check(formula, proof, pipe=False):
+    """Run the C kernel; returns (Stop or None, file, counts, binary) like lrat.check.
+
+    An uncompressed file is read by C directly while it is hashed (Source.share);
+    a compressed one is decompressed into a pipe by a thread (as any is, with pipe=True)."""
+    feeders = [_Feeder(s) if s.compression or pipe else s.share() for s in (formula, proof)]
+    fds = [f if isinstance(f, int) else f.fd for f in feeders]
+    feeders = [f for f in feeders if not isinstance(f, int)]
     for feeder in feeders:
         feeder.start()
     r = ffi.new("pg_result *")
     try:
-        lib.pg_check_lrat(feeders[0].fd, feeders[1].fd, r)
+        lib.pg_check_lrat(fds[0], fds[1], r)
     finally:
-        for feeder in feeders:
-            os.close(feeder.fd)
+        for fd in fds:
+            os.close(fd)
         for feeder in feeders:
             feeder.join()
     counts = (r.variables, r.clauses, r.steps, r.additions, r.deletions, r.hints, r.peak_live)
-    for file, feeder in enumerate(feeders):
+    for feeder in feeders:
         if feeder.error:  # what C read was cut short: its answer does not count
-            return Stop("read"), file, counts, bool(r.binary)
+            return Stop("read"), (formula, proof).index(feeder.source), counts, bool(r.binary)
     stop = None if r.code == lib.PG_OK else Stop(
         _NAMES[r.code], r.line, r.offset, r.step, r.detail, r.detail2)
     return stop, r.file, counts, bool(r.binary)

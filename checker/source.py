@@ -9,6 +9,7 @@ import hashlib
 import io
 import lzma
 import os
+import threading
 
 _MAGIC = ((b"\x1f\x8b", "gzip", lambda f: gzip.GzipFile(fileobj=f)), (b"\xfd7zXZ\x00", "xz", lzma.LZMAFile),
           (b"BZh", "bz2", bz2.BZ2File))
@@ -41,7 +42,7 @@ class Source:
         self._sha = hashlib.sha256()
         self._hashing = _Hashing(self._raw, self._sha)
         buffered = io.BufferedReader(self._hashing, 1 << 16)
-        self.compression, self.stream = None, buffered
+        self.compression, self.stream, self._hasher = None, buffered, None
         for magic, name, opener in _MAGIC:
             if head.startswith(magic):
                 self.compression, self.stream = name, opener(buffered)
@@ -50,8 +51,31 @@ class Source:
     def bytes_read(self):
         return self._hashing.count
 
+    def share(self):
+        """A descriptor of its own for the C kernel to read this uncompressed file, which is hashed
+        meanwhile, by pread, on another core.  drain() then says whether the file stayed unchanged."""
+        fd = self._raw.fileno()
+        self._before = os.fstat(fd)
+        self._hasher = threading.Thread(target=self._hash_by_pread, args=(fd,), daemon=True)
+        self._hasher.start()
+        shared = os.dup(fd)
+        os.lseek(shared, 0, os.SEEK_SET)
+        return shared
+
+    def _hash_by_pread(self, fd):
+        while chunk := os.pread(fd, 1 << 20, self._hashing.count):
+            self._sha.update(chunk)
+            self._hashing.count += len(chunk)
+
     def drain(self):
-        """Read (and decompress) whatever the kernel did not; False if that fails: a corrupt file."""
+        """Read (and decompress) whatever the kernel did not; False if that fails: a corrupt file
+        (or, for a shared file, one that changed while it was read)."""
+        if self._hasher:
+            self._hasher.join()
+            now = os.fstat(self._raw.fileno())
+            same = (now.st_size, now.st_mtime_ns, now.st_ino) == (
+                self._before.st_size, self._before.st_mtime_ns, self._before.st_ino)
+            return same and self._hashing.count == now.st_size
         try:
             while self.stream.read(1 << 20):
                 pass
@@ -61,7 +85,9 @@ class Source:
 
     def sha256(self):
         """Digest of the whole raw file: reads whatever the parser did not need."""
-        while self._hashing.read(1 << 20):
+        if self._hasher:
+            self._hasher.join()
+        while not self._hasher and self._hashing.read(1 << 20):
             pass
         return self._sha.hexdigest()
 

@@ -30,7 +30,7 @@ CODES = {
     "count": (MALFORMED, _count),
     "id": (MALFORMED, lambda o: "a clause id must be a positive number"),
     "memory": (MALFORMED, lambda o: "out of memory"),
-    "read": (MALFORMED, lambda o: "cannot read or decompress the file"),
+    "read": (MALFORMED, lambda o: "cannot read or decompress the file, or it changed while being read"),
     "id-order": (REJECTED, lambda o: f"clause id {o.step} is not above the previous id {o.detail}"),
     "hint-dead": (REJECTED, lambda o: f"hint {o.detail} is not a live clause (deleted or never added)"),
     "hint-not-unit": (REJECTED, lambda o: f"hint {o.detail} is neither unit nor falsified"),

@@ -1,11 +1,16 @@
 """Run both kernels on the same input and insist on the same answer."""
 import checker
+from checker import ckernel
 
 
 def answer(formula, proof, kernel):
     """Everything a kernel says, but the time and the kernel's own name and digest."""
     try:
-        v = checker.check_lrat(formula, proof, kernel=kernel)
+        if kernel == "c-pipe":  # the C kernel fed through a pipe, as compressed input is
+            v = checker._check("lrat", lambda f, p: ckernel.check(f, p, pipe=True), formula, proof,
+                               "c", "", None)
+        else:
+            v = checker.check_lrat(formula, proof, kernel=kernel)
     except checker.InputError as error:
         o = error.outcome
         if o is None:
@@ -17,8 +22,9 @@ def answer(formula, proof, kernel):
 
 def both(formula, proof):
     assert "c" in checker.kernels(), "the C kernel is not built: pip install the project"
-    python, c = answer(formula, proof, "python"), answer(formula, proof, "c")
+    python, c, piped = (answer(formula, proof, k) for k in ("python", "c", "c-pipe"))
     assert python == c, f"kernels disagree on {proof}:\n  python: {python}\n  c:      {c}"
+    assert c == piped, f"the C kernel answers differently through a pipe on {proof}"
     return c
 
 

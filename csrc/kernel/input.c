@@ -14,8 +14,9 @@
 
 int input_open (input *in, int fd) {
   in->fd = fd, in->eof = in->failed = 0;
-  in->buf = malloc (BUFFER_SIZE);
+  in->buf = malloc (BUFFER_SIZE + 1);  /* + the sentinel */
   in->p = in->end = in->buf;
+  if (in->buf) *in->end = 0;
   in->base = 0, in->line = 1, in->line_start = 1;
   return in->buf != 0;
 }
@@ -26,9 +27,10 @@ int input_refill (input *in) {
   if (in->eof) return 0;
   in->base += in->end - in->buf;
   in->p = in->end = in->buf;
+  *in->end = 0;  /* the sentinel, also when nothing more comes */
   for (;;) {
     ssize_t n = read (in->fd, in->buf, BUFFER_SIZE);
-    if (n > 0) { in->end = in->buf + n; return 1; }
+    if (n > 0) { in->end = in->buf + n, *in->end = 0; return 1; }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) in->failed = 1;
     in->eof = 1;
@@ -41,6 +43,7 @@ int input_refill (input *in) {
 /*------------------------------------------------------------------------*/
 
 int text_blank (input *in) {
+  while (*in->p == ' ') in->p++;  /* the common case, stopped by the sentinel at the end */
   for (;;) {
     int c = input_peek (in);
     if (c == '\n') in->line++, in->line_start = 1, in->p++;
@@ -62,17 +65,22 @@ int text_word (input *in, const char *word) {
   return c < 0 || is_blank (c);
 }
 
-int text_number (input *in, int64_t *out) {
+int text_number_slow (input *in, int64_t *out) {
   int c = text_blank (in), negative = 0, big = 0;
   if (c < 0) return PG_EOF;
   if (c == '-') negative = 1, in->p++, c = input_peek (in);
   if (c < '0' || c > '9') return PG_SYNTAX;
   int64_t n = 0;
-  while (c >= '0' && c <= '9') {
-    n = 10 * n + (c - '0');
-    if (n > MAXNUM) big = 1, n = MAXNUM;  /* keep scanning: a bad byte wins */
-    in->p++, c = input_peek (in);
+  for (;;) {  /* digits: a tight loop within the buffer, stopped by the sentinel */
+    const unsigned char *p = in->p;
+    while ((unsigned) (*p - '0') < 10u) {
+      n = 10 * n + (*p++ - '0');
+      if (n > MAXNUM) big = 1, n = MAXNUM;  /* keep scanning: a bad byte wins */
+    }
+    in->p = (unsigned char *) p;
+    if (p < in->end || !input_refill (in)) break;
   }
+  c = input_peek (in);
   if (c >= 0 && !is_blank (c)) return PG_SYNTAX;
   if (big) return PG_RANGE;
   *out = negative ? -n : n;

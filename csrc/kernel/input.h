@@ -39,7 +39,24 @@ static inline int is_blank (int c) {
 
 int text_blank (input *);                /* next byte after blanks and comments, or -1 */
 int text_word (input *, const char *);   /* 1 if the next token is exactly this word */
-int text_number (input *, int64_t *);    /* PG_OK, PG_EOF, PG_SYNTAX or PG_RANGE */
+int text_number_slow (input *, int64_t *);
+
+/* PG_OK, PG_EOF, PG_SYNTAX or PG_RANGE.  The common case inline: spaces,
+   at most 10 digits, then a blank inside the buffer (the '\0' sentinel
+   after the data is no blank); anything else takes the general path. */
+static inline int text_number (input *in, int64_t *out) {
+  const unsigned char *p = in->p;
+  while (*p == ' ') p++;
+  int negative = *p == '-';
+  p += negative;
+  const unsigned char *first = p;
+  int64_t n = 0;
+  while ((unsigned) (*p - '0') < 10u && p - first < 10) n = 10 * n + (*p++ - '0');
+  if (p == first || !is_blank (*p) || n > 2147483647) return text_number_slow (in, out);
+  in->p = (unsigned char *) p, in->line_start = 0;
+  *out = negative ? -n : n;
+  return 0;
+}
 int binary_number (input *, int64_t *, int64_t *where);
 
 #endif

@@ -33,8 +33,18 @@ static inline uint32_t code (int lit) {  /* literal -> index: 2v, 2v+1 */
   return lit > 0 ? 2u * (uint32_t) lit : 2u * (uint32_t) -(int64_t) lit + 1u;
 }
 
-int push (kernel *, ints *, int);
-int ensure_literal (kernel *, int lit);
+int grow_ints (kernel *, ints *);
+int grow_literals (kernel *, int lit);
+
+static inline int push (kernel *k, ints *v, int x) {
+  if (v->n == v->cap && grow_ints (k, v)) return PG_MEMORY;
+  v->a[v->n++] = x;
+  return PG_OK;
+}
+
+static inline int ensure_literal (kernel *k, int lit) {
+  return 2 * (int64_t) (lit < 0 ? -(int64_t) lit : lit) + 2 <= k->mask_cap ? PG_OK : grow_literals (k, lit);
+}
 int add_clause (kernel *, int64_t id);  /* adds k->lits */
 int malformed (kernel *, int code, int64_t offset);
 int parse_formula (kernel *);

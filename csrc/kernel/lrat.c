@@ -48,18 +48,15 @@ static int grow (kernel *k, void **array, int64_t *cap, int64_t need, size_t siz
   return PG_OK;
 }
 
-int push (kernel *k, ints *v, int x) {
-  if (v->n == v->cap) {
-    size_t cap = v->cap ? 2 * v->cap : 16;
-    int *a = realloc (v->a, cap * sizeof *a);
-    if (!a) return malformed (k, PG_MEMORY, -1);
-    v->a = a, v->cap = cap;
-  }
-  v->a[v->n++] = x;
+int grow_ints (kernel *k, ints *v) {
+  size_t cap = v->cap ? 2 * v->cap : 16;
+  int *a = realloc (v->a, cap * sizeof *a);
+  if (!a) return malformed (k, PG_MEMORY, -1);
+  v->a = a, v->cap = cap;
   return PG_OK;
 }
 
-int ensure_literal (kernel *k, int lit) {
+int grow_literals (kernel *k, int lit) {
   int64_t need = 2 * (int64_t) abs (lit) + 2, cap = k->mask_cap;
   int r = grow (k, (void **) &k->mask, &k->mask_cap, need, sizeof *k->mask);
   if (!r && k->occurs_built)
