@@ -63,18 +63,24 @@ def check(formula, proof, pipe=False):
     feeders = [f for f in feeders if not isinstance(f, int)]
     for feeder in feeders:
         feeder.start()
-    r = ffi.new("pg_result *")
     try:
-        lib.pg_check_lrat(fds[0], fds[1], r)
+        found = check_fds(*fds)
     finally:
         for fd in fds:
             os.close(fd)
         for feeder in feeders:
             feeder.join()
-    counts = (r.variables, r.clauses, r.steps, r.additions, r.deletions, r.hints, r.peak_live)
     for feeder in feeders:
         if feeder.error:  # what C read was cut short: its answer does not count
-            return Stop("read"), (formula, proof).index(feeder.source), counts, bool(r.binary)
+            return Stop("read"), (formula, proof).index(feeder.source), *found[2:]
+    return found
+
+
+def check_fds(formula_fd, proof_fd):
+    """The C kernel on two open descriptors, read to the end: (Stop or None, file, counts, binary)."""
+    r = ffi.new("pg_result *")
+    lib.pg_check_lrat(formula_fd, proof_fd, r)
+    counts = (r.variables, r.clauses, r.steps, r.additions, r.deletions, r.hints, r.peak_live)
     stop = None if r.code == lib.PG_OK else Stop(
         _NAMES[r.code], r.line, r.offset, r.step, r.detail, r.detail2)
     return stop, r.file, counts, bool(r.binary)

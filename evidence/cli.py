@@ -54,6 +54,32 @@ def check(formula, proof, model, kernel, as_json):
     sys.exit(EXIT_VERIFIED if verdict.verified else EXIT_REJECTED)
 
 
+@cli.command()
+@click.argument("samples", default="samples", type=click.Path(file_okay=False))
+def demo(samples):
+    """Check every sample listed in SAMPLES/expected.tsv with each kernel, against its expected answer."""
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .samples import load_expectations, run_sample
+
+    expectations = load_expectations(Path(samples))
+    table = Table("formula", "proof or model", "expected", *(f"{k} kernel" for k in checker.kernels()), "s")
+    wrong = 0
+    for case in expectations:
+        answers = [run_sample(case, kernel) for kernel in checker.kernels()]
+        ok = all(a.matches(case) for a in answers)
+        wrong += not ok
+        table.add_row(case.formula.name, case.proof.name, case.expected_text(),
+                      *(a.text() for a in answers), f"{answers[0].seconds:.3f}",
+                      style=None if ok else "bold red")
+    Console().print(table)
+    click.echo(f"{len(expectations) - wrong} of {len(expectations)} samples gave the expected answer")
+    sys.exit(EXIT_VERIFIED if not wrong else EXIT_REJECTED)
+
+
 def _print_verdict(v):
     kernel = {"c": "C", "python": "Python"}[v.kernel]
     click.echo(f"c proofgate {v.kernel_version}, {kernel} kernel, source digest {v.kernel_digest[:16]}")
@@ -119,3 +145,7 @@ def main():
     except Exception as error:  # a bug of ours: say so plainly, without a traceback
         click.echo(f"proofgate: internal error: {type(error).__name__}: {error}", err=True)
         sys.exit(EXIT_INTERNAL)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,6 +1,6 @@
 /*------------------------------------------------------------------------*/
-/*  The kernel's state, shared by dimacs.c (the formula) and lrat.c       */
-/*  (the proof).  Clauses are kept by id in 'table' (NULL: not live).     */
+/*  The kernel's state, shared by dimacs.c (the formula), clauses.c (the  */
+/*  clause store) and lrat.c (the proof).                                 */
 /*  'mask' holds, per literal, the stamp of the step that made it false: */
 /*  a literal is false when its stamp is the step's or the RAT group's,   */
 /*  so nothing is ever unassigned.                                        */
@@ -14,16 +14,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct clause { int size; int lits[]; } clause;
 typedef struct ints { int *a; size_t n, cap; } ints;
 
 typedef struct kernel {
   pg_result *res;
   input in;
-  clause **table; int64_t table_cap;
+  uint32_t *arena; int64_t arena_size, arena_cap, garbage;  /* clauses: id, size, literal codes */
+  uint32_t *table; int64_t table_cap;                   /* id -> arena offset of size, 0: not live */
   uint64_t *mask; int64_t mask_cap; uint64_t stamp;
   ints *occurs; int occurs_built;  /* per literal: ids holding it, from the first RAT step */
   ints lits, hints;                /* the step being read */
+  size_t groups;                   /* its negative hints: RAT groups */
   int64_t last, live;
   int empty;
   int64_t step, step_line, step_offset;
@@ -46,6 +47,14 @@ static inline int ensure_literal (kernel *k, int lit) {
   return 2 * (int64_t) (lit < 0 ? -(int64_t) lit : lit) + 2 <= k->mask_cap ? PG_OK : grow_literals (k, lit);
 }
 int add_clause (kernel *, int64_t id);  /* adds k->lits */
+int store_clause (kernel *, int64_t id);
+void delete_clause (kernel *, int64_t id);
+int grow (kernel *, void **array, int64_t *cap, int64_t need, size_t size);
+
+/* A live clause as { size, literal codes... }, or 0. */
+static inline const uint32_t *live (const kernel *k, int64_t id) {
+  return id > 0 && id < k->table_cap && k->table[id] ? k->arena + k->table[id] : 0;
+}
 int malformed (kernel *, int code, int64_t offset);
 int parse_formula (kernel *);
 

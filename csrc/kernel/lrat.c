@@ -36,7 +36,7 @@ static int reject (kernel *k, int code, int64_t detail) {
 /*  cost nothing, so sparse ids and variables do not fill memory).        */
 /*------------------------------------------------------------------------*/
 
-static int grow (kernel *k, void **array, int64_t *cap, int64_t need, size_t size) {
+int grow (kernel *k, void **array, int64_t *cap, int64_t need, size_t size) {
   if (need <= *cap) return PG_OK;
   int64_t n = *cap ? *cap : 1024;
   while (n < need) n *= 2;
@@ -64,13 +64,9 @@ int grow_literals (kernel *k, int lit) {
   return r;
 }
 
-static clause *live (kernel *k, int64_t id) {
-  return id > 0 && id < k->table_cap ? k->table[id] : 0;
-}
-
-static int note_occurrences (kernel *k, int64_t id, const clause *c) {
-  for (int i = 0; i < c->size; i++) {
-    ints *o = &k->occurs[code (c->lits[i])];
+static int note_occurrences (kernel *k, int64_t id, const uint32_t *c) {
+  for (uint32_t i = 1; i <= c[0]; i++) {
+    ints *o = &k->occurs[c[i]];
     int r = o->n && o->a[o->n - 1] == id ? PG_OK : push (k, o, (int) id);
     if (r) return r;
   }
@@ -78,34 +74,41 @@ static int note_occurrences (kernel *k, int64_t id, const clause *c) {
 }
 
 int add_clause (kernel *k, int64_t id) {
-  size_t n = k->lits.n;
-  clause *c = malloc (sizeof *c + n * sizeof (int));
-  int r = c ? grow (k, (void **) &k->table, &k->table_cap, id + 1, sizeof *k->table)
-            : malformed (k, PG_MEMORY, -1);
-  if (r) { free (c); return r; }
-  c->size = (int) n;
-  memcpy (c->lits, k->lits.a, n * sizeof (int));
-  k->table[id] = c, k->last = id, k->empty |= !n;
+  int r = store_clause (k, id);
+  if (r) return r;
+  k->last = id, k->empty |= !k->lits.n;
   if (++k->live > k->res->peak_live) k->res->peak_live = k->live;
-  return k->occurs_built ? note_occurrences (k, id, c) : PG_OK;
+  return k->occurs_built ? note_occurrences (k, id, live (k, id)) : PG_OK;
 }
 
 /*------------------------------------------------------------------------*/
-/*  Rule: a hint is unit or falsified under the step's assignment.        */
+/*  Assignments.  A step takes the stamps first .. base, base = first +   */
+/*  groups: the clause's negation and the units of the positive hints get */
+/*  'base'; RAT group j gets first + j.  Under stamp 'cur', a literal is  */
+/*  false when its mark is at least 'cur': group j sees the base marks    */
+/*  and its own, never an earlier group's nor an earlier step's.          */
 /*------------------------------------------------------------------------*/
 
-static int unit (kernel *k, int hint, uint64_t base, uint64_t cur) {
-  const clause *c = live (k, hint);
+/*  Rule: a hint is unit or falsified under the assignment.               */
+
+/* The hints are known before they are used: fetch the table entry of a
+   hint four ahead, and the clause of the hint two ahead, into the cache. */
+static inline void prefetch (const kernel *k, const int *h, size_t n, size_t i) {
+  if (i + 4 < n && h[i + 4] > 0 && h[i + 4] < k->table_cap) __builtin_prefetch (k->table + h[i + 4]);
+  if (i + 2 < n && h[i + 2] > 0 && h[i + 2] < k->table_cap) __builtin_prefetch (k->arena + k->table[h[i + 2]]);
+}
+
+static int unit (kernel *k, int hint, uint64_t cur) {
+  const uint32_t *c = live (k, hint);
   if (!c) return reject (k, PG_HINT_DEAD, hint);
-  int u = 0;
-  for (int i = 0; i < c->size; i++) {
-    uint64_t m = k->mask[code (c->lits[i])];
-    if (m == base || m == cur) continue;
+  uint32_t u = 0;  /* no literal has code 0 */
+  for (uint32_t i = 1; i <= c[0]; i++) {
+    if (k->mask[c[i]] >= cur) continue;
     if (u) return reject (k, PG_HINT_NOT_UNIT, hint);
-    u = c->lits[i];
+    u = c[i];
   }
   if (!u) return CONFLICT;
-  k->mask[code (-u)] = cur;
+  k->mask[u ^ 1] = cur;
   return PG_OK;
 }
 
@@ -115,15 +118,15 @@ static int unit (kernel *k, int hint, uint64_t base, uint64_t cur) {
 /*  tautology).  Candidate lists are built once, then kept up to date.    */
 /*------------------------------------------------------------------------*/
 
-static ints *candidates (kernel *k, int lit) {
+static ints *candidates (kernel *k, uint32_t lit) {
   if (!k->occurs_built) {
     int64_t cap = 0;
     if (grow (k, (void **) &k->occurs, &cap, k->mask_cap, sizeof *k->occurs)) return 0;
     k->occurs_built = 1;
     for (int64_t id = 1; id <= k->last; id++)
-      if (live (k, id) && note_occurrences (k, id, k->table[id])) return 0;
+      if (live (k, id) && note_occurrences (k, id, live (k, id))) return 0;
   }
-  ints *o = &k->occurs[code (lit)];
+  ints *o = &k->occurs[lit];
   size_t j = 0;
   for (size_t i = 0; i < o->n; i++)
     if (live (k, o->a[i])) o->a[j++] = o->a[i];
@@ -131,20 +134,18 @@ static ints *candidates (kernel *k, int lit) {
   return o;
 }
 
-static int blocked (kernel *k, const clause *c, int skip, uint64_t base, uint64_t cur) {
-  for (int i = 0; i < c->size; i++) {
-    int lit = c->lits[i];
-    uint64_t m = k->mask[code (lit)];
-    if (lit == skip || m == base || m == cur) continue;
-    m = k->mask[code (-lit)];
-    if (m == base || m == cur) return 1;
-    k->mask[code (lit)] = cur;
+static int blocked (kernel *k, const uint32_t *c, uint32_t skip, uint64_t cur) {
+  for (uint32_t i = 1; i <= c[0]; i++) {
+    uint32_t lit = c[i];
+    if (lit == skip || k->mask[lit] >= cur) continue;
+    if (k->mask[lit ^ 1] >= cur) return 1;
+    k->mask[lit] = cur;
   }
   return 0;
 }
 
-static int rat (kernel *k, int pivot, const int *h, size_t n, uint64_t base) {
-  ints *cands = candidates (k, -pivot);
+static int rat (kernel *k, uint32_t pivot, const int *h, size_t n, uint64_t first) {
+  ints *cands = candidates (k, pivot ^ 1);
   if (!cands) return k->res->code;
   size_t next = 0, i = 0, grouped = n > 0;
   while (i < n) {
@@ -153,12 +154,11 @@ static int rat (kernel *k, int pivot, const int *h, size_t n, uint64_t base) {
     while (end < n && h[end] > 0) end++;
     if (next < cands->n && cands->a[next] < cand) return reject (k, PG_RAT_MISSING, cands->a[next]);
     if (next == cands->n || cands->a[next] != cand) return reject (k, PG_RAT_CANDIDATE, cand);
-    next++;
-    uint64_t cur = ++k->stamp;
-    if (!blocked (k, k->table[cand], -pivot, base, cur)) {
+    uint64_t cur = first + next++;
+    if (!blocked (k, live (k, cand), pivot ^ 1, cur)) {
       int r = PG_OK;
       while (i < end && r != CONFLICT)
-        if ((r = unit (k, h[i++], base, cur)) > 0) return r;
+        if ((r = unit (k, h[i++], cur)) > 0) return r;
       if (r != CONFLICT) return reject (k, PG_RAT_NO_CONFLICT, cand);
     }
     i = end;
@@ -177,15 +177,17 @@ static int addition (kernel *k) {
   size_t n = k->lits.n, nh = k->hints.n, i = 0;
   k->res->additions++, k->res->hints += (int64_t) nh;
   if (k->step <= k->last) return reject (k, PG_ID_ORDER, k->last);
-  uint64_t base = ++k->stamp;
+  uint64_t first = k->stamp + 1, base = first + k->groups;
+  k->stamp = base;
   for (size_t j = 0; j < n; j++) k->mask[code (lits[j])] = base;
   for (; i < nh && h[i] > 0; i++) {
-    int r = unit (k, h[i], base, base);
+    prefetch (k, h, nh, i);
+    int r = unit (k, h[i], base);
     if (r == CONFLICT) return add_clause (k, k->step);
     if (r) return r;
   }
   if (!n) return reject (k, i < nh ? PG_RAT_EMPTY : PG_NO_CONFLICT, 0);
-  int r = rat (k, lits[0], h + i, nh - i, base);
+  int r = rat (k, code (lits[0]), h + i, nh - i, first);
   return r ? r : add_clause (k, k->step);
 }
 
@@ -193,10 +195,9 @@ static int deletion (kernel *k) {
   k->res->deletions++;
   for (size_t i = 0; i < k->hints.n; i++) {
     int id = k->hints.a[i];
-    clause *c = live (k, id);
-    if (!c) return reject (k, PG_DELETE_DEAD, id);
-    free (c);
-    k->table[id] = 0, k->live--;
+    if (!live (k, id)) return reject (k, PG_DELETE_DEAD, id);
+    delete_clause (k, id);
+    k->live--;
   }
   return PG_OK;
 }
@@ -211,6 +212,7 @@ static int text_list (kernel *k, ints *v, int positive, int literals) {
     if (r) return malformed (k, r, 0);
     if (!x) return PG_OK;
     if (positive && x < 0) return malformed (k, PG_ID, 0);
+    k->groups += x < 0 && !literals;
     if ((r = push (k, v, (int) x)) || (literals && (r = ensure_literal (k, (int) x)))) return r;
   }
 }
@@ -239,6 +241,7 @@ static int binary_list (kernel *k, ints *v, int positive, int literals) {
     if (r) return malformed (k, r, where);
     if (!x) return PG_OK;
     if (positive && x < 0) return malformed (k, PG_ID, start);
+    k->groups += x < 0 && !literals;
     if ((r = push (k, v, (int) x)) || (literals && (r = ensure_literal (k, (int) x)))) return r;
   }
 }
@@ -267,7 +270,7 @@ static int check_proof (kernel *k) {
   int c = input_peek (&k->in), r, is_deletion;
   k->res->binary = c == 'a' || c == 'd';
   for (;;) {
-    k->lits.n = k->hints.n = 0;
+    k->lits.n = k->hints.n = k->groups = 0;
     r = k->res->binary ? binary_step (k, &is_deletion) : text_step (k, &is_deletion);
     if (r == DONE) break;
     if (r) return r;
@@ -293,10 +296,9 @@ int pg_check_lrat (int formula_fd, int proof_fd, pg_result *res) {
   k.res = res;
   int r = read_input (&k, formula_fd, parse_formula);
   if (!r) res->file = 1, r = read_input (&k, proof_fd, check_proof);
-  for (int64_t id = 0; id < k.table_cap; id++) free (k.table[id]);
   if (k.occurs)
     for (int64_t i = 0; i < k.mask_cap; i++) free (k.occurs[i].a);
-  free (k.table), free (k.mask), free (k.occurs), free (k.lits.a), free (k.hints.a);
+  free (k.arena), free (k.table), free (k.mask), free (k.occurs), free (k.lits.a), free (k.hints.a);
   res->code = r;
   res->status = r == PG_OK ? PG_VERIFIED : r >= PG_ID_ORDER ? PG_REJECTED : PG_MALFORMED;
   return res->status;

@@ -1,0 +1,1 @@
+"""Untrusted tooling around the kernel: solvers, generators, reports."""

@@ -1,0 +1,248 @@
+"""Generators of CNF formulas for samples, tests and benchmarks.
+
+Every generator returns ``(nvars, clauses)`` with clauses as lists of nonzero
+ints.  Output depends only on the arguments: randomness comes from a small
+SplitMix64 generator defined here rather than :mod:`random`, so the files in
+samples/ stay byte-identical across Python versions.
+
+``read_dimacs_simple`` is a convenience reader for tooling.  It is *not* the
+trusted parser: the kernel has its own, strict one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import lzma
+import os
+from itertools import combinations
+
+__all__ = [
+    "pigeonhole",
+    "random_ksat",
+    "parity",
+    "mutilated_chessboard",
+    "write_dimacs",
+    "read_dimacs_simple",
+]
+
+Formula = tuple[int, list[list[int]]]
+
+
+class _Rng:
+    """SplitMix64: tiny, and its output is fixed by its definition."""
+
+    def __init__(self, seed: int):
+        self.state = seed & 0xFFFFFFFFFFFFFFFF
+
+    def next64(self) -> int:
+        self.state = (self.state + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+        return z ^ (z >> 31)
+
+    def below(self, n: int) -> int:
+        """Uniform in [0, n), by rejection (no modulo bias)."""
+        limit = (1 << 64) - ((1 << 64) % n)
+        while True:
+            x = self.next64()
+            if x < limit:
+                return x % n
+
+    def shuffle(self, items: list) -> None:
+        for i in range(len(items) - 1, 0, -1):
+            j = self.below(i + 1)
+            items[i], items[j] = items[j], items[i]
+
+
+def pigeonhole(n: int) -> Formula:
+    """n+1 pigeons into n holes (unsat for n >= 1).
+
+    Variable p(i, j) = i*n + j + 1 says pigeon i sits in hole j.
+    Clauses: n+1 of width n (every pigeon somewhere), then n*(n+1)*n/2
+    binary ones (no two pigeons share a hole).
+    """
+    if n < 1:
+        raise ValueError("pigeonhole needs n >= 1")
+
+    def p(i: int, j: int) -> int:
+        return i * n + j + 1
+
+    clauses = [[p(i, j) for j in range(n)] for i in range(n + 1)]
+    for j in range(n):
+        for i, k in combinations(range(n + 1), 2):
+            clauses.append([-p(i, j), -p(k, j)])
+    return n * (n + 1), clauses
+
+
+def random_ksat(nvars: int, nclauses: int, k: int = 3, seed: int = 0) -> Formula:
+    """Uniform random k-SAT: each clause has k distinct variables, random signs.
+
+    Around ratio 4.26 (k=3) about half the instances are unsat; far below
+    it they are almost surely sat.
+    """
+    if not 1 <= k <= nvars:
+        raise ValueError("need 1 <= k <= nvars")
+    rng = _Rng(seed)
+    clauses = []
+    for _ in range(nclauses):
+        chosen: list[int] = []
+        while len(chosen) < k:
+            v = rng.below(nvars) + 1
+            if v not in chosen:
+                chosen.append(v)
+        clauses.append([v if rng.below(2) else -v for v in chosen])
+    return nvars, clauses
+
+
+def _random_regular_graph(n: int, d: int, rng: _Rng) -> list[tuple[int, int]]:
+    """A connected simple d-regular graph on n vertices (configuration model
+    with restarts; fine for the small d used here)."""
+    if n * d % 2 or d >= n:
+        raise ValueError("need n*d even and d < n")
+    for _ in range(10000):
+        stubs = [v for v in range(n) for _ in range(d)]
+        rng.shuffle(stubs)
+        edges = set()
+        ok = True
+        for a, b in zip(stubs[::2], stubs[1::2]):
+            e = (min(a, b), max(a, b))
+            if a == b or e in edges:
+                ok = False
+                break
+            edges.add(e)
+        if not ok:
+            continue
+        # Connectivity matters: Tseitin is unsat only if some component has
+        # odd charge, and we put the odd total on the whole graph.
+        adj: dict[int, list[int]] = {v: [] for v in range(n)}
+        for a, b in edges:
+            adj[a].append(b)
+            adj[b].append(a)
+        seen, todo = {0}, [0]
+        while todo:
+            for w in adj[todo.pop()]:
+                if w not in seen:
+                    seen.add(w)
+                    todo.append(w)
+        if len(seen) == n:
+            return sorted(edges)
+    raise RuntimeError("no connected regular graph found")
+
+
+def parity(n: int, seed: int = 0, degree: int = 3) -> Formula:
+    """Tseitin formula of a random connected ``degree``-regular graph on n
+    vertices (Urquhart style): one variable per edge, and at each vertex the
+    XOR of its edges equals a charge; the charges sum to 1 mod 2, so the
+    formula is unsat.  Each vertex gives 2**(degree-1) clauses of width
+    ``degree``: with degree 3, 3n/2 variables and 4n clauses.  Hard for
+    resolution: proof size grows exponentially with n.
+    """
+    rng = _Rng(seed)
+    edges = _random_regular_graph(n, degree, rng)
+    var = {e: i + 1 for i, e in enumerate(edges)}
+    charge = [rng.below(2) for _ in range(n)]
+    if sum(charge) % 2 == 0:
+        charge[0] ^= 1
+    clauses = []
+    for v in range(n):
+        xs = [var[e] for e in edges if v in e]
+        # Forbid every assignment of xs whose parity differs from the charge:
+        # the clause excluding assignment a is the disjunction of the
+        # literals that a makes false.
+        for mask in range(1 << len(xs)):
+            if bin(mask).count("1") % 2 != charge[v]:
+                clauses.append([-x if mask >> i & 1 else x for i, x in enumerate(xs)])
+    return len(edges), clauses
+
+
+def mutilated_chessboard(n: int) -> Formula:
+    """Domino tiling of an n x n board without two opposite corners (unsat
+    for n >= 3: the two removed squares have the same colour).
+
+    One variable per domino position (pair of adjacent remaining squares);
+    per square: at least one covering domino, and at most one (pairwise).
+    Hard for resolution; CaDiCaL's proofs grow quickly with n.
+    """
+    if n < 3:
+        raise ValueError("mutilated_chessboard needs n >= 3")
+    removed = {(0, 0), (n - 1, n - 1)}
+    cells = [(r, c) for r in range(n) for c in range(n) if (r, c) not in removed]
+    present = set(cells)
+    dominoes: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for r, c in cells:
+        for other in ((r, c + 1), (r + 1, c)):
+            if other in present:
+                dominoes.append(((r, c), other))
+    covering: dict[tuple[int, int], list[int]] = {cell: [] for cell in cells}
+    for i, (a, b) in enumerate(dominoes, start=1):
+        covering[a].append(i)
+        covering[b].append(i)
+    clauses = []
+    for cell in cells:
+        vs = covering[cell]
+        clauses.append(list(vs))
+        clauses.extend([-x, -y] for x, y in combinations(vs, 2))
+    return len(dominoes), clauses
+
+
+def _open_maybe_compressed(path, mode: str):
+    name = os.fspath(path)
+    if name.endswith(".gz"):
+        return gzip.open(name, mode)
+    if name.endswith(".xz"):
+        return lzma.open(name, mode)
+    return open(name, mode)
+
+
+def write_dimacs(path, nvars: int, clauses: list[list[int]], comment: str | None = None) -> None:
+    """Write DIMACS CNF; ``comment`` may span lines (each becomes a ``c`` line).
+    A ``.gz``/``.xz`` suffix compresses (gzip without a timestamp, so output
+    is reproducible)."""
+    lines = []
+    if comment:
+        lines.extend(f"c {line}".rstrip() for line in comment.splitlines())
+    lines.append(f"p cnf {nvars} {len(clauses)}")
+    lines.extend(" ".join(map(str, c)) + (" 0" if c else "0") for c in clauses)
+    data = ("\n".join(lines) + "\n").encode("ascii")
+    name = os.fspath(path)
+    if name.endswith(".gz"):
+        with open(name, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+            gz.write(data)
+    else:
+        with _open_maybe_compressed(name, "wb") as f:
+            f.write(data)
+
+
+def read_dimacs_simple(path) -> Formula:
+    """Lenient DIMACS reader (comments, blank lines, odd spacing, .gz/.xz).
+
+    Returns the header's variable count; clauses are split on 0 and the
+    header's clause count is not enforced.  Untrusted: tooling only.
+    """
+    nvars = None
+    clauses: list[list[int]] = []
+    current: list[int] = []
+    with _open_maybe_compressed(path, "rb") as f:
+        for raw in f:
+            line = raw.decode("ascii", "replace").strip()
+            if not line or line.startswith(("c", "%")):
+                continue
+            if line.startswith("p"):
+                fields = line.split()
+                if len(fields) != 4 or fields[1] != "cnf":
+                    raise ValueError(f"bad header: {line!r}")
+                nvars = int(fields[2])
+                continue
+            for tok in line.split():
+                lit = int(tok)
+                if lit == 0:
+                    clauses.append(current)
+                    current = []
+                else:
+                    current.append(lit)
+    if current:
+        clauses.append(current)  # tolerate a missing final 0
+    if nvars is None:
+        nvars = max((abs(l) for c in clauses for l in c), default=0)
+    return nvars, clauses

@@ -1,0 +1,68 @@
+"""The shipped samples and the answers they must get: samples/expected.tsv.
+
+Each line: formula, proof (or model), expected answer (VERIFIED, NOT VERIFIED or BAD INPUT) and,
+unless VERIFIED, the reason code; paths relative to the samples folder, fields tab-separated.
+"""
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import checker
+
+ANSWERS = ("VERIFIED", "NOT VERIFIED", "BAD INPUT")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    formula: Path
+    proof: Path
+    expected: str
+    code: str
+
+    @property
+    def is_model(self):
+        return self.proof.suffix == ".model"
+
+    def expected_text(self):
+        return self.expected if self.expected == "VERIFIED" else f"{self.expected} ({self.code})"
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: str
+    code: str
+    seconds: float
+
+    def matches(self, case):
+        return (self.status, self.code) == (case.expected, "ok" if case.expected == "VERIFIED" else case.code)
+
+    def text(self):
+        return self.status if self.status == "VERIFIED" else f"{self.status} ({self.code})"
+
+
+def load_expectations(folder):
+    table = Path(folder) / "expected.tsv"
+    if not table.is_file():
+        raise checker.InputError(table, "no such file: the samples folder lists its answers there")
+    cases = []
+    for number, line in enumerate(table.read_text().splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) not in (3, 4) or fields[2] not in ANSWERS or (fields[2] != "VERIFIED") != (len(fields) == 4):
+            raise checker.InputError(table, f"line {number}: expected FORMULA, PROOF, ANSWER[, CODE] separated by tabs")
+        cases.append(Expectation(Path(folder) / fields[0], Path(folder) / fields[1], fields[2],
+                                 fields[3] if len(fields) == 4 else "ok"))
+    return cases
+
+
+def run_sample(case, kernel="c"):
+    start = time.perf_counter()
+    try:
+        if case.is_model:
+            verdict = checker.check_model(case.formula, case.proof)
+        else:
+            verdict = checker.check_lrat(case.formula, case.proof, kernel=kernel)
+        return Answer(verdict.status, verdict.code, time.perf_counter() - start)
+    except checker.InputError as error:
+        return Answer("BAD INPUT", error.outcome.code if error.outcome else "open", time.perf_counter() - start)
