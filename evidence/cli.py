@@ -65,17 +65,20 @@ def demo(samples):
 
     from .samples import load_expectations, run_sample
 
-    expectations = load_expectations(Path(samples))
+    samples = Path(samples)
+    expectations = load_expectations(samples)
     table = Table("formula", "proof or model", "expected", *(f"{k} kernel" for k in checker.kernels()), "s")
+    for column in table.columns:
+        column.no_wrap = True
     wrong = 0
     for case in expectations:
         answers = [run_sample(case, kernel) for kernel in checker.kernels()]
         ok = all(a.matches(case) for a in answers)
         wrong += not ok
-        table.add_row(case.formula.name, case.proof.name, case.expected_text(),
+        table.add_row(str(case.formula.relative_to(samples)), str(case.proof.relative_to(samples)), case.expected_text(),
                       *(a.text() for a in answers), f"{answers[0].seconds:.3f}",
                       style=None if ok else "bold red")
-    Console().print(table)
+    Console(width=None if sys.stdout.isatty() else 150).print(table)
     click.echo(f"{len(expectations) - wrong} of {len(expectations)} samples gave the expected answer")
     sys.exit(EXIT_VERIFIED if not wrong else EXIT_REJECTED)
 
