@@ -1,0 +1,104 @@
+#define _POSIX_C_SOURCE 200809L
+/*------------------------------------------------------------------------*/
+/*  The DRAT engine's state (untrusted).  Literals are codes: 2v for v,  */
+/*  2v+1 for -v, so a negation is 'lit ^ 1'.  Clauses live in one arena:  */
+/*  a clause reference is the offset of its header, then its literals.   */
+/*  Proof items (additions and deletions) are kept in order, with the     */
+/*  position (line, or byte offset) where each was read.                  */
+/*------------------------------------------------------------------------*/
+#ifndef PG_DRAT_ENGINE_H
+#define PG_DRAT_ENGINE_H
+
+#include "drat.h"
+#include "input.h"
+#include "kernel.h"  /* the lexers' codes */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+typedef uint32_t lit_t;
+typedef uint32_t cref;
+
+enum { HEADER = 4 };                       /* size, flags, link (hash chain, then LRAT id), pivot */
+enum { NO_REASON = 0, ASSUMED = 1 };       /* reasons that are no clause (refs start at 2) */
+enum { ACTIVE = 1, CORE = 2, LEMMA = 4, TAUTOLOGY = 8 };
+enum { DELETION = 1, IGNORED = 2 };        /* item flags */
+enum { CONFLICT = -1 };
+
+#define SIZE(e, c) ((e)->arena[(c)])
+#define FLAGS(e, c) ((e)->arena[(c) + 1])
+#define LINK(e, c) ((e)->arena[(c) + 2])
+#define PIVOT(e, c) ((e)->arena[(c) + 3])
+#define LITS(e, c) ((e)->arena + (c) + HEADER)
+
+typedef struct item { cref clause; uint32_t flags; int64_t where; } item;
+typedef struct watch { cref clause; lit_t blocker; } watch;
+typedef struct watches { watch *a; uint32_t n, cap; } watches;
+typedef struct u32s { uint32_t *a; size_t n, cap; } u32s;
+
+typedef struct engine {
+  pg_drat_options opt;
+  pg_drat_result *res;
+  input in;
+  struct timespec start;
+  int64_t bytes, steps;            /* memory in use (ours); work done, to poll the clock */
+
+  uint32_t *arena; size_t size, cap;
+  item *items; size_t nitems, items_cap;
+  cref *buckets; size_t nbuckets;  /* deletion matching by content */
+  uint32_t variables;              /* largest variable seen */
+  size_t formula_end;              /* arena size after the formula */
+
+  int8_t *val;                     /* per literal: 1 true, -1 false, 0 unassigned */
+  watches *watch;                  /* per literal: clauses watching it */
+  cref *reason;                    /* per variable */
+  uint32_t *pos, *mark, *leaf;     /* per variable: trail position; analysis and leaf stamps */
+  uint32_t stamp, leaf_stamp;      /* leaves: the variables a check assumes false (its clause's) */
+  lit_t *trail; size_t trail_n, trail_cap;
+  size_t vars_cap;                 /* per-variable arrays hold this many */
+  int dirty;                       /* the top-level trail may miss implied units */
+
+  u32s lits, seen, hints;          /* scratch; and the hint records (backward order) */
+  uint64_t *chain; size_t chain_cap;  /* analysis: (trail position, variable) to sort */
+  int64_t conflict_item;           /* the item at which propagation first conflicts (-1: the formula) */
+  cref final_conflict;
+} engine;
+
+/* store.c */
+int pg_fail (engine *, int code, int64_t where, int64_t detail);
+void *pg_grow (engine *, void *array, size_t *cap, size_t need, size_t size);
+void *pg_grow_zeroed (engine *, void *array, size_t *cap, size_t need, size_t size, int zero);
+int pg_push (engine *, u32s *, uint32_t);
+int pg_limits (engine *);
+double pg_seconds (engine *);
+int pg_ensure_variable (engine *, uint32_t var);
+int pg_new_clause (engine *, const u32s *lits, uint32_t flags, cref *out);
+cref pg_find_clause (engine *, const u32s *lits);
+void pg_unlink_clause (engine *, cref);
+int pg_add_item (engine *, cref, uint32_t flags, int64_t where);
+
+/* parse.c */
+int pg_parse (engine *);
+
+/* watch.c */
+void pg_assign (engine *, lit_t, cref reason);
+void pg_backtrack (engine *, size_t to);
+int pg_attach (engine *, cref);           /* watch it; propagate if unit; CONFLICT if false */
+cref pg_propagate (engine *, size_t from, int core_first);
+cref pg_restore_closure (engine *);
+static inline int is_reason (const engine *e, cref c) {
+  lit_t l = LITS (e, c)[0];
+  return SIZE (e, c) && e->val[l] > 0 && e->reason[l >> 1] == c;
+}
+
+/* forward.c, backward.c */
+int pg_forward (engine *);
+int pg_backward (engine *);
+
+/* writers */
+int pg_write_lrat (engine *);
+int pg_write_core (engine *);
+int pg_write_trimmed (engine *);
+
+#endif

@@ -1,0 +1,108 @@
+#include "engine.h"
+
+/*------------------------------------------------------------------------*/
+/*  Assignments, watches and unit propagation.  Two watched literals,     */
+/*  kept at positions 0 and 1 of a clause, with a blocking literal in     */
+/*  each watch.  Watches are dropped lazily: an entry whose clause is not */
+/*  active, or no longer watches that literal, is removed when visited.   */
+/*  Core-first propagation visits core clauses to a fixpoint before       */
+/*  taking one literal's non-core watches, so conflicts tend to be found  */
+/*  through clauses already needed, and the core stays small.             */
+/*------------------------------------------------------------------------*/
+
+enum { ALL, CORE_ONLY, NONCORE_ONLY };
+
+void pg_assign (engine *e, lit_t lit, cref reason) {
+  uint32_t v = lit >> 1;
+  e->val[lit] = 1, e->val[lit ^ 1] = -1;
+  e->reason[v] = reason, e->pos[v] = (uint32_t) e->trail_n;
+  e->trail[e->trail_n++] = lit;
+}
+
+void pg_backtrack (engine *e, size_t to) {
+  while (e->trail_n > to) {
+    lit_t lit = e->trail[--e->trail_n];
+    e->val[lit] = e->val[lit ^ 1] = 0;
+    e->reason[lit >> 1] = NO_REASON;
+  }
+}
+
+static int watch_lit (engine *e, lit_t lit, cref c, lit_t blocker) {
+  watches *w = &e->watch[lit];
+  if (w->n == w->cap) {
+    size_t cap = w->cap;
+    watch *a = pg_grow (e, w->a, &cap, (size_t) w->n + 1, sizeof *a);
+    if (!a) return pg_fail (e, PG_DRAT_MEMORY, 0, e->bytes);
+    w->a = a, w->cap = (uint32_t) cap;
+  }
+  w->a[w->n++] = (watch) { c, blocker };
+  return PG_DRAT_OK;
+}
+
+/* Better watch first: true, then unassigned, then false assigned last. */
+static int64_t score (const engine *e, lit_t lit) {
+  return e->val[lit] > 0 ? INT64_MAX : e->val[lit] == 0 ? INT64_MAX - 1 : (int64_t) e->pos[lit >> 1];
+}
+
+int pg_attach (engine *e, cref c) {
+  uint32_t n = SIZE (e, c);
+  lit_t *lits = LITS (e, c);
+  if (!n) return CONFLICT;
+  for (uint32_t k = 0; k < n && k < 2; k++)  /* the best two to the front */
+    for (uint32_t i = k + 1; i < n; i++)
+      if (score (e, lits[i]) > score (e, lits[k])) { lit_t t = lits[i]; lits[i] = lits[k], lits[k] = t; }
+  if (n > 1 && (watch_lit (e, lits[0], c, lits[1]) || watch_lit (e, lits[1], c, lits[0]))) return e->res->code;
+  if (e->val[lits[0]] < 0) return CONFLICT;
+  if (!e->val[lits[0]] && (n == 1 || e->val[lits[1]] < 0)) pg_assign (e, lits[0], c);
+  return PG_DRAT_OK;
+}
+
+static cref visit (engine *e, lit_t false_lit, int mode) {
+  watches *ws = &e->watch[false_lit];
+  watch *w = ws->a, *end = w + ws->n, *keep = w;
+  cref conflict = 0;
+  for (; w < end; w++) {
+    if (conflict || e->val[w->blocker] > 0) { *keep++ = *w; continue; }
+    cref c = w->clause;
+    uint32_t flags = FLAGS (e, c);
+    if (!(flags & ACTIVE)) continue;
+    if ((mode == CORE_ONLY && !(flags & CORE)) || (mode == NONCORE_ONLY && (flags & CORE))) { *keep++ = *w; continue; }
+    lit_t *lits = LITS (e, c);
+    if (lits[0] == false_lit) lits[0] = lits[1], lits[1] = false_lit;
+    if (lits[1] != false_lit) continue;  /* a stale entry */
+    if (e->val[lits[0]] > 0) { w->blocker = lits[0]; *keep++ = *w; continue; }
+    uint32_t n = SIZE (e, c), k = 2;
+    while (k < n && e->val[lits[k]] < 0) k++;
+    if (k < n) {
+      lits[1] = lits[k], lits[k] = false_lit;
+      if (watch_lit (e, lits[1], c, lits[0])) { conflict = c; *keep++ = *w; continue; }  /* out of memory: stop */
+      continue;
+    }
+    *keep++ = *w;
+    if (e->val[lits[0]] < 0) conflict = c;
+    else pg_assign (e, lits[0], c);
+  }
+  ws->n = (uint32_t) (keep - ws->a);
+  return conflict;
+}
+
+cref pg_propagate (engine *e, size_t from, int core_first) {
+  size_t core = from, any = from;
+  cref conflict;
+  if (!core_first) {
+    while (any < e->trail_n)
+      if ((conflict = visit (e, e->trail[any++] ^ 1, ALL))) return conflict;
+    return 0;
+  }
+  for (;;) {
+    while (core < e->trail_n)
+      if ((conflict = visit (e, e->trail[core++] ^ 1, CORE_ONLY))) return conflict;
+    if (any == e->trail_n) return 0;
+    if ((conflict = visit (e, e->trail[any++] ^ 1, NONCORE_ONLY))) return conflict;
+  }
+}
+
+cref pg_restore_closure (engine *e) {
+  e->dirty = 0;
+  return pg_propagate (e, 0, 0);
+}
