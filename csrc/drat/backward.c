@@ -52,10 +52,9 @@ static int analyze (engine *e, cref conflict) {
   qsort (e->chain, n, sizeof *e->chain, cmp_u64);
   for (size_t i = 0; i < n; i++) {
     cref c = e->reason[(uint32_t) e->chain[i]];
-    FLAGS (e, c) |= CORE;
-    if (pg_push (e, &e->hints, c)) return e->res->code;
+    if (pg_make_core (e, c) || pg_push (e, &e->hints, c)) return e->res->code;
   }
-  FLAGS (e, conflict) |= CORE;
+  if (pg_make_core (e, conflict)) return e->res->code;
   e->res->hints += (int64_t) n + 1;
   return pg_push (e, &e->hints, conflict);
 }
@@ -100,8 +99,7 @@ static int rat (engine *e, cref lemma) {  /* with the lemma assumed false */
     uint32_t n = SIZE (e, d), i = 0;
     while (i < n && lits[i] != negated) i++;
     if (i == n) continue;
-    FLAGS (e, d) |= CORE;
-    if (pg_push (e, &e->hints, GROUP | d)) return e->res->code;
+    if (pg_make_core (e, d) || pg_push (e, &e->hints, GROUP | d)) return e->res->code;
     cref conflict = 0;
     int blocked = 0;
     mark_leaves (e, lemma);

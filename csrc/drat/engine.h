@@ -51,7 +51,7 @@ typedef struct engine {
   size_t formula_end;              /* arena size after the formula */
 
   int8_t *val;                     /* per literal: 1 true, -1 false, 0 unassigned */
-  watches *watch;                  /* per literal: clauses watching it */
+  watches *watch, *core_watch;     /* per literal: non-core and core clauses watching it */
   cref *reason;                    /* per variable */
   uint32_t *pos, *mark, *leaf;     /* per variable: trail position; analysis and leaf stamps */
   uint32_t stamp, leaf_stamp;      /* leaves: the variables a check assumes false (its clause's) */
@@ -85,6 +85,7 @@ int pg_parse (engine *);
 void pg_assign (engine *, lit_t, cref reason);
 void pg_backtrack (engine *, size_t to);
 int pg_attach (engine *, cref);           /* watch it; propagate if unit; CONFLICT if false */
+int pg_make_core (engine *, cref);        /* mark it core; it moves to the core watches */
 cref pg_propagate (engine *, size_t from, int core_first);
 cref pg_restore_closure (engine *);
 static inline int is_reason (const engine *e, cref c) {

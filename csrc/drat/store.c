@@ -72,7 +72,9 @@ int pg_ensure_variable (engine *e, uint32_t var) {
   if (!(p = pg_grow_zeroed (e, e->val, &lits, 2 * n, sizeof *e->val, 1))) goto oom;
   e->val = p, lits = 2 * old;
   if (!(p = pg_grow_zeroed (e, e->watch, &lits, 2 * n, sizeof *e->watch, 1))) goto oom;
-  e->watch = p;
+  e->watch = p, lits = 2 * old;
+  if (!(p = pg_grow_zeroed (e, e->core_watch, &lits, 2 * n, sizeof *e->core_watch, 1))) goto oom;
+  e->core_watch = p;
   e->vars_cap = n;  /* every per-variable array holds n, every per-literal one 2n */
   return PG_DRAT_OK;
 oom:

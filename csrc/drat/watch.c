@@ -28,7 +28,7 @@ void pg_backtrack (engine *e, size_t to) {
 }
 
 static int watch_lit (engine *e, lit_t lit, cref c, lit_t blocker) {
-  watches *w = &e->watch[lit];
+  watches *w = (FLAGS (e, c) & CORE) ? &e->core_watch[lit] : &e->watch[lit];
   if (w->n == w->cap) {
     size_t cap = w->cap;
     watch *a = pg_grow (e, w->a, &cap, (size_t) w->n + 1, sizeof *a);
@@ -57,16 +57,23 @@ int pg_attach (engine *e, cref c) {
   return PG_DRAT_OK;
 }
 
-static cref visit (engine *e, lit_t false_lit, int mode) {
-  watches *ws = &e->watch[false_lit];
+int pg_make_core (engine *e, cref c) {
+  if (FLAGS (e, c) & CORE) return PG_DRAT_OK;
+  FLAGS (e, c) |= CORE;  /* its non-core watches are now stale, dropped when visited */
+  if (SIZE (e, c) < 2) return PG_DRAT_OK;
+  lit_t *lits = LITS (e, c);
+  return watch_lit (e, lits[0], c, lits[1]) || watch_lit (e, lits[1], c, lits[0]) ? e->res->code : PG_DRAT_OK;
+}
+
+static cref visit_list (engine *e, lit_t false_lit, int core) {
+  watches *ws = core ? &e->core_watch[false_lit] : &e->watch[false_lit];
   watch *w = ws->a, *end = w + ws->n, *keep = w;
   cref conflict = 0;
   for (; w < end; w++) {
     if (conflict || e->val[w->blocker] > 0) { *keep++ = *w; continue; }
     cref c = w->clause;
     uint32_t flags = FLAGS (e, c);
-    if (!(flags & ACTIVE)) continue;
-    if ((mode == CORE_ONLY && !(flags & CORE)) || (mode == NONCORE_ONLY && (flags & CORE))) { *keep++ = *w; continue; }
+    if (!(flags & ACTIVE) || (!core && (flags & CORE))) continue;  /* stale */
     lit_t *lits = LITS (e, c);
     if (lits[0] == false_lit) lits[0] = lits[1], lits[1] = false_lit;
     if (lits[1] != false_lit) continue;  /* a stale entry */
@@ -84,6 +91,11 @@ static cref visit (engine *e, lit_t false_lit, int mode) {
   }
   ws->n = (uint32_t) (keep - ws->a);
   return conflict;
+}
+
+static cref visit (engine *e, lit_t false_lit, int mode) {
+  cref conflict = mode == CORE_ONLY ? 0 : visit_list (e, false_lit, 0);
+  return conflict || mode == NONCORE_ONLY ? conflict : visit_list (e, false_lit, 1);
 }
 
 cref pg_propagate (engine *e, size_t from, int core_first) {

@@ -28,9 +28,9 @@ int main (int argc, char **argv) {
   if (o.formula_fd < 0 || o.proof_fd < 0) { perror ("dratcheck: open"); return 2; }
   pg_drat_result r;
   pg_drat_elaborate (&o, &r);
-  printf ("status %d code %d file %d line %lld offset %lld lemmas %lld core %lld rat %lld deletions %lld "
+  printf ("detail %lld status %d code %d file %d line %lld offset %lld lemmas %lld core %lld rat %lld deletions %lld "
           "ignored %lld hints %lld lrat %lld peak %lld MB; parse %.3f forward %.3f backward %.3f write %.3f s\n",
-          r.status, r.code, r.file, (long long) r.line, (long long) r.offset, (long long) r.lemmas,
+          (long long) r.detail, r.status, r.code, r.file, (long long) r.line, (long long) r.offset, (long long) r.lemmas,
           (long long) r.core_lemmas, (long long) r.rat_lemmas, (long long) r.deletions,
           (long long) r.ignored_deletions, (long long) r.hints, (long long) r.lrat_bytes,
           (long long) (r.peak_bytes >> 20), r.parse_seconds, r.forward_seconds, r.backward_seconds, r.write_seconds);
