@@ -150,5 +150,9 @@ def main():
         sys.exit(EXIT_INTERNAL)
 
 
+from .commands import COMMANDS  # noqa: E402  the evidence pipeline: prove, report, bundle, verify, gate, ...
+for _command in COMMANDS:
+    cli.add_command(_command)
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,114 @@
+"""Write a run's evidence bundle: one tar.gz an auditor can verify offline with the kernel alone.
+
+Layout (every name is fixed by content, so bundles are reproducible byte for byte):
+
+    bundle.dsse.json      DSSE envelope, Ed25519 signature over an in-toto Statement v1
+                          whose subjects are every other file with its sha256
+    manifest.json         the run, each result (control, subject, verdict, its files) and
+                          the sha256 and size of every other file
+    inputs/<sha256>.cnf   formulas as they were checked (compressed ones keep .gz/.xz/.bz2)
+    proofs/<sha256>.lrat  LRAT proofs (PASS)
+    models/<sha256>.model models (FAIL: counterexamples)
+    verdicts/<sha256>.json the kernel's verdicts
+    reports/              report.html, summary.md, oscal.json, junit.xml, sarif.json
+    gate/gate.yaml        the gate configuration, when one was given
+
+The archive is canonical (sorted names, ustar headers with mtime 0, owner 0, mode 0644, gzip
+without a timestamp) so that verify.py can insist on exactly that form.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import tarfile
+from pathlib import Path
+
+from . import dsse
+from .assessment import Assessment, bundle_name
+from .reports import html, junit, markdown, sarif
+from .store import Store, StoreError, as_utc, file_sha256
+
+FORMAT = "proofgate-bundle/1"
+ENVELOPE, MANIFEST = "bundle.dsse.json", "manifest.json"
+GZIP_LEVEL = 6
+
+
+def write(store: Store, a: Assessment, out, key=None, gate=None, gate_config: str | None = None) -> dict:
+    """Write the bundle to `out` (atomically); returns the manifest."""
+    from .oscal import assessment_results
+    files: dict[str, Path | bytes] = {}
+    sizes: dict[str, tuple[str, int]] = {}
+    for art in a.artifacts:
+        path = store.path_of(art.sha256)
+        if not path.is_file():
+            raise StoreError(f"artifact {art.sha256} ({art.kind}) is missing from {store.artifacts}")
+        sha, size = file_sha256(path)
+        if sha != art.sha256:
+            raise StoreError(f"artifact {path} no longer has the sha256 it is stored under: the store is damaged")
+        files[bundle_name(art)], sizes[bundle_name(art)] = path, (sha, size)
+    files["reports/report.html"] = html(a).encode()
+    files["reports/summary.md"] = markdown(a, gate).encode()
+    files["reports/oscal.json"] = assessment_results(a).encode()
+    files["reports/junit.xml"] = junit(a, gate).encode()
+    files["reports/sarif.json"] = sarif(a).encode()
+    if gate_config:
+        files["gate/gate.yaml"] = Path(gate_config).read_bytes()
+    for name, data in files.items():
+        if isinstance(data, bytes):
+            sizes[name] = (_sha(data), len(data))
+    manifest = {
+        "format": FORMAT,
+        "run": {"id": a.run.id, "status": a.run.status, "started": _iso(a.run.started_at),
+                "finished": _iso(a.run.finished_at), "tool_version": a.run.tool_version,
+                "tool_digest": a.run.tool_digest, "kernel_version": a.run.kernel_version, "solver": a.run.solver,
+                "catalog_version": a.run.catalog_version},
+        "results": [{"control": r.control_id, "subject": r.subject, "verdict": r.verdict, "reason": r.reason,
+                     "formula": bundle_name(r.formula) if r.formula else None,
+                     "proof": bundle_name(r.answer) if r.answer and r.answer.kind == "proof" else None,
+                     "model": bundle_name(r.answer) if r.answer and r.answer.kind == "model" else None,
+                     "verdict_json": bundle_name(r.verdict_json) if r.verdict_json else None}
+                    for r in a.results],
+        "files": {name: {"sha256": sha, "size": size} for name, (sha, size) in sorted(sizes.items())},
+    }
+    files[MANIFEST] = json.dumps(manifest, indent=1, sort_keys=True).encode() + b"\n"
+    sizes[MANIFEST] = (_sha(files[MANIFEST]), len(files[MANIFEST]))
+    statement = {"_type": dsse.STATEMENT_TYPE, "predicateType": dsse.PREDICATE_TYPE,
+                 "subject": [{"name": n, "digest": {"sha256": sha}} for n, (sha, _) in sorted(sizes.items())],
+                 "predicate": {"format": FORMAT, "run": a.run.id, "manifest": MANIFEST,
+                               "kernel_version": a.run.kernel_version}}
+    files[ENVELOPE] = dsse.envelope(statement, key)
+    _write_tar(out, files)
+    return manifest
+
+
+def _write_tar(out, files: dict) -> None:
+    out = Path(out)
+    tmp = out.with_name(out.name + ".tmp")
+    with open(tmp, "wb") as raw:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as gz, \
+                tarfile.open(fileobj=gz, mode="w|", format=tarfile.USTAR_FORMAT) as tar:
+            for name in sorted(files):
+                data = files[name]
+                info = tarfile.TarInfo(name)
+                info.mode, info.mtime, info.uid, info.gid, info.uname, info.gname = 0o644, 0, 0, 0, "", ""
+                if isinstance(data, bytes):
+                    info.size = len(data)
+                    tar.addfile(info, io.BytesIO(data))
+                else:
+                    info.size = data.stat().st_size
+                    with open(data, "rb") as f:
+                        tar.addfile(info, f)
+        raw.flush()
+        os.fsync(raw.fileno())
+    os.replace(tmp, out)
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+    return hashlib.sha256(data).hexdigest()
+
+
+def _iso(value) -> str | None:
+    return as_utc(value).isoformat() if value is not None else None

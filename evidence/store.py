@@ -1,0 +1,336 @@
+"""The evidence store: runs, controls, subjects and results in SQL; artifacts on disk.
+
+Artifacts (formulas, proofs, models, verdict JSON) are content-addressed: a file's
+name is its sha256.  A result row refers to artifacts by hash and is committed only
+after they are on disk (written to a temporary file, fsynced, renamed), in the same
+transaction as the result's control and subject: a run killed at any point leaves
+no result without its artifacts, at worst an unreferenced artifact.
+
+SQLite by default (``.proofgate/evidence.db``, artifacts beside it); any SQLAlchemy
+URL (``postgresql+psycopg://...``) with an artifacts directory of its own.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+DEFAULT_DB = "sqlite:///.proofgate/evidence.db"
+VERDICTS = ("PASS", "FAIL", "NOT CHECKABLE")
+RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+class StoreError(Exception):
+    """A store that cannot be opened, or a run or artifact that is not there (exit code 2)."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """Read back as aware UTC: some sqlmodel versions and SQLite return naive datetimes (in UTC)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.utcoffset() is None else value.astimezone(timezone.utc)
+
+
+class Run(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = "running"  # "complete" once every requested formula has a result
+    tool_version: str
+    tool_digest: str  # sha256 of evidence/ and templates/: which (untrusted) code made the run
+    kernel_version: str
+    solver: str
+    catalog_version: str | None = None
+
+
+class Control(SQLModel, table=True):
+    # Per run: a control's wording and mappings can change between catalog versions.
+    run_id: str = Field(foreign_key="run.id", primary_key=True)
+    id: str = Field(primary_key=True)
+    title: str | None = None
+    mappings: str = "{}"  # JSON {framework: [reference, ...]}
+    remediation: str | None = None
+
+
+class Subject(SQLModel, table=True):
+    run_id: str = Field(foreign_key="run.id", primary_key=True)
+    name: str = Field(primary_key=True)
+    status: str = "analysed"  # or "excluded"
+    reason: str | None = None  # why it was excluded
+
+
+class Artifact(SQLModel, table=True):
+    sha256: str = Field(primary_key=True)
+    size: int
+    kind: str  # formula | proof | model | verdict
+    suffix: str  # the name's ending in bundles: .cnf, .cnf.gz, .lrat, .blrat, .model, .json
+
+
+class Result(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("run_id", "control_id", "subject"),)
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="run.id", index=True)
+    control_id: str
+    subject: str
+    verdict: str  # PASS | FAIL | NOT CHECKABLE
+    reason: str | None = None
+    formula_path: str  # as given on the command line
+    formula_sha256: str | None = None
+    proof_sha256: str | None = None
+    model_sha256: str | None = None
+    verdict_sha256: str | None = None  # the kernel's Verdict as JSON
+    kernel: str | None = None
+    kernel_version: str | None = None
+    kernel_digest: str | None = None
+    kernel_status: str | None = None
+    kernel_code: str | None = None
+    solver: str | None = None
+    solve_seconds: float | None = None
+    check_seconds: float | None = None
+    created_at: datetime
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # not possible everywhere (e.g. Windows); the rename is still atomic
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def file_sha256(path) -> tuple[str, int]:
+    sha, size = hashlib.sha256(), 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            sha.update(chunk)
+            size += len(chunk)
+    return sha.hexdigest(), size
+
+
+class Store:
+    def __init__(self, url: str | None = None, artifacts: str | os.PathLike | None = None):
+        url = url or DEFAULT_DB
+        try:
+            parsed = make_url(url)
+        except Exception as error:
+            raise StoreError(f"bad database URL {url!r}: {error}") from None
+        self.url = url
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            db = Path(parsed.database)
+            db.parent.mkdir(parents=True, exist_ok=True)
+            artifacts = artifacts or db.parent / "artifacts"
+        if artifacts is None:
+            raise StoreError(f"{parsed.render_as_string(hide_password=True)}: give --artifacts DIR "
+                             "(or PROOFGATE_ARTIFACTS) for a database that is not a SQLite file")
+        self.artifacts = Path(artifacts)
+        self.tmp = self.artifacts / "tmp"
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine = create_engine(url)
+            SQLModel.metadata.create_all(self.engine)
+        except (SQLAlchemyError, ImportError) as error:
+            raise StoreError(f"cannot open the store {parsed.render_as_string(hide_password=True)}: "
+                             f"{str(error).splitlines()[0]}") from None
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    # --- artifacts ---------------------------------------------------------
+
+    def path_of(self, sha256: str) -> Path:
+        return self.artifacts / sha256[:2] / sha256
+
+    def temp_path(self, suffix: str = "") -> Path:
+        """A fresh path on the artifacts' file system, for a file to be ingested."""
+        fd, name = tempfile.mkstemp(suffix=suffix, dir=self.tmp)
+        os.close(fd)
+        return Path(name)
+
+    def ingest(self, tmp: Path) -> tuple[str, int]:
+        """Move a finished temporary file into the store: hash, fsync, rename."""
+        sha, size = file_sha256(tmp)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        final = self.path_of(sha)
+        final.parent.mkdir(exist_ok=True)
+        os.replace(tmp, final)  # same bytes if it was there: replacing is harmless
+        _fsync_dir(final.parent)
+        return sha, size
+
+    def put_file(self, path) -> tuple[str, int]:
+        tmp = self.temp_path()
+        shutil.copyfile(path, tmp)
+        return self.ingest(tmp)
+
+    def put_bytes(self, data: bytes) -> tuple[str, int]:
+        tmp = self.temp_path()
+        tmp.write_bytes(data)
+        return self.ingest(tmp)
+
+    def has_artifact(self, sha256: str) -> bool:
+        return self.path_of(sha256).is_file()
+
+    # --- runs --------------------------------------------------------------
+
+    def begin_run(self, run_id: str | None = None, resume: bool = False, **fields) -> Run:
+        with self.session() as s:
+            if run_id is not None:
+                if not RUN_ID.match(run_id):
+                    raise StoreError(f"bad run id {run_id!r}: use letters, digits, '.', '_' and '-'")
+                run = s.get(Run, run_id)
+                if run is not None:
+                    run.status, run.finished_at = "running", None
+                    s.add(run)
+                    s.commit()
+                    return run
+                if resume:
+                    raise StoreError(f"no run {run_id!r} to resume in {self.display_url()}")
+            run = Run(id=run_id or new_run_id(), started_at=utcnow(), **fields)
+            s.add(run)
+            s.commit()
+            return run
+
+    def finish_run(self, run_id: str) -> None:
+        with self.session() as s:
+            run = s.get(Run, run_id)
+            run.status, run.finished_at = "complete", utcnow()
+            s.add(run)
+            s.commit()
+
+    def runs(self) -> list[Run]:
+        with self.session() as s:
+            return list(s.exec(select(Run).order_by(Run.started_at, Run.id)))
+
+    def run(self, run_id: str | None = None) -> Run:
+        """The run named, or the latest one."""
+        with self.session() as s:
+            if run_id is None:
+                run = s.exec(select(Run).order_by(Run.started_at.desc(), Run.id.desc())).first()
+                if run is None:
+                    raise StoreError(f"no runs in {self.display_url()}: run `proofgate prove` first")
+                return run
+            run = s.get(Run, run_id)
+            if run is None:
+                raise StoreError(f"no run {run_id!r} in {self.display_url()}")
+            return run
+
+    def previous_run(self, run: Run) -> Run | None:
+        with self.session() as s:
+            return s.exec(select(Run).where((Run.started_at < run.started_at) | (
+                (Run.started_at == run.started_at) & (Run.id < run.id)))
+                .order_by(Run.started_at.desc(), Run.id.desc())).first()
+
+    def results(self, run_id: str) -> list[Result]:
+        with self.session() as s:
+            return list(s.exec(select(Result).where(Result.run_id == run_id)
+                               .order_by(Result.control_id, Result.subject)))
+
+    def controls(self, run_id: str) -> dict[str, Control]:
+        with self.session() as s:
+            return {c.id: c for c in s.exec(select(Control).where(Control.run_id == run_id))}
+
+    def subjects(self, run_id: str) -> list[Subject]:
+        with self.session() as s:
+            return list(s.exec(select(Subject).where(Subject.run_id == run_id).order_by(Subject.name)))
+
+    def artifacts_by_hash(self, hashes) -> dict[str, Artifact]:
+        hashes = sorted({h for h in hashes if h})
+        with self.session() as s:
+            return {a.sha256: a for a in s.exec(select(Artifact).where(Artifact.sha256.in_(hashes)))} \
+                if hashes else {}
+
+    def has_result(self, run_id: str, control_id: str, subject: str) -> bool:
+        with self.session() as s:
+            return s.exec(select(Result.id).where(Result.run_id == run_id, Result.control_id == control_id,
+                                                  Result.subject == subject)).first() is not None
+
+    def record(self, result: Result, artifacts: list[Artifact], control: Control | None = None,
+               subject: Subject | None = None) -> None:
+        """Commit a result with its artifact rows, control and subject, in one transaction.
+        Refuses a result whose artifacts are not on disk: the store never claims what it lacks."""
+        for a in artifacts:
+            if not self.has_artifact(a.sha256):
+                raise StoreError(f"artifact {a.sha256} is not on disk; the result is not recorded")
+        with self.session() as s:
+            for a in artifacts:
+                if s.get(Artifact, a.sha256) is None:
+                    s.add(a)
+            if control is not None and s.get(Control, (control.run_id, control.id)) is None:
+                s.add(control)
+            if subject is not None and s.get(Subject, (subject.run_id, subject.name)) is None:
+                s.add(subject)
+            old = s.exec(select(Result).where(Result.run_id == result.run_id,
+                                              Result.control_id == result.control_id,
+                                              Result.subject == result.subject)).first()
+            if old is not None:  # proved again in the same run: the newer result replaces it
+                s.delete(old)
+                s.flush()
+            s.add(result)
+            s.commit()
+
+    def add_control(self, control: Control) -> None:
+        with self.session() as s:
+            s.merge(control)
+            s.commit()
+
+    def add_subject(self, subject: Subject) -> None:
+        with self.session() as s:
+            s.merge(subject)
+            s.commit()
+
+    def display_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+
+def control_verdict(verdicts) -> str:
+    """A control over its subjects: FAIL if any subject fails, else NOT CHECKABLE if any is, else PASS."""
+    verdicts = set(verdicts)
+    for v in ("FAIL", "NOT CHECKABLE"):
+        if v in verdicts:
+            return v
+    return "PASS" if verdicts else "NOT CHECKABLE"
+
+
+def control_verdicts(results) -> dict[str, str]:
+    by_control: dict[str, list[str]] = {}
+    for r in results:
+        by_control.setdefault(r.control_id, []).append(r.verdict)
+    return {c: control_verdict(v) for c, v in sorted(by_control.items())}
+
+
+def diff_runs(store: Store, run_a: str, run_b: str) -> dict:
+    """Controls whose verdict changed from run A to run B, and those added or removed."""
+    a = control_verdicts(store.results(store.run(run_a).id))
+    b = control_verdicts(store.results(store.run(run_b).id))
+    return {
+        "changed": [(c, a[c], b[c]) for c in sorted(a.keys() & b.keys()) if a[c] != b[c]],
+        "added": [(c, b[c]) for c in sorted(b.keys() - a.keys())],
+        "removed": [(c, a[c]) for c in sorted(a.keys() - b.keys())],
+        "unchanged": sum(a[c] == b[c] for c in a.keys() & b.keys()),
+    }
+
+
+def mappings_of(control: Control | None) -> dict:
+    return json.loads(control.mappings) if control and control.mappings else {}
