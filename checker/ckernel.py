@@ -4,11 +4,9 @@ C runs without the GIL.  It reads an uncompressed file itself while a thread
 hashes it; a compressed file reaches it through a pipe, written by a thread
 that reads (and so hashes) and decompresses it.
 """
-import fcntl
 import os
-import threading
 
-from .source import READ_ERRORS
+from .source import descriptors, release
 from .syntax import Stop
 from .verdict import CODES
 
@@ -29,50 +27,18 @@ def digest():
     return ffi.string(lib.pg_kernel_digest()).decode()
 
 
-class _Feeder(threading.Thread):
-    def __init__(self, source):
-        super().__init__(daemon=True)
-        self.fd, self._write = os.pipe()
-        try:
-            fcntl.fcntl(self._write, fcntl.F_SETPIPE_SZ, 1 << 20)
-        except (AttributeError, OSError):
-            pass  # a smaller pipe is only slower
-        self.source, self.error = source, None
-
-    def run(self):
-        try:
-            while chunk := self.source.stream.read(1 << 20):
-                view = memoryview(chunk)
-                while view:
-                    view = view[os.write(self._write, view):]
-        except BrokenPipeError:
-            pass  # the kernel stopped reading: it has its answer
-        except READ_ERRORS as error:
-            self.error = error
-        finally:
-            os.close(self._write)
-
-
 def check(formula, proof, pipe=False):
     """Run the C kernel; returns (Stop or None, file, counts, binary) like lrat.check.
 
     An uncompressed file is read by C directly while it is hashed (Source.share);
     a compressed one is decompressed into a pipe by a thread (as any is, with pipe=True)."""
-    feeders = [_Feeder(s) if s.compression or pipe else s.share() for s in (formula, proof)]
-    fds = [f if isinstance(f, int) else f.fd for f in feeders]
-    feeders = [f for f in feeders if not isinstance(f, int)]
-    for feeder in feeders:
-        feeder.start()
+    fds, feeders = descriptors((formula, proof), pipe)
     try:
         found = check_fds(*fds)
     finally:
-        for fd in fds:
-            os.close(fd)
-        for feeder in feeders:
-            feeder.join()
-    for feeder in feeders:
-        if feeder.error:  # what C read was cut short: its answer does not count
-            return Stop("read"), (formula, proof).index(feeder.source), *found[2:]
+        failed = release((formula, proof), fds, feeders)
+    if failed is not None:  # what C read was cut short: its answer does not count
+        return Stop("read"), failed, *found[2:]
     return found
 
 

@@ -4,6 +4,7 @@ The sha256 in a Verdict is of the file as stored (what `sha256sum` prints),
 and the kernels parse exactly the bytes that were hashed: there is one read.
 """
 import bz2
+import fcntl
 import gzip
 import hashlib
 import io
@@ -103,3 +104,50 @@ class Source:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class Feeder(threading.Thread):
+    """Writes a Source's (decompressed) bytes into a pipe whose read end is `fd`; `error` if reading failed."""
+
+    def __init__(self, source):
+        super().__init__(daemon=True)
+        self.fd, self._write = os.pipe()
+        try:
+            fcntl.fcntl(self._write, fcntl.F_SETPIPE_SZ, 1 << 20)
+        except (AttributeError, OSError):
+            pass  # a smaller pipe is only slower
+        self.source, self.error = source, None
+
+    def run(self):
+        try:
+            while chunk := self.source.stream.read(1 << 20):
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(self._write, view):]
+        except BrokenPipeError:
+            pass  # the reader stopped: it has its answer
+        except READ_ERRORS as error:
+            self.error = error
+        finally:
+            os.close(self._write)
+
+
+def descriptors(sources, pipe=False):
+    """Descriptors to read the sources' bytes from: an uncompressed file itself (hashed meanwhile,
+    see Source.share), else a pipe fed by a Feeder.  Returns (fds, feeders); see release()."""
+    feeders = [Feeder(s) if s.compression or pipe else s.share() for s in sources]
+    fds = [f if isinstance(f, int) else f.fd for f in feeders]
+    feeders = [f for f in feeders if not isinstance(f, int)]
+    for feeder in feeders:
+        feeder.start()
+    return fds, feeders
+
+
+def release(sources, fds, feeders):
+    """Close what descriptors() opened; the index of the first source whose reading failed, or None."""
+    for fd in fds:
+        os.close(fd)
+    for feeder in feeders:
+        feeder.join()
+    failed = [sources.index(f.source) for f in feeders if f.error]
+    return min(failed) if failed else None

@@ -1,7 +1,8 @@
 """The `proofgate` command.
 
 Exit codes: 0 verified, 1 rejected (well-formed but not a valid proof or
-model), 2 bad input or usage, 3 internal error.
+model), 2 bad input or usage, 3 internal error, 4 a time or memory limit
+stopped the DRAT engine (no verdict).
 """
 import json
 import sys
@@ -11,7 +12,7 @@ import click
 
 import checker
 
-EXIT_VERIFIED, EXIT_REJECTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_VERIFIED, EXIT_REJECTED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_LIMIT = 0, 1, 2, 3, 4
 PROGRESS_BYTES = 64 << 20  # show a progress bar for proofs larger than this, on a terminal
 
 
@@ -28,22 +29,50 @@ def cli():
 @click.option("--kernel", type=click.Choice(["c", "python"]), default=None,
               help="Which kernel checks LRAT (default: c when built, else python).")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
-def check(formula, proof, model, kernel, as_json):
-    """Check PROOF (LRAT, text or binary) or --model MODEL against FORMULA (DIMACS CNF).
+@click.option("--format", "proof_format", type=click.Choice(["auto", "lrat", "drat"]), default="auto",
+              help="The proof's format (default: by its name: .lrat/.blrat, .drat/.drup/.bdrat).")
+@click.option("--lrat", "lrat_out", metavar="OUT", help="DRAT: keep the elaborated LRAT proof here.")
+@click.option("--binary-lrat", is_flag=True, help="DRAT: write that LRAT in binary.")
+@click.option("--core", "core_out", metavar="OUT", help="DRAT: write the unsatisfiable core (DIMACS) here.")
+@click.option("--trimmed", "trimmed_out", metavar="OUT", help="DRAT: write the trimmed proof (text DRAT) here.")
+@click.option("--strict-deletions", is_flag=True,
+              help="DRAT: honour deletions of unit clauses (by default they are ignored, as drat-trim does).")
+@click.option("--drat-encoding", type=click.Choice(["detect", "text", "binary"]), default="detect",
+              help="DRAT: force text or binary (default: detected as drat-trim does).")
+@click.option("--timeout", type=float, default=0.0, metavar="SECONDS", help="DRAT: stop the engine after this long.")
+@click.option("--max-memory", type=int, default=0, metavar="MB", help="DRAT: stop the engine beyond this much memory.")
+def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary_lrat, core_out, trimmed_out,
+          strict_deletions, drat_encoding, timeout, max_memory):
+    """Check PROOF (LRAT or DRAT, text or binary) or --model MODEL against FORMULA (DIMACS CNF).
 
     Prints 's VERIFIED' (exit 0) or 's NOT VERIFIED' with the reason (exit 1);
     bad input exits 2 with the file and position.  Inputs may be gzip, xz or bz2.
+    A DRAT proof is first elaborated to LRAT by an untrusted engine; the verdict
+    is the kernel's, on that LRAT.
     """
     if (proof is None) == (model is None):
         raise click.UsageError("give exactly one of PROOF or --model MODEL")
+    kernel = kernel or checker.kernels()[0]
+    if model is None and proof_format == "auto":
+        from .drat import proof_format as by_name
+        proof_format = by_name(proof) or "lrat"
     try:
         if model is not None:
             verdict = checker.check_model(formula, model)
+        elif proof_format == "drat":
+            from . import drat
+            elaboration, verdict = drat.check(
+                formula, proof, kernel, lrat_out, binary_lrat=binary_lrat, core=core_out, trimmed=trimmed_out,
+                strict_deletions=strict_deletions, encoding=drat_encoding, timeout=timeout,
+                max_memory=max_memory << 20)
+            _report_elaboration(elaboration, verdict, as_json)
         else:
-            verdict = _with_progress(lambda watch: checker.check_lrat(
-                formula, proof, kernel or checker.kernels()[0], watch=watch), as_json)
+            verdict = _with_progress(lambda watch: checker.check_lrat(formula, proof, kernel, watch=watch), as_json)
     except checker.InputError as error:
         _report_bad_input(error, as_json)
+        sys.exit(EXIT_BAD_INPUT)
+    except OSError as error:
+        _report_bad_input(checker.InputError(error.filename or formula, f"cannot open: {error.strerror}"), as_json)
         sys.exit(EXIT_BAD_INPUT)
     except ValueError as error:  # e.g. the C kernel was asked for but is not built
         raise click.UsageError(str(error))
@@ -52,6 +81,28 @@ def check(formula, proof, model, kernel, as_json):
     else:
         _print_verdict(verdict)
     sys.exit(EXIT_VERIFIED if verdict.verified else EXIT_REJECTED)
+
+
+def _report_elaboration(e, verdict, as_json):
+    """Stage 1 of a DRAT check; exits unless the kernel has a verdict to give."""
+    if verdict is not None:
+        if not as_json:
+            c = e.counts
+            click.echo(f"c stage 1, DRAT engine (untrusted): {sum(e.seconds.values()):.3f} s, {c['lemmas']} lemmas, "
+                       f"{c['core_lemmas']} in the core ({c['rat_lemmas']} RAT), {c['ignored_deletions']} unit "
+                       f"deletions ignored; LRAT {c['lrat_bytes']} bytes")
+            click.echo(f"c DRAT proof {e.path}  sha256 {e.proof_sha256}")
+            click.echo(f"c stage 2, kernel (trusted): {verdict.seconds:.3f} s on the LRAT")
+        return
+    text = f"{e.path}: {e.where() + ': ' if e.where() else ''}{e.message}"
+    exit_code = {"malformed": EXIT_BAD_INPUT, "limit": EXIT_LIMIT}.get(e.status, EXIT_REJECTED)
+    if as_json:
+        click.echo(json.dumps({"status": "BAD INPUT" if exit_code == EXIT_BAD_INPUT else "NOT VERIFIED",
+                               "error": text, "elaboration": e.to_dict()}, indent=2))
+    else:
+        click.echo(f"c stage 1, DRAT engine (untrusted): {text}", err=exit_code != EXIT_REJECTED)
+        click.echo("s NOT VERIFIED")
+    sys.exit(exit_code)
 
 
 @cli.command()

@@ -1,0 +1,230 @@
+"""DRAT proofs: the untrusted engine elaborates them to LRAT that both kernels accept; broken proofs
+are rejected, never accepted; malformed files are bad input with a position."""
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pysat.solvers import Solver
+
+from evidence import _compat, drat, families
+from evidence.cli import cli
+from kernels import both
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLVERS = ["cadical195", "glucose4", "lingeling", "maplechrono"]
+FAMILIES = {
+    "php-5": families.pigeonhole(5),
+    "random-50": families.random_ksat(50, 300, seed=4),
+    "parity-12": families.parity(12, 2),
+    "chessboard-4": families.mutilated_chessboard(4),
+}
+
+
+def make(tmp_path, family, solver, binary=False):
+    nv, clauses = FAMILIES[family]
+    cnf, proof = tmp_path / f"{family}.cnf", tmp_path / f"{family}-{solver}.{'bdrat' if binary else 'drat'}"
+    families.write_dimacs(cnf, nv, clauses)
+    assert _compat.solve_with_drat(nv, clauses, proof, solver=solver, binary=binary) is None
+    return cnf, proof
+
+
+def elaborate_and_check(cnf, proof, tmp_path, **options):
+    lrat = tmp_path / "out.lrat"
+    done = drat.elaborate(str(cnf), str(proof), str(lrat), **options)
+    if done.status != "elaborated":
+        return done, None
+    return done, both(str(cnf), str(lrat))
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_solver_proofs_elaborate_to_lrat_both_kernels_accept(tmp_path, family, solver):
+    cnf, proof = make(tmp_path, family, solver)
+    done, answer = elaborate_and_check(cnf, proof, tmp_path)
+    assert done.status == "elaborated", done
+    assert answer[:2] == ("VERIFIED", "ok")
+    assert done.counts["core_lemmas"] <= done.counts["lemmas"] and done.proof_sha256
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("binary_lrat", [False, True])
+def test_binary_drat_and_binary_lrat(tmp_path, family, binary_lrat):
+    cnf, proof = make(tmp_path, family, "cadical195", binary=True)
+    done, answer = elaborate_and_check(cnf, proof, tmp_path, binary_lrat=binary_lrat)
+    assert done.status == "elaborated" and answer[:2] == ("VERIFIED", "ok")
+    assert answer[-1] == ("binary" if binary_lrat else "text")
+
+
+def lines_of(proof):
+    return [line for line in proof.read_text().splitlines() if line.strip()]
+
+
+def mutants(lines, mutate, limit, seed):
+    indexes = list(range(len(lines)))
+    random.Random(seed).shuffle(indexes)
+    for i in indexes[:limit]:
+        changed = mutate(lines[i])
+        if changed is not None:
+            yield lines[:i] + changed + lines[i + 1:]
+
+
+def drop(line):
+    return []
+
+
+def flip(line):
+    tokens = line.split()
+    numbers = [k for k, t in enumerate(tokens) if t not in ("d", "0")]
+    if tokens[0] == "d" or not numbers:
+        return None
+    k = numbers[len(numbers) // 2]
+    tokens[k] = str(-int(tokens[k]))
+    return [" ".join(tokens)]
+
+
+@pytest.mark.parametrize("mutate", [drop, flip], ids=["dropped-lemma", "flipped-literal"])
+def test_corrupted_proofs_are_rejected_never_falsely_accepted(tmp_path, mutate):
+    nv, clauses = FAMILIES["php-5"]
+    cnf, proof = make(tmp_path, "php-5", "cadical195")
+    trimmed = tmp_path / "trimmed.drat"  # every lemma of a trimmed proof is used
+    assert drat.elaborate(str(cnf), str(proof), trimmed=str(trimmed)).status == "elaborated"
+    rejected = 0
+    for lines in mutants(lines_of(trimmed), mutate, 40, seed=1):
+        broken = tmp_path / "broken.drat"
+        broken.write_text("\n".join(lines) + "\n")
+        done, answer = elaborate_and_check(cnf, broken, tmp_path)
+        if done.status == "elaborated":
+            assert answer[:2] == ("VERIFIED", "ok")  # then the kernel agrees the change was harmless
+        else:
+            assert done.status == "rejected" and done.code in ("lemma", "no-conflict")
+            assert done.code == "no-conflict" or done.line
+            rejected += 1
+    assert rejected > 0
+
+
+def test_deleting_a_clause_still_needed_is_rejected(tmp_path):
+    cnf, proof = make(tmp_path, "php-5", "cadical195")
+    nv, clauses = FAMILIES["php-5"]
+    rejected = 0
+    for clause in clauses:
+        broken = tmp_path / "broken.drat"
+        broken.write_text("d " + " ".join(map(str, clause)) + " 0\n" + proof.read_text())
+        done, answer = elaborate_and_check(cnf, broken, tmp_path)
+        if done.status == "elaborated":
+            assert answer[:2] == ("VERIFIED", "ok")
+        else:
+            rejected += done.status == "rejected"
+    assert rejected > 0
+
+
+def test_a_proof_that_refutes_nothing(tmp_path):
+    cnf = tmp_path / "f.cnf"
+    families.write_dimacs(cnf, *FAMILIES["php-5"])
+    (tmp_path / "p.drat").write_text("1 2 0\n")
+    done = drat.elaborate(str(cnf), str(tmp_path / "p.drat"))
+    assert (done.status, done.code) == ("rejected", "no-conflict")
+
+
+def test_a_lemma_that_does_not_follow_names_its_line(tmp_path):
+    cnf = tmp_path / "f.cnf"
+    cnf.write_text("p cnf 2 4\n1 2 0\n-1 2 0\n1 -2 0\n-1 -2 0\n")
+    (tmp_path / "p.drat").write_text("c a comment\n2 0\n1 0\n0\n")
+    assert drat.elaborate(str(cnf), str(tmp_path / "p.drat")).status == "elaborated"
+    (tmp_path / "q.drat").write_text("1 2 0\nd 1 2 0\nd -1 2 0\n2 0\n0\n")
+    done = drat.elaborate(str(cnf), str(tmp_path / "q.drat"))
+    assert (done.status, done.code, done.line) == ("rejected", "lemma", 4)
+
+
+# (1) is the reason for 1; deleting it leaves 2 without a derivation.
+UNIT_DELETION = ("p cnf 4 5\n1 0\n-1 2 3 0\n-1 2 -3 0\n-2 4 0\n-2 -4 0\n", "d 1 0\n2 0\n0\n")
+
+
+def test_unit_deletions_ignored_by_default_honoured_when_strict(tmp_path):
+    cnf, proof = tmp_path / "f.cnf", tmp_path / "p.drat"
+    cnf.write_text(UNIT_DELETION[0])
+    proof.write_text(UNIT_DELETION[1])
+    done, answer = elaborate_and_check(cnf, proof, tmp_path)
+    assert done.status == "elaborated" and done.counts["ignored_deletions"] == 1 and answer[0] == "VERIFIED"
+    done = drat.elaborate(str(cnf), str(proof), strict_deletions=True)
+    assert (done.status, done.code, done.line) == ("rejected", "lemma", 2)
+
+
+@pytest.mark.parametrize("data, code, line, offset", [
+    (b"1 2 x 0\n", "syntax", 1, None),
+    (b"1 2 0\n3 4", "eof", 2, None),
+    (b"1 99999999999 0\n", "range", 1, None),
+    (b"d1 2 0\n", "syntax", 1, None),
+    (b"a\x02\x04", "eof", None, 3),
+    (b"a\x02\x80\x80\x80\x80\x80\x00", "range", None, 2),
+    (b"a\x02\x00x\x02\x00", "syntax", None, 3),
+])
+def test_malformed_drat_is_bad_input_with_a_position(tmp_path, data, code, line, offset):
+    cnf, proof = tmp_path / "f.cnf", tmp_path / "p.drat"
+    cnf.write_text("p cnf 2 4\n1 2 0\n-1 2 0\n1 -2 0\n-1 -2 0\n")
+    proof.write_bytes(data)
+    done = drat.elaborate(str(cnf), str(proof))
+    assert (done.status, done.code, done.line, done.offset, done.path) == ("malformed", code, line, offset, str(proof))
+    result = CliRunner().invoke(cli, ["check", str(cnf), str(proof)])
+    assert result.exit_code == 2 and ("line" if line else "byte offset") in result.output
+
+
+def test_malformed_formula_is_bad_input(tmp_path):
+    cnf, proof = tmp_path / "f.cnf", tmp_path / "p.drat"
+    cnf.write_text("p cnf 1 1\n1 2 0\n")
+    proof.write_text("0\n")
+    done = drat.elaborate(str(cnf), str(proof))
+    assert (done.status, done.code, done.line, done.path) == ("malformed", "literal", 2, str(cnf))
+
+
+def test_limits_stop_with_a_clear_message(tmp_path):
+    nv, clauses = families.pigeonhole(7)
+    cnf, proof = tmp_path / "f.cnf", tmp_path / "p.drat"
+    families.write_dimacs(cnf, nv, clauses)
+    _compat.solve_with_drat(nv, clauses, proof, solver="lingeling")
+    assert drat.elaborate(str(cnf), str(proof), timeout=1e-6).code == "timeout"
+    assert drat.elaborate(str(cnf), str(proof), max_memory=1 << 16).code == "memory"
+    result = CliRunner().invoke(cli, ["check", str(cnf), str(proof), "--max-memory", "1"])
+    assert result.exit_code == 4 and "memory limit" in result.output
+
+
+def test_command_names_both_stages_and_writes_outputs(tmp_path):
+    cnf, proof = make(tmp_path, "chessboard-4", "glucose4")
+    lrat, core, trimmed = tmp_path / "o.lrat", tmp_path / "core.cnf", tmp_path / "t.drat"
+    result = CliRunner().invoke(cli, ["check", str(cnf), str(proof), "--lrat", str(lrat), "--core", str(core),
+                                      "--trimmed", str(trimmed)])
+    assert result.exit_code == 0, result.output
+    assert "stage 1, DRAT engine (untrusted)" in result.output and "stage 2, kernel (trusted)" in result.output
+    assert result.output.rstrip().endswith("s VERIFIED")
+    assert both(str(cnf), str(lrat))[0] == "VERIFIED"
+    core_clauses = families.read_dimacs_simple(core)[1]
+    assert set(map(frozenset, core_clauses)) <= set(map(frozenset, FAMILIES["chessboard-4"][1]))
+    with Solver(name="cadical195", bootstrap_with=core_clauses) as s:
+        assert not s.solve()  # the core alone is unsatisfiable
+    assert drat.elaborate(str(cnf), str(trimmed)).status == "elaborated"
+
+
+def test_sanitized_engine_runs_clean(tmp_path):
+    if not shutil.which("gcc"):
+        pytest.fail("gcc is needed to build the sanitizer binary")
+    build = tmp_path / "build"
+    subprocess.run(["make", "-s", "-C", str(ROOT / "csrc"), f"BUILD={build}", f"{build}/dratcheck-san"],
+                   check=True, capture_output=True)
+    cases = [make(tmp_path, family, solver) for family in FAMILIES for solver in ("cadical195", "lingeling")]
+    cases.append(make(tmp_path, "parity-12", "cadical195", binary=True))
+    cnf, proof = cases[0]
+    rng = random.Random(5)
+    for i in range(40):  # damaged bytes too
+        data = bytearray(proof.read_bytes())
+        data[rng.randrange(len(data))] = rng.randrange(256)
+        damaged = tmp_path / f"damaged{i}.drat"
+        damaged.write_bytes(bytes(data))
+        cases.append((cnf, damaged))
+    for cnf, proof in cases:
+        run = subprocess.run([str(build / "dratcheck-san"), str(cnf), str(proof), str(tmp_path / "san.lrat"),
+                              "--core", str(tmp_path / "san.core"), "--trimmed", str(tmp_path / "san.drat")],
+                             capture_output=True, text=True, env={"ASAN_OPTIONS": "detect_leaks=1"})
+        assert "Sanitizer" not in run.stderr and "runtime error" not in run.stderr, run.stderr
+        assert run.returncode in (0, 1, 2), run.stdout
