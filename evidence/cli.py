@@ -52,7 +52,7 @@ def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary
     """
     if (proof is None) == (model is None):
         raise click.UsageError("give exactly one of PROOF or --model MODEL")
-    kernel = kernel or checker.kernels()[0]
+    kernel, elaboration = kernel or checker.kernels()[0], None
     if model is None and proof_format == "auto":
         from .drat import proof_format as by_name
         proof_format = by_name(proof) or "lrat"
@@ -77,7 +77,8 @@ def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary
     except ValueError as error:  # e.g. the C kernel was asked for but is not built
         raise click.UsageError(str(error))
     if as_json:
-        click.echo(verdict.to_json(indent=2))
+        extra = {"elaboration": elaboration.to_dict()} if elaboration else {}
+        click.echo(json.dumps({**verdict.to_dict(), **extra}, indent=2))
     else:
         _print_verdict(verdict)
     sys.exit(EXIT_VERIFIED if verdict.verified else EXIT_REJECTED)
