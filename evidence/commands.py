@@ -5,7 +5,7 @@ Exit codes (docs/EVIDENCE.md):
   verify  0 everything checks, 1 a check failed, 2 the bundle cannot be read safely
   gate    0 every required control PASSes (or is under an active exception), 1 not, 2 bad config
   others  0 done, 2 bad input or usage (unknown run, unreadable store)
-  3 is an internal error (a bug) everywhere; 130/143 an interrupted prove (resume it).
+  3 is an internal error (a bug) everywhere; 130 an interrupted prove (SIGINT or SIGTERM: resume it).
 
 Heavy modules are imported inside each command: `verify` must load neither the solver nor the
 database layer, and `--help` stays fast.
@@ -102,7 +102,7 @@ def prove(store, formulas, control, subject, run_id, resume, timeout, memory, ke
         seen.add(job[1:])
         jobs.append(job)
     run = store.begin_run(resume or run_id, resume=bool(resume), **run_fields())
-    signal.signal(signal.SIGTERM, _interrupt)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     done = []
     try:
         for f, cid, sid in jobs:
@@ -112,6 +112,8 @@ def prove(store, formulas, control, subject, run_id, resume, timeout, memory, ke
         click.echo(f"proofgate: interrupted: run {run.id} is incomplete ({len(done)} of {len(jobs)} stored); "
                    f"continue it with: proofgate prove --resume {run.id} ...", err=True)
         sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     store.finish_run(run.id)
     counts = {v: sum(p.result.verdict == v for p in done) for v in ("PASS", "FAIL", "NOT CHECKABLE")}
     click.echo(f"run {run.id}: " + ", ".join(f"{n} {v}" for v, n in counts.items()))

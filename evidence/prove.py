@@ -88,13 +88,12 @@ def _prove(store, result, artifacts, temps, formula, timeout, memory_mb, kernel)
         return True
     stored = store.path_of(sha)
     result.formula_sha256 = sha
-    # The kernel's strict parser reads the formula before any solver time is spent: checking
-    # an empty model parses the whole formula (the answer itself is of no interest).
-    probe = store.temp_path(".model")
+    # The kernel's strict parser reads the whole formula before any solver time is spent:
+    # checking an empty proof parses every clause (its answer is of no interest).
+    probe = store.temp_path(".lrat")
     temps.append(probe)
-    probe.write_text("v 0\n")
     try:
-        compression = checker.check_model(stored, probe).formula["compression"]
+        compression = checker.check_lrat(stored, probe, kernel).formula["compression"]
     except checker.InputError as error:
         where = error.outcome.message() if error.outcome else str(error)
         result.reason = f"bad input: {formula}: {where}"
@@ -116,7 +115,10 @@ def _prove(store, result, artifacts, temps, formula, timeout, memory_mb, kernel)
             verdict = checker.check_lrat(stored, answer_path, kernel)
         else:
             verdict = checker.check_model(stored, answer_path)
-    except checker.InputError as error:  # the solver's output, not the user's input, is malformed
+    except checker.InputError as error:  # the solver's output (the formula parsed above) is malformed
+        if error.path == str(stored):
+            result.reason = f"bad input: {formula}: {error.outcome.message() if error.outcome else error}"
+            return True
         result.reason = f"the kernel could not read the solver's {'proof' if solved.answer == 'UNSAT' else 'model'}" \
                         f": {error.outcome.message() if error.outcome else error}"
         return False

@@ -112,20 +112,20 @@ def read_formula(path) -> tuple[int, list[list[int]]]:
 
 
 def _limit(memory_mb: int, timeout: float) -> None:
+    import ctypes
     import resource
-    if memory_mb:
-        limit = memory_mb << 20
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    if timeout:  # a backstop should the parent be unable to kill us
-        cpu = int(timeout) + 2
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     try:  # die with the parent, even when it is killed with SIGKILL (Linux)
-        import ctypes
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         if os.getppid() == 1:
             os._exit(1)
     except (OSError, AttributeError):
         pass
+    if timeout:  # a backstop should the parent be unable to kill us
+        cpu = int(timeout) + 2
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    if memory_mb:  # address space, so that C++ allocations fail too; set last, once everything is loaded
+        limit = memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def write_model(path, model: list[int]) -> None:
@@ -141,9 +141,9 @@ def write_model(path, model: list[int]) -> None:
 
 
 def _child(formula, proof, model, memory_mb, timeout) -> int:
+    from evidence._compat import solve_with_lrat
     _limit(int(memory_mb), float(timeout))
     try:
-        from evidence._compat import solve_with_lrat
         nvars, clauses = read_formula(formula)
         found = solve_with_lrat(nvars, clauses, proof)
         if found is None:

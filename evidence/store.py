@@ -36,7 +36,7 @@ class StoreError(Exception):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(timezone.utc)  # microseconds kept: runs started in one second still order
 
 
 def as_utc(value: datetime | None) -> datetime | None:

@@ -1,0 +1,71 @@
+"""Helpers for the evidence pipeline's tests: the CLI in-process, stores, the CI rule for services."""
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from evidence.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+PHP4, RAT, PHP4_GZ = SAMPLES / "lrat/php-4.cnf", SAMPLES / "lrat/rat-extension.cnf", SAMPLES / "lrat/php-4.cnf.gz"
+SAT40 = SAMPLES / "sat/rnd3-40-sat.cnf"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def need(condition: bool, what: str):
+    """A service a test needs: skipping is fine locally, but under CI=true its absence is a failure."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"CI=true but {what} is missing: .ci/run must install it")
+        pytest.skip(f"{what} is not available here")
+
+
+def run(command: str, *args, db: str, artifacts=None, env=None):
+    """`proofgate COMMAND --db DB ARGS...` in-process; returns click's Result."""
+    argv = [command, "--db", db] + (["--artifacts", str(artifacts)] if artifacts else []) + [str(a) for a in args]
+    return CliRunner().invoke(cli, argv, env=env, catch_exceptions=False)
+
+
+def run_plain(*args, env=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
+
+
+def sqlite_url(directory: Path) -> str:
+    return f"sqlite:///{directory / 'evidence.db'}"
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def assert_consistent(store):
+    """The store's invariant: every result's artifacts are on disk with the hash it is stored under,
+    and every PASS or FAIL has a kernel verdict that says VERIFIED."""
+    import json
+    for run in store.runs():
+        for r in store.results(run.id):
+            for h in (r.formula_sha256, r.proof_sha256, r.model_sha256, r.verdict_sha256):
+                if h:
+                    assert store.has_artifact(h), f"{r.control_id}/{r.subject}: artifact {h} missing"
+                    assert sha256(store.path_of(h)) == h
+            if r.verdict in ("PASS", "FAIL"):
+                verdict = json.loads(store.path_of(r.verdict_sha256).read_text())
+                assert verdict["status"] == "VERIFIED"
+                assert verdict["kind"] == ("lrat" if r.verdict == "PASS" else "model")
+                assert verdict["formula"]["sha256"] == r.formula_sha256
+
+
+def save_artifact(name: str, data: bytes) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    path.write_bytes(data)
+    return path
+
+
+def which(*names):
+    return all(shutil.which(n) for n in names)

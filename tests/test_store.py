@@ -1,0 +1,112 @@
+"""The store: content-addressed artifacts, one transaction per result, history and diff."""
+import pytest
+from sqlmodel import Session
+
+from evidence.store import (Artifact, Control, Result, Store, StoreError, Subject, control_verdict, diff_runs,
+                            utcnow)
+from pipeline import PHP4, SAT40, run, sha256, sqlite_url
+
+
+def make_result(run_id, control, subject="s", verdict="PASS", **kw):
+    return Result(run_id=run_id, control_id=control, subject=subject, verdict=verdict, formula_path="f.cnf",
+                  created_at=utcnow(), **kw)
+
+
+def test_artifacts_are_content_addressed_and_renamed_into_place(tmp_path):
+    store = Store(sqlite_url(tmp_path))
+    assert store.artifacts == tmp_path / "artifacts"  # beside the SQLite file
+    sha, size = store.put_file(PHP4)
+    assert sha == sha256(PHP4) and size == PHP4.stat().st_size
+    assert store.path_of(sha).read_bytes() == PHP4.read_bytes()
+    assert store.put_bytes(PHP4.read_bytes()) == (sha, size)  # same bytes, same place
+    assert not list(store.tmp.iterdir())  # no temporary file left behind
+
+
+def test_a_result_is_refused_when_its_artifact_is_not_on_disk(tmp_path):
+    store = Store(sqlite_url(tmp_path))
+    run_ = store.begin_run(tool_version="t", tool_digest="d", kernel_version="k", solver="s")
+    missing = "0" * 64
+    with pytest.raises(StoreError, match="not on disk"):
+        store.record(make_result(run_.id, "C", formula_sha256=missing),
+                     [Artifact(sha256=missing, size=1, kind="formula", suffix=".cnf")])
+    assert store.results(run_.id) == []
+
+
+def test_a_crash_inside_the_transaction_leaves_nothing_half_written(tmp_path, monkeypatch):
+    store = Store(sqlite_url(tmp_path))
+    run_ = store.begin_run(tool_version="t", tool_digest="d", kernel_version="k", solver="s")
+    sha, size = store.put_file(PHP4)
+
+    def crash(self):
+        raise KeyboardInterrupt("killed at commit")
+    monkeypatch.setattr(Session, "commit", crash)
+    with pytest.raises(KeyboardInterrupt):
+        store.record(make_result(run_.id, "C", formula_sha256=sha),
+                     [Artifact(sha256=sha, size=size, kind="formula", suffix=".cnf")],
+                     Control(run_id=run_.id, id="C"), Subject(run_id=run_.id, name="s"))
+    monkeypatch.undo()
+    assert store.results(run_.id) == [] and store.controls(run_.id) == {} and store.subjects(run_.id) == []
+    assert store.artifacts_by_hash([sha]) == {}  # the artifact row was rolled back too (the file may stay)
+
+
+def test_runs_latest_previous_and_unknown(tmp_path):
+    store = Store(sqlite_url(tmp_path))
+    with pytest.raises(StoreError, match="no runs"):
+        store.run()
+    a = store.begin_run("run-a", tool_version="t", tool_digest="d", kernel_version="k", solver="s")
+    b = store.begin_run("run-b", tool_version="t", tool_digest="d", kernel_version="k", solver="s")
+    assert store.run().id == "run-b" and store.previous_run(b).id == "run-a" and store.previous_run(a) is None
+    with pytest.raises(StoreError, match="no run 'zzz'"):
+        store.run("zzz")
+    with pytest.raises(StoreError, match="bad run id"):
+        store.begin_run("../x", tool_version="t", tool_digest="d", kernel_version="k", solver="s")
+
+
+def test_control_verdict_is_the_worst_subject():
+    assert control_verdict(["PASS", "PASS"]) == "PASS"
+    assert control_verdict(["PASS", "NOT CHECKABLE"]) == "NOT CHECKABLE"
+    assert control_verdict(["NOT CHECKABLE", "FAIL", "PASS"]) == "FAIL"
+    assert control_verdict([]) == "NOT CHECKABLE"  # no result is no evidence
+
+
+def test_diff_changed_added_removed(tmp_path):
+    store = Store(sqlite_url(tmp_path))
+    fields = dict(tool_version="t", tool_digest="d", kernel_version="k", solver="s")
+    for run_id, verdicts in (("a", {"C1": "PASS", "C2": "FAIL", "C3": "PASS"}),
+                             ("b", {"C1": "FAIL", "C2": "FAIL", "C4": "PASS"})):
+        store.begin_run(run_id, **fields)
+        for control, verdict in verdicts.items():
+            store.record(make_result(run_id, control, verdict=verdict), [])
+    d = diff_runs(store, "a", "b")
+    assert d["changed"] == [("C1", "PASS", "FAIL")]
+    assert d["added"] == [("C4", "PASS")] and d["removed"] == [("C3", "PASS")] and d["unchanged"] == 1
+
+
+def test_history_and_diff_commands(tmp_path):
+    db = sqlite_url(tmp_path)
+    first = run("prove", PHP4, "--control", "C1", "--run", "one", db=db)
+    assert first.exit_code == 0, first.output
+    run("prove", SAT40, "--control", "C1", "--run", "two", db=db)
+    run("prove", PHP4, "--control", "C2", "--run", "two", db=db)
+    h = run("history", db=db)
+    assert h.exit_code == 0 and h.output.index("two") < h.output.index("one")  # newest first
+    assert "C1" in run("history", "--control", "C1", db=db).output
+    d = run("diff", "one", "two", db=db)
+    assert d.exit_code == 0
+    assert "changed  C1: PASS -> FAIL" in d.output and "added    C2: PASS" in d.output
+    assert run("diff", "one", "nope", db=db).exit_code == 2
+
+
+def test_proving_again_in_the_same_run_replaces_the_result(tmp_path):
+    db = sqlite_url(tmp_path)
+    run("prove", PHP4, "--control", "C", "--subject", "s", "--run", "r", db=db)
+    run("prove", SAT40, "--control", "C", "--subject", "s", "--run", "r", db=db)
+    [res] = Store(db).results("r")
+    assert res.verdict == "FAIL"
+
+
+def test_a_database_url_without_artifacts_is_a_clear_error(tmp_path):
+    r = run("history", db="postgresql+psycopg://u:secret@127.0.0.1:1/x")
+    assert r.exit_code == 2 and "--artifacts" in r.output and "secret" not in r.output
+    r = run("history", db="not a url")
+    assert r.exit_code == 2 and "bad database URL" in r.output
