@@ -18,11 +18,12 @@ without a timestamp) so that verify.py can insist on exactly that form.
 """
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import os
+import struct
 import tarfile
+import zlib
 from pathlib import Path
 
 from . import dsse
@@ -87,8 +88,7 @@ def _write_tar(out, files: dict) -> None:
     out = Path(out)
     tmp = out.with_name(out.name + ".tmp")
     with open(tmp, "wb") as raw:
-        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as gz, \
-                tarfile.open(fileobj=gz, mode="w|", format=tarfile.USTAR_FORMAT) as tar:
+        with CanonicalGzip(raw) as gz, tarfile.open(fileobj=gz, mode="w|", format=tarfile.USTAR_FORMAT) as tar:
             for name in sorted(files):
                 data = files[name]
                 info = tarfile.TarInfo(name)
@@ -103,6 +103,37 @@ def _write_tar(out, files: dict) -> None:
         raw.flush()
         os.fsync(raw.fileno())
     os.replace(tmp, out)
+
+
+class CanonicalGzip:
+    """A gzip stream with one fixed header (no name, no timestamp, OS 'unknown'), whatever the
+    Python version: verify.py accepts exactly this header, so no byte of it can change unnoticed."""
+    HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+
+    def __init__(self, raw):
+        self.raw, self.crc, self.size = raw, 0, 0
+        self.deflate = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+        raw.write(self.HEADER)
+
+    def write(self, data):
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        self.raw.write(self.deflate.compress(data))
+        return len(data)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is None:
+            self.raw.write(self.deflate.flush() + struct.pack("<II", self.crc, self.size & 0xFFFFFFFF))
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    buf = io.BytesIO()
+    with CanonicalGzip(buf) as gz:
+        gz.write(data)
+    return buf.getvalue()
 
 
 def _sha(data: bytes) -> str:

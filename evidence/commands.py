@@ -45,10 +45,8 @@ class _user_errors:
         return self
 
     def __exit__(self, kind, error, tb):
-        from .gate import ConfigError
-        from .store import StoreError
-        from .verify import BundleError
-        if isinstance(error, (StoreError, ConfigError, BundleError)):
+        from .errors import UserError
+        if isinstance(error, UserError):
             click.echo(f"proofgate: error: {error}", err=True)
             sys.exit(EXIT_BAD_INPUT)
         return False

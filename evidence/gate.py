@@ -21,13 +21,14 @@ from datetime import date, datetime, timezone
 import yaml
 
 from .assessment import Assessment
+from .errors import UserError
 from .prove import TOKEN
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EXCEPTION_KEYS = ("control", "owner", "reason", "expires")
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     def __init__(self, file, where: str, message: str, node=None):
         mark = getattr(node, "start_mark", None) if node is not None else None
         position = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""

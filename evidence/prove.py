@@ -10,7 +10,6 @@ What a result means (the kernel decides, never the solver):
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,17 +87,18 @@ def _prove(store, result, artifacts, temps, formula, timeout, memory_mb, kernel)
         return True
     stored = store.path_of(sha)
     result.formula_sha256 = sha
+    # Kept even when malformed: the evidence shows exactly what was submitted.
+    artifacts.append(Artifact(sha256=sha, size=size, kind="formula", suffix=SUFFIX[_compression(stored)]))
     # The kernel's strict parser reads the whole formula before any solver time is spent:
     # checking an empty proof parses every clause (its answer is of no interest).
     probe = store.temp_path(".lrat")
     temps.append(probe)
     try:
-        compression = checker.check_lrat(stored, probe, kernel).formula["compression"]
+        checker.check_lrat(stored, probe, kernel)
     except checker.InputError as error:
         where = error.outcome.message() if error.outcome else str(error)
         result.reason = f"bad input: {formula}: {where}"
         return True
-    artifacts.append(Artifact(sha256=sha, size=size, kind="formula", suffix=SUFFIX[compression]))
 
     proof_tmp, model_tmp = store.temp_path(".lrat"), store.temp_path(".model")
     temps += [proof_tmp, model_tmp]
@@ -144,10 +144,11 @@ def _prove(store, result, artifacts, temps, formula, timeout, memory_mb, kernel)
     return False
 
 
-def stored_verdict(store: Store, result: Result) -> dict | None:
-    if not result.verdict_sha256 or not store.has_artifact(result.verdict_sha256):
-        return None
-    return json.loads(store.path_of(result.verdict_sha256).read_text())
+def _compression(path) -> str | None:
+    with open(path, "rb") as f:
+        head = f.read(6)
+    return next((name for magic, name in ((b"\x1f\x8b", "gzip"), (b"\xfd7zXZ\x00", "xz"), (b"BZh", "bz2"))
+                 if head.startswith(magic)), None)
 
 
 def exit_code(proved: list[Proved]) -> int:

@@ -26,12 +26,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
+from .errors import UserError
+
 DEFAULT_DB = "sqlite:///.proofgate/evidence.db"
 VERDICTS = ("PASS", "FAIL", "NOT CHECKABLE")
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A store that cannot be opened, or a run or artifact that is not there (exit code 2)."""
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import checker
 
 from . import dsse
+from .errors import UserError
 
 ENVELOPE, MANIFEST = "bundle.dsse.json", "manifest.json"
 NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,3}$")
@@ -29,10 +30,10 @@ MAX_ENTRY = 64 << 30  # 64 GiB: more than any proof we expect; a larger header i
 MAX_TOTAL = 256 << 30
 MAX_ENTRIES = 1_000_000
 BLOCK = 512
-GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00"  # deflate, no flags, no timestamp (as bundle.py writes)
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # as bundle.CanonicalGzip writes it
 
 
-class BundleError(Exception):
+class BundleError(UserError):
     """The bundle cannot be read safely (exit code 2): unsafe or malformed archive."""
 
 
@@ -52,7 +53,7 @@ def read_archive(path, workdir: Path, max_entry=MAX_ENTRY, max_total=MAX_TOTAL) 
         raise BundleError(f"{path}: cannot open: {error.strerror or error}") from None
     if not head.startswith(b"\x1f\x8b"):
         raise BundleError(f"{path}: not a gzip file (a bundle is a .tar.gz)")
-    if not head.startswith(GZIP_HEADER) or head[9:10] != b"\xff":
+    if head != GZIP_HEADER:
         raise BundleError(f"{path}: the gzip header is not the one proofgate writes (changed?)")
     entries: dict[str, Entry] = {}
     total, offset = 0, 0

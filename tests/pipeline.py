@@ -69,3 +69,30 @@ def save_artifact(name: str, data: bytes) -> Path:
 
 def which(*names):
     return all(shutil.which(n) for n in names)
+
+
+MALFORMED = SAMPLES / "invalid/malformed/clause-count-high.cnf"
+
+
+def populate(db: str, artifacts=None) -> tuple[str, str]:
+    """Two runs on the samples, with every verdict, a change, an addition and a removal:
+
+    before: C-1 PASS (php-4), C-2 FAIL (rnd3-40-sat), C-3 PASS (rat-extension)
+    after:  C-1 PASS (php-4, php-4.cnf.gz), C-2 PASS (now php-4), C-4 NOT CHECKABLE (malformed)
+    plus, in `after`, a title, mappings and remediation on C-1 and an excluded subject."""
+    from evidence.store import Control, Store, Subject
+    steps = [("before", PHP4, "C-1", []), ("before", SAT40, "C-2", []), ("before", RAT, "C-3", []),
+             ("after", PHP4, "C-1", []), ("after", PHP4_GZ, "C-1", ["--subject", "php-4-gz"]),
+             ("after", PHP4, "C-2", []), ("after", MALFORMED, "C-4", [])]
+    for run_id, formula, control, extra in steps:
+        r = run("prove", formula, "--run", run_id, "--control", control, *extra, db=db, artifacts=artifacts)
+        assert r.exit_code in (0, 1, 2), r.output
+    store = Store(db, artifacts)
+    store.finish_run("before")
+    store.finish_run("after")
+    store.add_control(Control(run_id="after", id="C-1", title="No bucket is public",
+                              mappings='{"NIST 800-53": ["AC-3", "AC-6"], "ISO 27001": ["A.5.15"]}',
+                              remediation="Remove the public grant from the bucket policy."))
+    store.add_subject(Subject(run_id="after", name="legacy-bucket", status="excluded",
+                              reason="decommissioned 2026-10-01, ticket OPS-7"))
+    return "before", "after"

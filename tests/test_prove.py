@@ -64,6 +64,7 @@ def test_malformed_formula_is_bad_input_with_file_and_line(db, tmp_path):
     assert res.verdict == "NOT CHECKABLE"
     assert str(bad) in res.reason and "line" in res.reason and "header declares" in res.reason
     assert res.solve_seconds is None  # refused before any solver time
+    assert store.artifacts_by_hash([res.formula_sha256])[res.formula_sha256].kind == "formula"  # kept as evidence
 
 
 def test_missing_formula_is_bad_input(db, tmp_path):

@@ -1,0 +1,176 @@
+"""Reports of a run: HTML (self-contained, every section), Markdown (< 1 MiB), OSCAL, JUnit, SARIF."""
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import date
+from html.parser import HTMLParser
+
+import pytest
+
+from evidence import assessment, reports
+from evidence.oscal import assessment_results
+from evidence.store import Store
+from pipeline import IN_CI, need, populate, run, sqlite_url
+
+SECTIONS = ["Scope", "Status matrix", "Method", "Controls", "Completeness", "Exceptions",
+            "Changes since the previous run", "Artifact index", "Reproduce offline"]
+EXCEPTIONS = [{"control": "C-4", "owner": "alice@example.com", "reason": "encoder fix pending, SEC-42",
+               "expires": date(2999, 12, 31)},
+              {"control": "C-2", "owner": "bob@example.com", "reason": "old waiver", "expires": date(2001, 1, 1)}]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    url = sqlite_url(tmp_path_factory.mktemp("reports"))
+    populate(url)
+    return url
+
+
+@pytest.fixture(scope="module")
+def a(db):
+    return assessment.load(Store(db), "after", EXCEPTIONS)
+
+
+class Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.text, self.tags, self.urls = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.urls += [v for k, v in attrs if k in ("src", "href") and v]
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_html_is_self_contained_and_has_every_section(a):
+    page = reports.html(a)
+    parsed = Text()
+    parsed.feed(page)
+    text = " ".join(" ".join(parsed.text).split())
+    for section in SECTIONS:
+        assert f"{section}" in text, section
+    assert "script" not in parsed.tags and "link" not in parsed.tags and "img" not in parsed.tags
+    assert all(u.startswith("#") for u in parsed.urls), parsed.urls  # no external asset, no link out
+    assert "@media print" in page
+    # scope: run, kernel digest, tool digest, inputs
+    assert "after" in text and a.run.tool_digest in text
+    assert all(d in text for d in a.kernel_digests.values())
+    # the matrix carries the framework mappings of C-1
+    assert "NIST 800-53" in text and "AC-3, AC-6" in text and "A.5.15" in text
+    # each control with its subjects, hashes, verdict; remediation where it is not a PASS
+    for r in a.results:
+        assert r.subject in text
+        if r.formula:
+            assert r.formula.sha256 in text
+    assert "header declares 23 clauses" in text  # the NOT CHECKABLE reason
+    assert "Raise --timeout" in text  # remediation of C-4
+    # completeness: found = analysed + excluded, with the reason
+    assert "Subjects found: 4 = analysed 3 + excluded 1" in text and "ticket OPS-7" in text
+    # exceptions with owner and expiry, the expired one marked
+    assert "alice@example.com" in text and "2999-12-31" in text and "EXPIRED" in text
+    # changes since `before`
+    assert "C-2" in text and re.search(r"C-2\s+verdict changed\s+FAIL\s+PASS", text)
+    assert re.search(r"C-3\s+removed", text) and re.search(r"C-4\s+added", text)
+    # reproduce: the exact commands
+    assert "proofgate verify evidence-after.tar.gz --pubkey KEY.pub" in text
+    assert len(re.findall(r"proofgate check inputs/\S+ proofs/\S+ ", page)) == 3
+
+
+def test_html_escapes_what_it_shows(db, tmp_path):
+    from evidence.store import Control
+    store = Store(db)
+    store.add_control(Control(run_id="before", id="C-3", title="<script>alert(1)</script>"))
+    page = reports.html(assessment.load(store, "before"))
+    assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_markdown_fits_a_job_summary(a):
+    md = reports.markdown(a)
+    assert len(md.encode()) < reports.MARKDOWN_LIMIT
+    assert "**2 PASS**, **0 FAIL**, **1 NOT CHECKABLE**" in md
+    rows = [l for l in md.splitlines() if l.startswith("| `C-")]
+    assert [r.split("`")[1] for r in rows] == ["C-4", "C-1", "C-2"]  # problems first
+    limit = len(md.encode()) - 10
+    small = reports.markdown(a, limit=limit)
+    assert len(small.encode()) < limit and "more control" in small
+
+
+def test_junit(a):
+    root = ET.fromstring(reports.junit(a))
+    suite = root.find("testsuite")
+    cases = suite.findall("testcase")
+    assert len(cases) == 4 and suite.get("tests") == "4"
+    errors = [c for c in cases if c.find("error") is not None]
+    assert [c.get("classname") for c in errors] == ["C-4"] and suite.get("errors") == "1"
+    assert suite.get("failures") == "0"
+
+
+def test_sarif(db, a):
+    doc = json.loads(reports.sarif(a))
+    assert doc["version"] == "2.1.0"
+    [run_] = doc["runs"]
+    assert [r["ruleId"] for r in run_["results"]] == ["C-4"]  # a PASS is no finding
+    assert run_["results"][0]["level"] == "warning"
+    assert {r["id"] for r in run_["tool"]["driver"]["rules"]} == {"C-1", "C-2", "C-4"}
+    before = json.loads(reports.sarif(assessment.load(Store(db), "before")))["runs"][0]
+    assert [(r["ruleId"], r["level"]) for r in before["results"]] == [("C-2", "error")]
+    cut = json.loads(reports.sarif(assessment.load(Store(db), "before"), limit=0))["runs"][0]
+    assert cut["results"] == [] and "left out" in json.dumps(cut["invocations"])
+
+
+def test_report_command_every_format(db, tmp_path):
+    for fmt in reports.FORMATS:
+        out = tmp_path / f"r.{fmt}"
+        r = run("report", "--format", fmt, "-o", out, db=db)
+        assert r.exit_code == 0, r.output
+        assert out.stat().st_size > 200
+    assert "after" in run("report", "--format", "md", db=db).output  # the latest run by default
+    assert run("report", "nope", db=db).exit_code == 2
+
+
+# --- OSCAL ---------------------------------------------------------------------------
+
+
+def test_oscal_is_deterministic_and_hashes_every_evidence_link(db, a):
+    first = assessment_results(a)
+    assert first == assessment_results(assessment.load(Store(db), "after", EXCEPTIONS))  # byte-identical
+    doc = json.loads(first)["assessment-results"]
+    assert doc["import-ap"]["href"].startswith("#")
+    resources = {r["uuid"]: r for r in doc["back-matter"]["resources"]}
+    assert doc["import-ap"]["href"][1:] in resources
+    [result] = doc["results"]
+    links = [e["href"] for o in result["observations"] for e in o.get("relevant-evidence", [])]
+    assert links
+    for href in links:
+        res = resources[href[1:]]
+        [rlink] = res["rlinks"]
+        [h] = rlink["hashes"]
+        assert h["algorithm"] == "SHA-256" and rlink["href"].split("/")[1].startswith(h["value"])
+        art = a.artifact(h["value"])
+        assert art is not None and Store(db).has_artifact(h["value"])
+    states = {f["target"]["target-id"]: f["target"]["status"] for f in result["findings"]}
+    assert {s["state"] for s in states.values()} <= {"satisfied", "not-satisfied"}
+    assert states["C-1"]["state"] == "satisfied" and states["C-4"]["state"] == "not-satisfied"
+    assert "not checkable" in states["C-4"]["remarks"]
+    verdict_props = {f["target"]["target-id"]: [p["value"] for p in f["props"] if p["name"] == "proofgate-verdict"]
+                     for f in result["findings"]}
+    assert verdict_props["C-4"] == ["NOT CHECKABLE"]
+
+
+def test_oscal_validates_with_trestle(a, tmp_path):
+    try:
+        from trestle.oscal.assessment_results import AssessmentResults
+    except ImportError:
+        need(False, "compliance-trestle (pip install -e '.[oscal]')")
+    path = tmp_path / "ar.json"
+    path.write_text(assessment_results(a))
+    model = AssessmentResults.oscal_read(path)
+    assert len(model.results[0].findings) == 3
+    assert {f.target.status.state.value for f in model.results[0].findings} == {"satisfied", "not-satisfied"}
+
+
+def test_in_ci_trestle_is_installed():
+    if IN_CI:
+        import trestle  # noqa: F401  .ci/run installs the oscal extra
