@@ -62,7 +62,8 @@ def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary
         elif proof_format == "drat":
             from . import drat
             elaboration, verdict = drat.check(
-                formula, proof, kernel, lrat_out, binary_lrat=binary_lrat, core=core_out, trimmed=trimmed_out,
+                formula, proof, kernel, lrat_out, binary_lrat=binary_lrat or not lrat_out,  # binary: faster
+                core=core_out, trimmed=trimmed_out,
                 strict_deletions=strict_deletions, encoding=drat_encoding, timeout=timeout,
                 max_memory=max_memory << 20)
             _report_elaboration(elaboration, verdict, as_json)

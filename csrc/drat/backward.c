@@ -49,14 +49,20 @@ static int analyze (engine *e, cref conflict) {
     a[n++] = (uint64_t) e->pos[v] << 32 | v;
     if (push_variables (e, reason, stamp)) return e->res->code;
   }
-  qsort (e->chain, n, sizeof *e->chain, cmp_u64);
+  if (n > 32) qsort (e->chain, n, sizeof *e->chain, cmp_u64);
+  else
+    for (size_t i = 1; i < n; i++)  /* chains are mostly short: insertion sort */
+      for (size_t j = i; j && e->chain[j - 1] > e->chain[j]; j--) {
+        uint64_t t = e->chain[j];
+        e->chain[j] = e->chain[j - 1], e->chain[j - 1] = t;
+      }
   for (size_t i = 0; i < n; i++) {
     cref c = e->reason[(uint32_t) e->chain[i]];
-    if (pg_make_core (e, c) || pg_push (e, &e->hints, c)) return e->res->code;
+    if (pg_make_core (e, c) || pg_log (e, c)) return e->res->code;
   }
   if (pg_make_core (e, conflict)) return e->res->code;
   e->res->hints += (int64_t) n + 1;
-  return pg_push (e, &e->hints, conflict);
+  return pg_log (e, conflict);
 }
 
 /*------------------------------------------------------------------------*/
@@ -99,7 +105,7 @@ static int rat (engine *e, cref lemma) {  /* with the lemma assumed false */
     uint32_t n = SIZE (e, d), i = 0;
     while (i < n && lits[i] != negated) i++;
     if (i == n) continue;
-    if (pg_make_core (e, d) || pg_push (e, &e->hints, GROUP | d)) return e->res->code;
+    if (pg_make_core (e, d) || pg_log (e, GROUP | d)) return e->res->code;
     cref conflict = 0;
     int blocked = 0;
     mark_leaves (e, lemma);
@@ -122,7 +128,7 @@ static int rat (engine *e, cref lemma) {  /* with the lemma assumed false */
 }
 
 static int check_lemma (engine *e, cref lemma) {
-  size_t start = e->hints.n;
+  size_t start = pg_logged (e);
   for (;;) {
     size_t top = e->trail_n;
     cref conflict = assume_negation (e, lemma);
@@ -136,14 +142,14 @@ static int check_lemma (engine *e, cref lemma) {
       r = rat (e, lemma);
     pg_backtrack (e, top);
     if (r) return r;
-    if (pg_push (e, &e->hints, (uint32_t) (e->hints.n - start)) || pg_push (e, &e->hints, lemma)) return e->res->code;
+    if (pg_log (e, (uint32_t) (pg_logged (e) - start)) || pg_log (e, lemma)) return e->res->code;
     return PG_DRAT_OK;
   }
 }
 
 int pg_backward (engine *e) {
   e->leaf_stamp++;  /* the final conflict assumes nothing */
-  if (analyze (e, e->final_conflict) || pg_push (e, &e->hints, (uint32_t) e->hints.n) || pg_push (e, &e->hints, 0))
+  if (analyze (e, e->final_conflict) || pg_log (e, (uint32_t) pg_logged (e)) || pg_log (e, 0))
     return e->res->code;
   for (int64_t j = e->conflict_item; j >= 0; j--) {
     item *it = &e->items[j];

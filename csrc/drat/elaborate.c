@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /*------------------------------------------------------------------------*/
 /*  The engine's entry point: parse, forward, backward, write.            */
@@ -11,7 +12,8 @@ static void release (engine *e) {
   for (size_t l = 0; l < 2 * e->vars_cap; l++) free (e->watch[l].a), free (e->core_watch[l].a);
   free (e->watch), free (e->core_watch), free (e->val), free (e->reason), free (e->pos), free (e->mark), free (e->leaf);
   free (e->trail), free (e->arena), free (e->items), free (e->buckets), free (e->chain);
-  free (e->lits.a), free (e->seen.a), free (e->hints.a);
+  free (e->lits.a), free (e->seen.a), free (e->hints.a), free (e->window.a);
+  if (e->spill >= 0) close (e->spill);
 }
 
 static int status_of (int code) {
@@ -26,7 +28,7 @@ int pg_drat_elaborate (const pg_drat_options *options, pg_drat_result *res) {
   memset (res, 0, sizeof *res);
   res->offset = -1;
   if (!e) return res->code = PG_DRAT_MEMORY, res->status = PG_DRAT_LIMIT;
-  e->opt = *options, e->res = res;
+  e->opt = *options, e->res = res, e->spill = -1;
   clock_gettime (CLOCK_MONOTONIC, &e->start);
   int r = pg_parse (e);
   res->parse_seconds = pg_seconds (e);

@@ -32,7 +32,7 @@ enum { CONFLICT = -1 };
 #define PIVOT(e, c) ((e)->arena[(c) + 3])
 #define LITS(e, c) ((e)->arena + (c) + HEADER)
 
-typedef struct item { cref clause; uint32_t flags; int64_t where; } item;
+typedef struct item { uint32_t clause : 30, flags : 2; uint32_t where; } item;  /* where: line or offset, capped */
 typedef struct watch { cref clause; lit_t blocker; } watch;
 typedef struct watches { watch *a; uint32_t n, cap; } watches;
 typedef struct u32s { uint32_t *a; size_t n, cap; } u32s;
@@ -59,7 +59,11 @@ typedef struct engine {
   size_t vars_cap;                 /* per-variable arrays hold this many */
   int dirty;                       /* the top-level trail may miss implied units */
 
-  u32s lits, seen, hints;          /* scratch; and the hint records (backward order) */
+  u32s lits, seen;                 /* scratch */
+  u32s hints;                      /* hint records (backward order): the tail in memory, */
+  int spill;                       /* the rest in this unlinked temporary file (-1: none), */
+  size_t spilled;                  /* this many entries of it */
+  u32s window; size_t window_start;   /* reading them back */
   uint64_t *chain; size_t chain_cap;  /* analysis: (trail position, variable) to sort */
   int64_t conflict_item;           /* the item at which propagation first conflicts (-1: the formula) */
   cref final_conflict;
@@ -92,6 +96,11 @@ static inline int is_reason (const engine *e, cref c) {
   lit_t l = LITS (e, c)[0];
   return SIZE (e, c) && e->val[l] > 0 && e->reason[l >> 1] == c;
 }
+
+/* hints.c: the hint log, written backward, read back from its end */
+int pg_log (engine *, uint32_t);
+static inline size_t pg_logged (const engine *e) { return e->spilled + e->hints.n; }
+const uint32_t *pg_log_range (engine *, size_t start, size_t n);
 
 /* forward.c, backward.c */
 int pg_forward (engine *);

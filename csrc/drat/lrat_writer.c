@@ -35,9 +35,12 @@ static void end_line (output *o, int binary) {
 }
 
 /* Write the record that ends at *end (backward) for the step with this id. */
-static void write_step (engine *e, output *o, int binary, uint32_t id, cref lemma, size_t *end) {
-  uint32_t count = e->hints.a[*end - 2];
-  const uint32_t *h = e->hints.a + *end - 2 - count;
+static int write_step (engine *e, output *o, int binary, uint32_t id, cref lemma, size_t *end) {
+  const uint32_t *tail = pg_log_range (e, *end - 2, 2);
+  if (!tail || tail[1] != lemma) return 0;
+  uint32_t count = tail[0];
+  const uint32_t *h = pg_log_range (e, *end - 2 - count, count);
+  if (!h) return 0;
   *end -= 2 + (size_t) count;
   if (binary) out_char (o, 'a');
   step (o, binary, id);
@@ -53,6 +56,7 @@ static void write_step (engine *e, output *o, int binary, uint32_t id, cref lemm
   for (uint32_t i = 0; i < count; i++)
     step (o, binary, (h[i] & GROUP) ? -(int64_t) LINK (e, h[i] & ~GROUP) : (int64_t) LINK (e, h[i]));
   end_line (o, binary);
+  return 1;
 }
 
 int pg_write_lrat (engine *e) {
@@ -63,7 +67,7 @@ int pg_write_lrat (engine *e) {
   number_clauses (e, &next);
   last = (uint32_t) e->res->clauses;
   out_init (o, e->opt.lrat_fd);
-  size_t end = e->hints.n;
+  size_t end = pg_logged (e);
   int deleting = 0;
   for (int64_t j = 0; j <= e->conflict_item; j++) {
     item *it = &e->items[j];
@@ -80,15 +84,15 @@ int pg_write_lrat (engine *e) {
     }
     if (!(FLAGS (e, c) & CORE)) continue;
     if (deleting) end_line (o, binary), deleting = 0;
-    if (e->hints.a[end - 1] != c) { free (o); return pg_fail (e, PG_DRAT_INTERNAL, it->where, 0); }
     last = LINK (e, c);
-    write_step (e, o, binary, last, c, &end);
+    if (!write_step (e, o, binary, last, c, &end)) { free (o); return pg_fail (e, PG_DRAT_INTERNAL, it->where, 0); }
   }
   if (deleting) end_line (o, binary);
-  write_step (e, o, binary, next, 0, &end);
+  int ok = write_step (e, o, binary, next, 0, &end);
   out_flush (o);
   e->res->lrat_bytes = o->bytes;
   int failed = o->failed;
   free (o);
+  if (!ok) return pg_fail (e, PG_DRAT_INTERNAL, 0, 0);
   return failed ? pg_fail (e, PG_DRAT_WRITE, 0, 0) : PG_DRAT_OK;
 }

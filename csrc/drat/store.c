@@ -113,7 +113,7 @@ static int rehash (engine *e) {
 int pg_new_clause (engine *e, const u32s *lits, uint32_t flags, cref *out) {
   size_t need = e->size + HEADER + lits->n;
   if (!e->size) e->size = 2, need += 2;  /* references 0 and 1 mean 'no reason' and 'assumed' */
-  if (need > (size_t) 1 << 31) return pg_fail (e, PG_DRAT_MEMORY, 0, e->bytes);
+  if (need > (size_t) 1 << 30) return pg_fail (e, PG_DRAT_MEMORY, 0, e->bytes);  /* items hold 30 bits */
   uint32_t *a = pg_grow (e, e->arena, &e->cap, need, sizeof *a);
   if (!a) return pg_fail (e, PG_DRAT_MEMORY, 0, e->bytes);
   e->arena = a;
@@ -153,6 +153,6 @@ int pg_add_item (engine *e, cref c, uint32_t flags, int64_t where) {
   item *a = pg_grow (e, e->items, &e->items_cap, e->nitems + 1, sizeof *a);
   if (!a) return pg_fail (e, PG_DRAT_MEMORY, 0, e->bytes);
   e->items = a;
-  a[e->nitems++] = (item) { c, flags, where };
+  a[e->nitems++] = (item) { c, flags, where > UINT32_MAX ? UINT32_MAX : (uint32_t) where };
   return PG_DRAT_OK;
 }

@@ -27,14 +27,17 @@ void pg_backtrack (engine *e, size_t to) {
   }
 }
 
-static int watch_lit (engine *e, lit_t lit, cref c, lit_t blocker) {
+static int grow_watches (engine *e, watches *w) {
+  size_t cap = w->cap;
+  watch *a = pg_grow (e, w->a, &cap, (size_t) w->n + 1, sizeof *a);
+  if (!a) return pg_fail (e, PG_DRAT_MEMORY, 0, e->bytes);
+  w->a = a, w->cap = (uint32_t) cap;
+  return PG_DRAT_OK;
+}
+
+static inline int watch_lit (engine *e, lit_t lit, cref c, lit_t blocker) {
   watches *w = (FLAGS (e, c) & CORE) ? &e->core_watch[lit] : &e->watch[lit];
-  if (w->n == w->cap) {
-    size_t cap = w->cap;
-    watch *a = pg_grow (e, w->a, &cap, (size_t) w->n + 1, sizeof *a);
-    if (!a) return pg_fail (e, PG_DRAT_MEMORY, 0, e->bytes);
-    w->a = a, w->cap = (uint32_t) cap;
-  }
+  if (w->n == w->cap && grow_watches (e, w)) return e->res->code;
   w->a[w->n++] = (watch) { c, blocker };
   return PG_DRAT_OK;
 }
