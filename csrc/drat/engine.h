@@ -20,7 +20,7 @@
 typedef uint32_t lit_t;
 typedef uint32_t cref;
 
-enum { HEADER = 4 };                       /* size, flags, link (hash chain, then LRAT id), pivot */
+enum { HEADER = 4 };  /* size, flags, link (hash chain; then where a watch search stopped; then LRAT id), pivot */
 enum { NO_REASON = 0, ASSUMED = 1 };       /* reasons that are no clause (refs start at 2) */
 enum { ACTIVE = 1, CORE = 2, LEMMA = 4, TAUTOLOGY = 8 };
 enum { DELETION = 1, IGNORED = 2 };        /* item flags */

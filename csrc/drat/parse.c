@@ -145,6 +145,7 @@ int pg_parse (engine *e) {
   e->res->file = 0;
   int r = read_file (e, e->opt.formula_fd, parse_formula);
   if (!r) e->res->file = 1, r = read_file (e, e->opt.proof_fd, parse_proof);
-  free (e->buckets), e->buckets = 0, e->nbuckets = 0;  /* matching is done */
+  free (e->buckets), e->buckets = 0, e->nbuckets = 0;  /* matching is done: LINK is free */
+  for (cref c = 2; c < e->size; c += HEADER + SIZE (e, c)) LINK (e, c) = 0;
   return r;
 }

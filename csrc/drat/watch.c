@@ -81,9 +81,14 @@ static cref visit_list (engine *e, lit_t false_lit, int core) {
     if (lits[0] == false_lit) lits[0] = lits[1], lits[1] = false_lit;
     if (lits[1] != false_lit) continue;  /* a stale entry */
     if (e->val[lits[0]] > 0) { w->blocker = lits[0]; *keep++ = *w; continue; }
-    uint32_t n = SIZE (e, c), k = 2;
-    while (k < n && e->val[lits[k]] < 0) k++;
+    uint32_t n = SIZE (e, c), start = LINK (e, c), k = n;  /* LINK: where the last search stopped */
+    if (start < 2 || start >= n) start = 2;
+    for (uint32_t i = start; i < n && k == n; i++)
+      if (e->val[lits[i]] >= 0) k = i;
+    for (uint32_t i = 2; i < start && k == n; i++)
+      if (e->val[lits[i]] >= 0) k = i;
     if (k < n) {
+      LINK (e, c) = k;
       lits[1] = lits[k], lits[k] = false_lit;
       if (watch_lit (e, lits[1], c, lits[0])) { conflict = c; *keep++ = *w; continue; }  /* out of memory: stop */
       continue;
