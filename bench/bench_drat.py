@@ -18,33 +18,12 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_lrat import CACHE, ROOT, bench_instances, run  # noqa: E402
 
 DRAT_CACHE = CACHE / "drat"
-
-
-def generate(count):
-    sys.path.insert(0, str(ROOT))
-    from evidence._compat import solve_with_drat
-    from evidence.families import write_dimacs
-
-    DRAT_CACHE.mkdir(parents=True, exist_ok=True)
-    for name, make, _ in bench_instances()[:count]:
-        done = DRAT_CACHE / f"{name}.done"
-        if done.exists():
-            continue
-        print(f"generating {name} ...", file=sys.stderr, flush=True)
-        nvars, clauses = make()
-        write_dimacs(DRAT_CACHE / f"{name}.cnf", nvars, clauses, comment=f"{name}: bench/bench_drat.py")
-        start = time.perf_counter()
-        if solve_with_drat(nvars, clauses, DRAT_CACHE / f"{name}.drat", solver="cadical195") is not None:
-            raise SystemExit(f"{name} is satisfiable: fix the instance list")
-        print(f"  solved in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        done.touch()
 
 
 def pairs(folder):
@@ -69,8 +48,9 @@ def main():
     args = ap.parse_args()
     count = args.generate if args.generate is not None else (0 if args.dir else 4)
     if count:  # in a child: the solver's memory would raise the floor of our children's RSS (see run())
-        subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); "
-                        f"import bench_drat; bench_drat.generate({count})"], check=True)
+        subprocess.run([sys.executable, "-c", f"import sys; sys.path[:0] = [{str(ROOT / 'bench')!r}, {str(ROOT)!r}]; "
+                        f"import bench_lrat, pathlib; bench_lrat.generate({count}, pathlib.Path({str(DRAT_CACHE)!r}), 'drat')"],
+                       check=True)
     folder = Path(args.dir) if args.dir else DRAT_CACHE
     wanted = {f"{name}.cnf" for name, _, _ in bench_instances()[:count]} if not args.dir else None
     rows = []

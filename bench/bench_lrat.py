@@ -47,20 +47,22 @@ def bench_instances():
     ]
 
 
-def generate(count: int) -> None:
-    from evidence._compat import solve_with_lrat
+def generate(count: int, folder: Path = CACHE, kind: str = "lrat") -> None:
+    """Solve the first `count` bench instances with CaDiCaL into folder, writing LRAT (or DRAT) proofs."""
+    from evidence._compat import solve_with_drat, solve_with_lrat
     from evidence.families import write_dimacs
 
-    CACHE.mkdir(parents=True, exist_ok=True)
+    solve = solve_with_lrat if kind == "lrat" else lambda n, c, path: solve_with_drat(n, c, path, "cadical195")
+    folder.mkdir(parents=True, exist_ok=True)
     for name, make, mb in bench_instances()[:count]:
-        done = CACHE / f"{name}.done"
+        done = folder / f"{name}.done"
         if done.exists():
             continue
-        print(f"generating {name} (about {mb} MB of proof) ...", file=sys.stderr, flush=True)
+        print(f"generating {name} (about {mb} MB of LRAT) ...", file=sys.stderr, flush=True)
         nvars, clauses = make()
-        write_dimacs(CACHE / f"{name}.cnf", nvars, clauses, comment=f"{name}: bench/bench_lrat.py")
+        write_dimacs(folder / f"{name}.cnf", nvars, clauses, comment=f"{name}: bench/")
         start = time.perf_counter()
-        if solve_with_lrat(nvars, clauses, CACHE / f"{name}.lrat") is not None:
+        if solve(nvars, clauses, folder / f"{name}.{kind}") is not None:
             raise SystemExit(f"{name} is satisfiable: fix the instance list")
         print(f"  solved in {time.perf_counter() - start:.1f} s", file=sys.stderr)
         done.touch()

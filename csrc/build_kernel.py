@@ -19,21 +19,14 @@ def source_digest():
     return h.hexdigest()
 
 
+
+def declarations(header):
+    """The header's declarations for cffi: it reads C, not the preprocessor."""
+    return "\n".join(line for line in header.read_text().splitlines() if not line.startswith("#"))
+
+
 ffibuilder = FFI()
-ffibuilder.cdef("""
-enum pg_code {
-  PG_OK, PG_SYNTAX, PG_RANGE, PG_EOF, PG_HEADER, PG_LITERAL, PG_COUNT, PG_ID, PG_MEMORY, PG_READ,
-  PG_ID_ORDER, PG_HINT_DEAD, PG_HINT_NOT_UNIT, PG_NO_CONFLICT, PG_RAT_EMPTY, PG_RAT_CANDIDATE,
-  PG_RAT_MISSING, PG_RAT_NO_CONFLICT, PG_DELETE_DEAD, PG_NO_EMPTY_CLAUSE
-};
-typedef struct pg_result {
-  int status, code, file, binary;
-  int64_t line, offset, step, detail, detail2;
-  int64_t variables, clauses, steps, additions, deletions, hints, peak_live;
-} pg_result;
-int pg_check_lrat (int formula_fd, int proof_fd, pg_result *result);
-const char *pg_kernel_digest (void);
-""")
+ffibuilder.cdef(declarations(KERNEL / "kernel.h"))
 ffibuilder.set_source(
     "checker._lratc",
     '#include "kernel.h"',
