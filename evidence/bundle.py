@@ -34,6 +34,7 @@ from .store import Store, StoreError, as_utc, file_sha256
 FORMAT = "proofgate-bundle/1"
 ENVELOPE, MANIFEST = "bundle.dsse.json", "manifest.json"
 GZIP_LEVEL = 6
+USTAR_MAX = (8 << 30) - 1  # the largest file a ustar header can describe
 
 
 def write(store: Store, a: Assessment, out, key=None, gate=None, gate_config: str | None = None) -> dict:
@@ -46,6 +47,8 @@ def write(store: Store, a: Assessment, out, key=None, gate=None, gate_config: st
         if not path.is_file():
             raise StoreError(f"artifact {art.sha256} ({art.kind}) is missing from {store.artifacts}")
         sha, size = file_sha256(path)
+        if size > USTAR_MAX:
+            raise StoreError(f"artifact {art.sha256} ({art.kind}) is {size} bytes: bundles hold files up to 8 GiB")
         if sha != art.sha256:
             raise StoreError(f"artifact {path} no longer has the sha256 it is stored under: the store is damaged")
         files[bundle_name(art)], sizes[bundle_name(art)] = path, (sha, size)

@@ -62,7 +62,7 @@ def prove(store: Store, run_id: str, formula, control_id: str, subject: str, tim
         old = next(r for r in store.results(run_id) if (r.control_id, r.subject) == (control_id, subject))
         return Proved(old, skipped=True)
     result = Result(run_id=run_id, control_id=control_id, subject=subject, verdict="NOT CHECKABLE",
-                    formula_path=Path(formula).as_posix(), solver=solve.solver_version(), created_at=utcnow())
+                    formula_path=_display_path(formula), solver=solve.solver_version(), created_at=utcnow())
     artifacts: list[Artifact] = []
     bad_input, temps = False, []
     try:
@@ -142,6 +142,17 @@ def _prove(store, result, artifacts, temps, formula, timeout, memory_mb, kernel)
     else:
         result.reason = f"the kernel rejected the solver's {kind}: {verdict.reason}"
     return False
+
+
+def _display_path(formula) -> str:
+    """As given, but relative to the working directory when inside it (SARIF locations, reports)."""
+    path = Path(formula)
+    if path.is_absolute():
+        try:
+            path = path.relative_to(Path.cwd())
+        except ValueError:
+            pass
+    return path.as_posix()
 
 
 def _compression(path) -> str | None:

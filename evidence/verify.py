@@ -26,7 +26,7 @@ from .errors import UserError
 
 ENVELOPE, MANIFEST = "bundle.dsse.json", "manifest.json"
 NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,3}$")
-MAX_ENTRY = 64 << 30  # 64 GiB: more than any proof we expect; a larger header is absurd
+MAX_ENTRY = (8 << 30) - 1  # what a ustar header can describe, and so what bundle.py writes
 MAX_TOTAL = 256 << 30
 MAX_ENTRIES = 1_000_000
 BLOCK = 512
