@@ -43,7 +43,7 @@ def _open(path):
         raise InputError(path, f"cannot open: {error.strerror or error}") from None
 
 
-def outcome(stop, file, counts, binary):
+def _outcome(stop, file, counts, binary):
     stop = stop or Outcome()
     return Outcome(stop.code, file, stop.line, stop.offset, stop.step, stop.detail, stop.detail2,
                    counts, binary)
@@ -54,7 +54,7 @@ def _check(kind, run, formula_path, proof_path, kernel, digest, watch):
         if watch:
             watch(proof)
         start = time.perf_counter()
-        found = outcome(*run(formula, proof))
+        found = _outcome(*run(formula, proof))
         for file, source in enumerate((formula, proof)):  # corrupt anywhere is bad input, found or not
             if found.code != "read" and not source.drain():
                 found = Outcome("read", file, counts=found.counts)

@@ -84,11 +84,19 @@ class InputError(Exception):
         self.path, self.outcome = str(path), outcome
 
 
-def source_digest(extra=""):
-    """sha256 of the kernel's Python sources (and of the C sources, when given their digest)."""
+def _python_sources():
     h = hashlib.sha256()
     for p in sorted(Path(__file__).parent.glob("*.py")):
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h
+
+
+_PYTHON_SOURCES = _python_sources()  # read once, when the kernel is loaded
+
+
+def source_digest(extra=""):
+    """sha256 of the kernel's Python sources (and of the C sources, when given their digest)."""
+    h = _PYTHON_SOURCES.copy()
     h.update(extra.encode())
     return h.hexdigest()
 
