@@ -91,13 +91,6 @@ int add_clause (kernel *k, int64_t id) {
 
 /*  Rule: a hint is unit or falsified under the assignment.               */
 
-/* The hints are known before they are used: fetch the table entry of a
-   hint four ahead, and the clause of the hint two ahead, into the cache. */
-static inline void prefetch (const kernel *k, const int *h, size_t n, size_t i) {
-  if (i + 4 < n && h[i + 4] > 0 && h[i + 4] < k->table_cap) __builtin_prefetch (k->table + h[i + 4]);
-  if (i + 2 < n && h[i + 2] > 0 && h[i + 2] < k->table_cap) __builtin_prefetch (k->arena + k->table[h[i + 2]]);
-}
-
 static int unit (kernel *k, int hint, uint64_t cur) {
   const uint32_t *c = live (k, hint);
   if (!c) return reject (k, PG_HINT_DEAD, hint);
@@ -181,7 +174,6 @@ static int addition (kernel *k) {
   k->stamp = base;
   for (size_t j = 0; j < n; j++) k->mask[code (lits[j])] = base;
   for (; i < nh && h[i] > 0; i++) {
-    prefetch (k, h, nh, i);
     int r = unit (k, h[i], base);
     if (r == CONFLICT) return add_clause (k, k->step);
     if (r) return r;
