@@ -1,13 +1,16 @@
 """The shipped samples and the answers they must get: samples/expected.tsv.
 
 Each line: formula, proof (or model), expected answer (VERIFIED, NOT VERIFIED or BAD INPUT) and,
-unless VERIFIED, the reason code; paths relative to the samples folder, fields tab-separated.
+unless VERIFIED, the reason code (the kernel's, or for a DRAT proof the engine's when it stops first);
+paths relative to the samples folder, fields tab-separated.
 """
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import checker
+
+from . import drat
 
 ANSWERS = ("VERIFIED", "NOT VERIFIED", "BAD INPUT")
 
@@ -61,6 +64,11 @@ def run_sample(case, kernel="c"):
     try:
         if case.is_model:
             verdict = checker.check_model(case.formula, case.proof)
+        elif drat.proof_format(case.proof) == "drat":
+            done, verdict = drat.check(case.formula, case.proof, kernel, binary_lrat=True)
+            if verdict is None:  # the engine's answer: rejected, or bad input
+                status = "BAD INPUT" if done.status == "malformed" else "NOT VERIFIED"
+                return Answer(status, done.code, time.perf_counter() - start)
         else:
             verdict = checker.check_lrat(case.formula, case.proof, kernel=kernel)
         return Answer(verdict.status, verdict.code, time.perf_counter() - start)

@@ -24,7 +24,8 @@ sys.path.insert(0, str(HERE.parent))
 
 from pysat.solvers import Solver  # noqa: E402
 
-from evidence._compat import solve_with_lrat  # noqa: E402
+from evidence import drat  # noqa: E402
+from evidence._compat import solve_with_drat, solve_with_lrat  # noqa: E402
 from evidence.families import (  # noqa: E402
     mutilated_chessboard,
     parity,
@@ -34,6 +35,7 @@ from evidence.families import (  # noqa: E402
 )
 
 LRAT, SAT, INVALID, MALFORMED = HERE / "lrat", HERE / "sat", HERE / "invalid", HERE / "invalid" / "malformed"
+DRAT = HERE / "drat"
 MANIFEST: list[dict] = []
 
 
@@ -109,6 +111,47 @@ def make_cadical_samples() -> dict[str, str]:
     (LRAT / "chessboard-6.lrat.xz").write_bytes(lzma.compress((LRAT / "chessboard-6.lrat").read_bytes()))
     expect(LRAT / "chessboard-6.cnf", LRAT / "chessboard-6.lrat.xz", "VERIFIED", "ok", "xz copy of the proof")
     return proofs
+
+
+# --- DRAT proofs, elaborated by the engine, then checked by the kernel ----------
+
+def make_drat_samples():
+    for name, solver, binary in (("php-4", "cadical195", False), ("php-4", "glucose4", False),
+                                 ("chessboard-6", "lingeling", False), ("rnd3-40", "cadical195", True)):
+        (nvars, clauses), what = INSTANCES[name]
+        proof = DRAT / f"{name}-{solver}.{'bdrat' if binary else 'drat'}"
+        assert solve_with_drat(nvars, clauses, proof, solver=solver, binary=binary) is None
+        expect(LRAT / f"{name}.cnf", proof, "VERIFIED", "ok",
+               f"{what}; {'binary' if binary else 'text'} DRAT from {solver}, elaborated to LRAT, then checked")
+    # Broken versions of php-4's trimmed proof (every lemma needed), each checked to fail here.
+    cnf, trimmed = LRAT / "php-4.cnf", DRAT / "trimmed.tmp"
+    assert drat.elaborate(str(cnf), str(DRAT / "php-4-cadical195.drat"), trimmed=str(trimmed)).status == "elaborated"
+    lemmas = trimmed.read_text().splitlines()
+    trimmed.unlink()
+    flipped = DRAT / "php-4-flipped-literal.drat"
+    for index, line in enumerate(lemmas):  # the first lemma whose first literal, flipped, breaks the proof
+        tokens = line.split()
+        if tokens[0] == "d" or tokens == ["0"]:
+            continue
+        flipped.write_text("\n".join(lemmas[:index] + [" ".join([str(-int(tokens[0]))] + tokens[1:])]
+                                     + lemmas[index + 1:]) + "\n")
+        done = drat.elaborate(str(cnf), str(flipped))
+        if done.status == "rejected":
+            break
+    assert done.status == "rejected"
+    expect(cnf, flipped, "NOT VERIFIED", done.code, f"php-4's trimmed DRAT proof with lemma {index + 1}'s first "
+           "literal flipped")
+    empty = DRAT / "php-4-only-empty-clause.drat"
+    empty.write_text("0\n")
+    done = drat.elaborate(str(cnf), str(empty))
+    assert done.status == "rejected"
+    expect(cnf, empty, "NOT VERIFIED", done.code, "a DRAT 'proof' that only claims the empty clause")
+    truncated = DRAT / "php-4-truncated.drat"
+    head = (DRAT / "php-4-cadical195.drat").read_bytes()[:150]
+    truncated.write_bytes(head[:head.rindex(b" ")])  # ends after a whole literal, before the lemma's 0
+    done = drat.elaborate(str(cnf), str(truncated))
+    assert (done.status, done.code) == ("malformed", "eof"), done
+    expect(cnf, truncated, "BAD INPUT", "eof", "php-4's DRAT proof cut in the middle of a lemma")
 
 
 # --- hand-written RAT proof ----------------------------------------------------
@@ -368,12 +411,13 @@ def write_expected():
 
 
 def main():
-    for d in (LRAT, SAT, INVALID):
+    for d in (LRAT, SAT, INVALID, DRAT):
         if d.exists():
             shutil.rmtree(d)
-    for d in (LRAT, SAT, INVALID, MALFORMED):
+    for d in (LRAT, SAT, INVALID, MALFORMED, DRAT):
         d.mkdir(parents=True)
     proofs = make_cadical_samples()
+    make_drat_samples()
     make_rat_samples()
     make_invalid(proofs["php-3"])
     make_malformed(proofs["php-3"])

@@ -5,6 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 import checker
+from evidence import drat
 from evidence.cli import cli
 from evidence.samples import load_expectations, run_sample
 from kernels import both
@@ -15,9 +16,10 @@ CASES = load_expectations(ROOT / "samples")
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: str(c.proof.relative_to(ROOT / "samples")))
 def test_sample_gets_its_expected_answer(case):
-    if case.is_model:
-        answer = run_sample(case)
-        assert answer.matches(case), answer
+    if case.is_model or drat.proof_format(case.proof) == "drat":  # a DRAT proof: engine, then each kernel
+        for kernel in checker.kernels():
+            answer = run_sample(case, kernel)
+            assert answer.matches(case), (kernel, answer)
         return
     answer = both(str(case.formula), str(case.proof))
     status = "BAD INPUT" if answer[0] == "malformed" else answer[0]
@@ -28,6 +30,7 @@ def test_samples_cover_every_answer():
     assert {c.expected for c in CASES} == {"VERIFIED", "NOT VERIFIED", "BAD INPUT"}
     assert any(c.is_model for c in CASES) and any(c.proof.suffix == ".blrat" for c in CASES)
     assert any(c.proof.suffix in (".gz", ".xz") for c in CASES)
+    assert {c.expected for c in CASES if c.proof.suffix in (".drat", ".bdrat")} == {"VERIFIED", "NOT VERIFIED", "BAD INPUT"}
 
 
 def test_demo_reports_every_sample_as_expected():
