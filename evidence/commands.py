@@ -71,18 +71,23 @@ def _load_gate(config):
 @click.option("--memory", type=click.IntRange(min=16), default=4096, show_default=True,
               help="Memory limit of the solver process, in MB.")
 @click.option("--kernel", type=click.Choice(["c", "python"]), help="Kernel for LRAT (default: c when built).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="Formulas solved at once, each in a worker (default: the number of CPUs).")
+@click.option("--executor", metavar="URL", help="Solve on a Dask cluster: dask://HOST:PORT (pip install 'proofgate[dask]').")
 @store_options
-def prove(store, formulas, control, subject, run_id, resume, timeout, memory, kernel):
+def prove(store, formulas, control, subject, run_id, resume, timeout, memory, kernel, jobs, executor):
     """Solve each FORMULA (DIMACS CNF), check the answer with the kernel, store the result.
 
     A formula encodes a violation of the control: a kernel-verified proof that it is
     unsatisfiable is a PASS, a kernel-verified model is a FAIL (a counterexample), anything
     else is NOT CHECKABLE with the reason.  Exit 0 all PASS, 1 a FAIL, 4 a NOT CHECKABLE,
-    2 bad input.
+    2 bad input.  Formulas are solved in parallel (--jobs, or --executor for a Dask cluster);
+    the kernel checks every answer in this process, and results are stored in the given order.
     """
     import checker
 
-    from .prove import TOKEN, default_name, exit_code, prove as prove_one, run_fields
+    from . import parallel
+    from .prove import TOKEN, default_name, exit_code, run_fields
     if run_id and resume:
         raise click.UsageError("give --run or --resume, not both")
     if subject and len(formulas) > 1:
@@ -90,32 +95,75 @@ def prove(store, formulas, control, subject, run_id, resume, timeout, memory, ke
     for name, value in (("--control", control), ("--subject", subject)):
         if value is not None and not TOKEN.match(value):
             raise click.UsageError(f"{name} {value!r}: use letters, digits, '.', '_' and '-', starting with a letter")
+    if executor and jobs:
+        raise click.UsageError("give --jobs or --executor, not both (a Dask cluster has the workers it has)")
+    if executor and not executor.startswith(("dask://", "tcp://", "tls://")):
+        raise click.UsageError(f"--executor {executor!r}: give dask://HOST:PORT")
     if kernel and kernel not in checker.kernels():
         raise click.UsageError(f"the {kernel} kernel is not built here")
-    jobs, seen = [], set()
+    tasks, seen = [], set()
     for f in formulas:
         job = (f, control or default_name(f), subject or default_name(f))
         if job[1:] in seen:
             raise click.UsageError(f"{f}: a second formula for control {job[1]!r} and subject {job[2]!r}")
         seen.add(job[1:])
-        jobs.append(job)
+        tasks.append(job)
+    client = None
+    if executor:
+        try:
+            pool, client = parallel.dask_executor(executor)
+        except parallel.UserError as error:
+            raise click.UsageError(str(error)) from None
+    else:
+        pool = parallel.local_executor(min(jobs or parallel.default_jobs(), len(tasks)))
     run = store.begin_run(resume or run_id, resume=bool(resume), **run_fields())
     previous = signal.signal(signal.SIGTERM, _interrupt)
     done = []
     try:
-        for f, cid, sid in jobs:
-            done.append(prove_one(store, run.id, f, cid, sid, timeout, memory, kernel, resume=bool(resume)))
-            click.echo(done[-1].line())
+        with _progress(len(tasks)) as advance:
+            def on_result(proved):
+                done.append(proved)
+                click.echo(proved.line())
+                advance()
+            parallel.prove_all(store, run.id, tasks, pool, timeout, memory, kernel, resume=bool(resume),
+                               ship=client is not None, on_result=on_result)
     except KeyboardInterrupt:
-        click.echo(f"proofgate: interrupted: run {run.id} is incomplete ({len(done)} of {len(jobs)} stored); "
+        click.echo(f"proofgate: interrupted: run {run.id} is incomplete ({len(done)} of {len(tasks)} stored); "
                    f"continue it with: proofgate prove --resume {run.id} ...", err=True)
         sys.exit(130)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if client is None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            client.close()
     store.finish_run(run.id)
     counts = {v: sum(p.result.verdict == v for p in done) for v in ("PASS", "FAIL", "NOT CHECKABLE")}
     click.echo(f"run {run.id}: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
     sys.exit(exit_code(done))
+
+
+class _progress:
+    """A rich progress bar on stderr when it is a terminal (the result lines still go to stdout,
+    above the bar); nothing more otherwise: the result lines are the progress."""
+    def __init__(self, total: int):
+        self.total, self.bar = total, None
+
+    def __enter__(self):
+        if not sys.stderr.isatty():
+            return lambda: None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        self.bar = Progress(TextColumn("proving"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.bar.__enter__()
+        task = self.bar.add_task("prove", total=self.total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
 
 
 def _interrupt(signum, frame):
