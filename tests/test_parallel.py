@@ -1,0 +1,84 @@
+"""`proofgate prove` in parallel: --jobs N (a local process pool) and --executor dask://HOST:PORT
+(a real Dask cluster) give the verdicts one worker gives, in the same order."""
+import sys
+
+import pytest
+
+from evidence.families import pigeonhole, random_ksat, write_dimacs
+from evidence.store import Store
+from pipeline import IN_CI, assert_consistent, run, sqlite_url
+
+
+@pytest.fixture(scope="module")
+def formulas(tmp_path_factory):
+    """8 small formulas: pigeonhole(3..5) is unsat (PASS); random 3-SAT at ratio 2 is sat (FAIL)."""
+    d = tmp_path_factory.mktemp("formulas")
+    paths = []
+    for n in (3, 4, 5):
+        paths.append(d / f"php-{n}.cnf")
+        write_dimacs(paths[-1], *pigeonhole(n))
+    for seed in range(5):
+        paths.append(d / f"rnd-{seed}.cnf")
+        write_dimacs(paths[-1], *random_ksat(30, 60, seed=seed))
+    return paths
+
+
+EXPECTED = [("php-3", "PASS"), ("php-4", "PASS"), ("php-5", "PASS")] + [(f"rnd-{s}", "FAIL") for s in range(5)]
+
+
+def prove(tmp_path, formulas, *options):
+    db = sqlite_url(tmp_path)
+    r = run("prove", *options, *formulas, db=db)
+    assert r.exit_code == 1, r.output  # FAILs among the results
+    lines = r.output.splitlines()
+    store = Store(db)
+    results = store.results(store.run().id)
+    assert_consistent(store)
+    assert not list((store.artifacts / "tmp").iterdir())
+    assert store.run().status == "complete"
+    return [line.split()[:2] for line in lines[:-1]], sorted((x.control_id, x.verdict) for x in results)
+
+
+def test_jobs_2_gives_the_verdicts_of_jobs_1_in_the_same_order(tmp_path, formulas):
+    one = prove(tmp_path / "one", formulas, "--jobs", "1")
+    two = prove(tmp_path / "two", formulas, "--jobs", "2")
+    assert one == two
+    assert one[1] == sorted(EXPECTED)
+    assert one[0] == [[v, f"{c}/{c}"] for c, v in EXPECTED]  # lines in command-line order
+
+
+def have_dask() -> bool:
+    try:
+        import distributed  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    if not have_dask():
+        if IN_CI:
+            pytest.fail("CI=true but dask is not installed: .ci/run must install the dask extra")
+        pytest.skip("dask is not installed")
+    from distributed import LocalCluster
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+        yield c
+
+
+def test_a_real_dask_cluster_gives_the_same_verdicts(tmp_path, formulas, cluster):
+    address = "dask://" + cluster.scheduler_address.split("://", 1)[1]
+    local = prove(tmp_path / "local", formulas, "--jobs", "1")
+    dask = prove(tmp_path / "dask", formulas, "--executor", address)
+    assert dask == local
+
+
+def test_executor_usage_errors(tmp_path, formulas, monkeypatch):
+    db = sqlite_url(tmp_path)
+    r = run("prove", "--jobs", "2", "--executor", "dask://127.0.0.1:8786", formulas[0], db=db)
+    assert r.exit_code == 2 and "not both" in r.output
+    r = run("prove", "--executor", "http://x", formulas[0], db=db)
+    assert r.exit_code == 2 and "dask://HOST:PORT" in r.output
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if dask were not installed
+    r = run("prove", "--executor", "dask://127.0.0.1:8786", formulas[0], db=db)
+    assert r.exit_code == 2 and "pip install 'proofgate[dask]'" in r.output
