@@ -6,9 +6,9 @@ by the C twin in csrc/kernel/lrat.c:
 * The formula's clauses have ids 1..C in file order.
 * An addition `id C 0 hints 0` needs id above every earlier id.  The
   assignment starts as the negation of C.  Positive hints are taken in
-  order; each must be live and have every literal false but at most one,
-  which is then made true.  A hint with all literals false is a conflict:
-  C is derived (the remaining hints are not looked at).
+  order; each must be live and have every literal false but at most one
+  (a repeated literal counts once), which is then made true.  A hint with
+  all literals false is a conflict: C is derived (the rest is not looked at).
 * RAT: if the positive hints end without a conflict, negative hints -d
   follow, one group per candidate: every live clause d holding the negation
   of C's first literal (the pivot), in increasing id order.  For each, the
@@ -101,7 +101,7 @@ class Checker:
             mark = false.get(lit)
             if mark == base or mark == cur:
                 continue
-            if unit:
+            if unit and unit != lit:  # a repeated literal is one literal
                 raise Stop("hint-not-unit", step=step, detail=hint)
             unit = lit
         if not unit:

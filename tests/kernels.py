@@ -114,7 +114,7 @@ def _refuted_by_propagation(clauses, assumption):
         for clause in clauses:
             if any(lit in true for lit in clause):
                 continue
-            open_ = [lit for lit in clause if -lit not in true]
+            open_ = list(dict.fromkeys(lit for lit in clause if -lit not in true))  # a clause is a set
             if not open_:
                 return True
             if len(open_) == 1:

@@ -228,3 +228,12 @@ def test_sanitized_engine_runs_clean(tmp_path):
                              capture_output=True, text=True, env={"ASAN_OPTIONS": "detect_leaks=1"})
         assert "Sanitizer" not in run.stderr and "runtime error" not in run.stderr, run.stderr
         assert run.returncode in (0, 1, 2), run.stdout
+
+
+def test_formulas_with_repeated_literals_elaborate_to_lrat_the_kernels_accept(tmp_path):
+    nv, clauses = FAMILIES["php-5"]
+    cnf, proof = tmp_path / "f.cnf", tmp_path / "p.drat"
+    families.write_dimacs(cnf, nv, [c + c[:1] for c in clauses])  # every clause repeats its first literal
+    assert _compat.solve_with_drat(nv, clauses, proof, solver="cadical195") is None
+    done, answer = elaborate_and_check(cnf, proof, tmp_path)
+    assert done.status == "elaborated" and answer[:2] == ("VERIFIED", "ok")

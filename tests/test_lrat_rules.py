@@ -99,3 +99,11 @@ def test_comments_and_odd_spacing_are_accepted(tmp_path):
     formula = "c a comment\n  p  cnf  2   4 \n1 2 0\nc between\n -1\t2 0\n1 -2 0 -1\n -2 0\n\n\n"
     proof = "c proof comment\n5  2 0 1 2 0\r\n  6 0 5 3 4 0"
     assert run(tmp_path, formula, proof)[:2] == ("VERIFIED", "ok")
+
+
+def test_a_repeated_literal_in_a_hint_counts_once(tmp_path):
+    formula = "p cnf 2 4\n2 2 1 0\n-1 2 0\n1 -2 0\n-1 -2 0\n"  # clause 1 repeats 2
+    assert run(tmp_path, formula, "5 1 0 1 3 0\n6 0 5 2 4 0\n")[:2] == ("VERIFIED", "ok")
+    # ... but two different literals left open is still no unit
+    status, code, step, *_ = run(tmp_path, formula, "5 -1 0 1 0\n")
+    assert (status, code, step) == ("NOT VERIFIED", "hint-not-unit", 5)

@@ -97,7 +97,7 @@ static int unit (kernel *k, int hint, uint64_t cur) {
   uint32_t u = 0;  /* no literal has code 0 */
   for (uint32_t i = 1; i <= c[0]; i++) {
     if (k->mask[c[i]] >= cur) continue;
-    if (u) return reject (k, PG_HINT_NOT_UNIT, hint);
+    if (u && u != c[i]) return reject (k, PG_HINT_NOT_UNIT, hint);  /* a repeated literal is one */
     u = c[i];
   }
   if (!u) return CONFLICT;
