@@ -237,3 +237,32 @@ def test_formulas_with_repeated_literals_elaborate_to_lrat_the_kernels_accept(tm
     assert _compat.solve_with_drat(nv, clauses, proof, solver="cadical195") is None
     done, answer = elaborate_and_check(cnf, proof, tmp_path)
     assert done.status == "elaborated" and answer[:2] == ("VERIFIED", "ok")
+
+
+def lrat_to_drat(cnf_text, lrat_text):
+    """The DRAT proof an LRAT proof states (lemmas and deletions by content, no hints)."""
+    clauses = {i: c for i, c in enumerate(
+        [[int(t) for t in line.split()[:-1]] for line in cnf_text.splitlines()
+         if line.strip() and not line.startswith(("c", "p"))], 1)}
+    out = []
+    for line in lrat_text.splitlines():
+        tokens = line.split()
+        if not tokens or tokens[0] == "c":
+            continue
+        if tokens[1] == "d":
+            for cid in map(int, tokens[2:-1]):
+                out.append("d " + " ".join(map(str, clauses.pop(cid))) + " 0")
+        else:
+            lits = [int(t) for t in tokens[1:tokens.index("0", 1)]]
+            clauses[int(tokens[0])] = lits
+            out.append(" ".join(map(str, lits + [0])))
+    return "\n".join(out) + "\n"
+
+
+def test_rat_lemmas_elaborate_with_groups_the_kernels_accept(tmp_path):
+    cnf = ROOT / "samples" / "lrat" / "rat-extension.cnf"
+    proof = tmp_path / "rat.drat"
+    proof.write_text(lrat_to_drat(cnf.read_text(), (ROOT / "samples" / "lrat" / "rat-extension.lrat").read_text()))
+    done, answer = elaborate_and_check(cnf, proof, tmp_path)
+    assert done.status == "elaborated" and done.counts["rat_lemmas"] > 0
+    assert answer[:2] == ("VERIFIED", "ok")
