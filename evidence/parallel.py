@@ -57,7 +57,7 @@ def prove_all(store, run_id: str, jobs, executor: Executor, timeout, memory_mb, 
             if job.task is None:
                 ready[i] = job
             else:
-                futures[executor.submit(P.work, job.task, timeout, memory_mb)] = i
+                futures[executor.submit(run_task, job.task, timeout, memory_mb)] = i
         flush()
         for future in as_completed(futures):
             i = futures[future]
@@ -82,19 +82,38 @@ def prove_all(store, run_id: str, jobs, executor: Executor, timeout, memory_mb, 
 
 # --- executors --------------------------------------------------------------
 
+_busy = False  # in a worker: a task is running
+
+
+def run_task(task, timeout, memory_mb):
+    """What a worker runs: `prove.work`, which a SIGTERM (see `_worker_init`) stops cleanly."""
+    global _busy
+    _busy = True
+    try:
+        return P.work(task, timeout, memory_mb)
+    except SystemExit:  # stopped: the solver is already killed and reaped; the temporary files are main's
+        os._exit(143)
+    finally:
+        _busy = False
+
+
 def _worker_init() -> None:
-    """In each local worker: die with the main process (even on SIGKILL, Linux), and on SIGTERM
-    unwind through the solver's cleanup (which kills and reaps the solver)."""
+    """In each local worker: die with the main process (even on SIGKILL, Linux); leave Ctrl-C to the
+    main process (which stops the workers); on SIGTERM unwind through the solver's cleanup, which
+    kills and reaps the solver, then exit."""
     try:
         import ctypes
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_term)
 
 
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt
+def _on_term(signum, frame):
+    if _busy:
+        raise SystemExit(143)
+    os._exit(143)
 
 
 def local_executor(jobs: int) -> ProcessPoolExecutor:
