@@ -82,3 +82,55 @@ def test_executor_usage_errors(tmp_path, formulas, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if dask were not installed
     r = run("prove", "--executor", "dask://127.0.0.1:8786", formulas[0], db=db)
     assert r.exit_code == 2 and "pip install 'proofgate[dask]'" in r.output
+
+
+def test_a_lying_worker_never_makes_a_pass_or_fail(tmp_path, formulas, monkeypatch):
+    """The kernel runs in the main process on the stored answer: a worker's claim is not evidence."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evidence import parallel
+    from evidence.prove import Worked, run_fields
+    lies = {"php-3": Worked("UNSAT", 0.1, payload=b"this is not LRAT\n"),  # garbage for a proof
+            "php-4": Worked("SAT", 0.1, payload=b"s SATISFIABLE\nv 1 2 3 0\n"),  # a model of an unsat formula
+            "rnd-0": Worked("UNSAT", 0.1, payload=b"1 0 0\n")}  # "proves" a satisfiable formula
+    monkeypatch.setattr(parallel, "run_task", lambda task, *_: lies[task.display.rsplit("/", 1)[-1][:-4]])
+    store = Store(sqlite_url(tmp_path))
+    run_ = store.begin_run(**run_fields())
+    chosen = [f for f in formulas if f.stem in lies]
+    with ThreadPoolExecutor(2) as pool:
+        done = parallel.prove_all(store, run_.id, [(f, f.stem, "s") for f in chosen], pool, 10, 1000, ship=True)
+    assert [p.result.verdict for p in done] == ["NOT CHECKABLE"] * 3
+    assert all(not p.bad_input for p in done)
+    assert_consistent(store)
+
+
+def test_sigterm_stops_a_parallel_run_cleanly_and_it_resumes(tmp_path, formulas):
+    import signal
+    import subprocess
+
+    from pipeline import ROOT
+    from test_interrupt import stored, wait_until
+    from test_prove import solver_processes
+    hard = tmp_path / "php-12.cnf"
+    write_dimacs(hard, *pigeonhole(12))
+    chosen = [formulas[0], hard, *formulas[3:5]]
+    db = sqlite_url(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "evidence.cli", "prove", "--db", db, "--jobs", "2",
+                             *map(str, chosen)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_until(lambda: len(stored(db)[2]) == 1 and solver_processes(tmp_path), "first result, solver busy")
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130 and b"Traceback" not in err, err.decode()
+    wait_until(lambda: not solver_processes(tmp_path), "no solver left")
+    store, run_, results = stored(db)
+    assert [(r.control_id, r.verdict) for r in results] == [("php-3", "PASS")]  # in order: none after the hard one
+    assert not list((store.artifacts / "tmp").iterdir())
+    assert_consistent(store)
+    r = run("prove", "--resume", run_.id, "--jobs", "2", "--timeout", "1", *chosen, db=db)
+    assert r.exit_code == 4, r.output
+    assert [line.split()[0] for line in r.output.splitlines()[:4]] == ["PASS", "NOT", "FAIL", "FAIL"]
+    assert "already in run" in r.output.splitlines()[0]
