@@ -73,7 +73,8 @@ def _load_gate(config):
 @click.option("--kernel", type=click.Choice(["c", "python"]), help="Kernel for LRAT (default: c when built).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
               help="Formulas solved at once, each in a worker (default: the number of CPUs).")
-@click.option("--executor", metavar="URL", help="Solve on a Dask cluster: dask://HOST:PORT (pip install 'proofgate[dask]').")
+@click.option("--executor", metavar="URL",
+              help="Solve on a Dask cluster: dask://HOST:PORT (pip install 'proofgate[dask]').")
 @store_options
 def prove(store, formulas, control, subject, run_id, resume, timeout, memory, kernel, jobs, executor):
     """Solve each FORMULA (DIMACS CNF), check the answer with the kernel, store the result.
