@@ -266,3 +266,11 @@ def test_rat_lemmas_elaborate_with_groups_the_kernels_accept(tmp_path):
     done, answer = elaborate_and_check(cnf, proof, tmp_path)
     assert done.status == "elaborated" and done.counts["rat_lemmas"] > 0
     assert answer[:2] == ("VERIFIED", "ok")
+
+
+def test_a_huge_header_costs_nothing_until_used(tmp_path):
+    cnf, proof = tmp_path / "f.cnf", tmp_path / "p.drat"
+    cnf.write_text("p cnf 2000000000 2\n1 0\n-1 0\n")
+    proof.write_text("0\n")
+    done, answer = elaborate_and_check(cnf, proof, tmp_path)
+    assert done.status == "elaborated" and answer[:2] == ("VERIFIED", "ok")

@@ -39,8 +39,7 @@ static int parse_formula (engine *e) {
   if (!r) r = text_number (&e->in, &clauses);
   if (r == PG_SYNTAX || r == PG_RANGE) return text_fail (e, lexer_code (r));
   if (r || variables < 0 || clauses < 0) return text_fail (e, PG_DRAT_HEADER);
-  e->res->variables = variables, e->res->clauses = clauses;
-  if (pg_ensure_variable (e, (uint32_t) variables)) return e->res->code;
+  e->res->variables = variables, e->res->clauses = clauses;  /* arrays grow with the literals seen */
   for (e->lits.n = 0;;) {
     r = text_number (&e->in, &x);
     if (r == PG_EOF) {
