@@ -16,7 +16,7 @@ except ImportError:  # not compiled: only the Python kernel is available
     ffi = lib = None
 
 _NAMES = {getattr(lib, "PG_" + name.upper().replace("-", "_")): name
-          for name in CODES if lib and not name.startswith("model")}
+          for name in CODES if lib and not name.startswith(("model", "smt"))}
 
 
 def available():

@@ -45,6 +45,9 @@ CODES = {
     "no-empty-clause": (REJECTED, lambda o: "the proof never derives the empty clause"),
     "model-conflict": (REJECTED, lambda o: f"the model sets both {o.detail} and {-o.detail}"),
     "model-unsat": (REJECTED, lambda o: f"the model falsifies clause {o.detail}"),
+    "smt-problem": (REJECTED, lambda o: o.text),
+    "smt-lemma": (REJECTED, lambda o: o.text),
+    "smt-model": (REJECTED, lambda o: o.text),
 }
 FILES = ("formula", "proof")  # Outcome.file indexes this; a model is the 'proof' of a SAT answer
 
@@ -60,6 +63,7 @@ class Outcome(NamedTuple):
     detail2: int = 0
     counts: tuple = ()  # (variables, clauses, steps, additions, deletions, hints, peak_live)
     binary: bool = False
+    text: str = ""  # the message of an SMT certificate's outcome
 
     @property
     def status(self):

@@ -1,0 +1,203 @@
+"""The Boolean skeleton of a Problem: canonical atoms, their numbering, and the Tseitin clauses.
+
+Both the kernel and every producer get the skeleton from here, so they agree on it exactly;
+docs/smt-certificate.md states the same rules for anyone who writes their own.
+"""
+import math
+from fractions import Fraction
+
+from .smtlib import ARITH, STAR, SmtError
+
+CONNECTIVES = ("not", "and", "or", "xor", "ite", "=")
+
+
+class Skeleton:
+    """Variables 1..count: atoms (key in `atoms`) and connectives; `clauses` in derivation order."""
+
+    def __init__(self, problem):
+        self.problem, self.clauses, self.count = problem, [], 0
+        self.atoms, self.var, self.lit = {}, {}, {}  # var -> key, key -> var, term -> literal
+        for t, _ in problem.assertions:
+            self.clauses.append([self.literal(t)])
+
+    def fresh(self):
+        self.count += 1
+        return self.count
+
+    def literal(self, t):
+        terms, lit, stack = self.problem.terms, self.lit, [t]
+        while stack:
+            u = stack[-1]
+            if u in lit:
+                stack.pop()
+                continue
+            op, _, args, _ = terms[u]
+            boolean = op in CONNECTIVES and (op != "=" or terms[args[0]][3] == "Bool")
+            todo = [a for a in args if a not in lit] if boolean else []
+            if todo:
+                stack.extend(reversed(todo))
+                continue
+            stack.pop()
+            lit[u] = self.connective(op, [lit[a] for a in args]) if boolean else self.atom(u)
+        return lit[t]
+
+    def connective(self, op, x):
+        if op == "not":
+            return -x[0]
+        v, add = self.fresh(), self.clauses.append
+        if op == "and":
+            for a in x:
+                add([-v, a])
+            add([v] + [-a for a in x])
+        elif op == "or":
+            for a in x:
+                add([v, -a])
+            add([-v] + x)
+        elif op == "ite":
+            c, a, b = x
+            add([-v, -c, a]), add([-v, c, b]), add([v, -c, -a]), add([v, c, -b])
+        else:  # "=" over Bool is iff; xor is its negation
+            a, b = x
+            s = 1 if op == "=" else -1
+            add([-v, -a, s * b]), add([-v, a, -s * b]), add([v, a, s * b]), add([v, -a, -s * b])
+        return v
+
+    def atom(self, t):
+        """The literal of a non-connective Boolean term: a canonical atom, or a union of memberships."""
+        found = canonical(self.problem, t)
+        if isinstance(found, list):  # membership in a union of globs: their disjunction
+            return self.connective("or", [self.number(key) for key in found]) if len(found) > 1 \
+                else self.number(found[0])
+        key, positive = found
+        return self.number(key) if positive else -self.number(key)
+
+    def number(self, key):
+        if key in (True, False):
+            key, positive = "true", key
+            if key not in self.var:
+                self.clauses.append([self.number(key)])
+            return self.var[key] if positive else -self.var[key]
+        if key not in self.var:
+            v = self.var[key] = self.fresh()
+            if key != "true":
+                self.atoms[v] = key
+        return self.var[key]
+
+    def dimacs(self, extra=()):
+        clauses = self.clauses + list(extra)
+        lines = [f"p cnf {self.count} {len(clauses)}"] + [" ".join(map(str, c + [0])) for c in clauses]
+        return ("\n".join(lines) + "\n").encode()
+
+
+def canonical(problem, t):
+    """(key, positive) for an atom term, True/False for a constant, or a list of membership keys."""
+    op, payload, args, sort = problem.terms[t]
+    if op in ("true", "false"):
+        return (op == "true"), True
+    if op in ("const", "app"):
+        return ("p", t), True
+    if op == "in":
+        s, globs = args[0], problem.terms[args[1]][1]
+        if problem.terms[s][0] == "str":
+            return any(matches(g, problem.terms[s][1]) for g in globs), True
+        return [("in", s, g) for g in globs]
+    a, b = args
+    if problem.sort(a) in ARITH:
+        return linear(problem, op, a, b)
+    (oa, pa, _, _), (ob, pb, _, _) = problem.terms[a], problem.terms[b]
+    if "str" in (oa, ob):  # a string literal: a membership in a glob without wildcards
+        if oa == ob:
+            return pa == pb, True
+        return ("in", b if oa == "str" else a, tuple(map(ord, pa if oa == "str" else pb))), True
+    if a == b:
+        return True, True
+    a, b = sorted((a, b), key=problem.show)
+    return ("eq", a, b), True
+
+
+def linearize(problem, t, memo):
+    """{variable term: coefficient}, constant."""
+    if t in memo:
+        return memo[t]
+    op, payload, args, sort = problem.terms[t]
+    if op == "num":
+        out = {}, payload
+    elif op in ("const", "app"):
+        out = {t: Fraction(1)}, Fraction(0)
+    else:
+        parts = [linearize(problem, a, memo) for a in args]
+        if op == "*" or op == "/":
+            scale = Fraction(1)
+            for _, k in parts[1:] if op == "/" else [p for p in parts if not p[0]]:
+                scale = scale / k if op == "/" else scale * k
+            coeffs, k = parts[0] if op == "/" else next((p for p in parts if p[0]), ({}, 1))
+            out = {x: c * scale for x, c in coeffs.items()}, k * scale
+        else:
+            signs = [1] + [-1 if op == "-" else 1] * (len(parts) - 1)
+            coeffs, k = {}, Fraction(0)
+            for sign, (cs, c0) in zip(signs, parts):
+                k += sign * c0
+                for x, c in cs.items():
+                    coeffs[x] = coeffs.get(x, 0) + sign * c
+            out = coeffs, k
+    memo[t] = out
+    return out
+
+
+def linear(problem, op, a, b):
+    """`a op b` as (("lin", kind, ((name, c), ...), bound, integral), positive), or True/False."""
+    (ca, ka), (cb, kb) = linearize(problem, a, problem.linear), linearize(problem, b, problem.linear)
+    coeffs = {x: ca.get(x, 0) - cb.get(x, 0) for x in set(ca) | set(cb)}
+    kind, sign = {"<": ("<", 1), "<=": ("<=", 1), ">": ("<", -1), ">=": ("<=", -1), "=": ("=", 1)}[op]
+    bound = sign * (kb - ka)
+    coeffs = {x: sign * c for x, c in coeffs.items() if c}
+    if not coeffs:
+        return {"<": 0 < bound, "<=": 0 <= bound, "=": bound == 0}[kind], True
+    integral = all(problem.sort(x) == "Int" for x in coeffs)
+    scale = math.lcm(*(c.denominator for c in coeffs.values()))
+    scale = Fraction(scale, math.gcd(*(int(c * scale) for c in coeffs.values())))
+    pairs = sorted((problem.show(x), int(c * scale)) for x, c in coeffs.items())
+    if len({name for name, _ in pairs}) != len(pairs):
+        raise SmtError((0, 0), "two arithmetic terms print alike")
+    bound *= scale
+    if integral:
+        if kind == "=" and bound.denominator != 1:
+            return False, True
+        bound, kind = (math.ceil(bound) - 1 if kind == "<" else math.floor(bound)), "<=" if kind != "=" else "="
+    positive = pairs[0][1] > 0
+    if not positive:
+        pairs = [(name, -c) for name, c in pairs]
+        if kind == "=":
+            bound, positive = -bound, True
+        elif kind == "<=":
+            kind, bound = ("<=", -bound - 1) if integral else ("<", -bound)
+        else:
+            kind, bound = "<=", -bound
+    return ("lin", kind, tuple(pairs), Fraction(bound), integral), positive
+
+
+# ---- globs: a tuple of items, each a character code, ANY or STAR -----------
+def closure(glob, mask):
+    for i, item in enumerate(glob):
+        if item == STAR and mask >> i & 1:
+            mask |= 1 << (i + 1)
+    return mask
+
+
+def step(glob, mask, char):
+    """The positions after reading one character (None stands for every character no pattern names)."""
+    out = 0
+    for i, item in enumerate(glob):
+        if mask >> i & 1:
+            if item == STAR:
+                out |= 1 << i
+            elif item < 0 or item == char:
+                out |= 1 << (i + 1)
+    return closure(glob, out)
+
+
+def matches(glob, text):
+    mask = closure(glob, 1)
+    for ch in text:
+        mask = step(glob, mask, ord(ch))
+    return bool(mask >> len(glob) & 1)

@@ -1,0 +1,327 @@
+"""SMT-LIB 2 reading: the subset docs/smt-certificate.md lists, into hash-consed, sorted terms.
+
+A term is an int indexing `Problem.terms`, whose entries are (op, payload, args, sort); equal
+entries get one id.  Sugar is removed while reading (define-fun and let are expanded, `=>`,
+chained `=`, `distinct` and n-ary `xor` are rewritten as the spec says), so the skeleton and the
+model evaluator see only the core operators.  Anything outside the subset is refused by name.
+"""
+import re
+from fractions import Fraction
+
+_TOKEN = re.compile(rb'\s+|;[^\n]*|(\()|(\))|("(?:[^"]|"")*")|(\|[^|]*\|)|([^\s()";|]+)')
+ARITH = ("Int", "Real")
+COMPARE = ("<", "<=", ">", ">=")
+REGEX = {"str.to_re", "re.*", "re.++", "re.union", "re.allchar", "re.all"}
+STAR, ANY = -2, -1  # glob items; a character is its code point
+
+
+class SmtError(Exception):
+    """Bad or unsupported input at (line, column)."""
+
+    def __init__(self, where, message):
+        super().__init__(f"line {where[0]}, column {where[1]}: {message}")
+        self.where, self.message = where, message
+
+
+class Node(list):
+    """An s-expression list; .at is its (line, column)."""
+
+
+class Atom(str):
+    """A token; .at is its (line, column), .quoted is set for |symbols| and "strings"."""
+
+
+def sexprs(data):
+    """Yield the top-level s-expressions of `data` (bytes)."""
+    stack, line, start, end = [Node()], 1, 0, 0
+    for m in _TOKEN.finditer(data):
+        at = (line, m.start() - start + 1)
+        if m.start() != end:
+            raise SmtError((line, end - start + 1), "unexpected character (an unclosed string?)")
+        end = m.end()
+        open_, close, string, quoted, word = m.groups()
+        if b"\n" in m.group(0):
+            line += m.group(0).count(b"\n")
+            start = m.start() + m.group(0).rindex(b"\n") + 1
+        if open_:
+            stack.append(Node())
+            stack[-1].at = at
+        elif close:
+            if len(stack) == 1:
+                raise SmtError(at, "unbalanced ')'")
+            done = stack.pop()
+            stack[-1].append(done)
+        elif string or quoted or word:
+            text = (string or quoted or word).decode("utf-8", "replace")
+            token = Atom(text[1:-1].replace('""', '"') if string else text[1:-1] if quoted else text)
+            token.at, token.quoted = at, '"' if string else "|" if quoted else ""
+            stack[-1].append(token)
+        if len(stack) == 1 and stack[0]:
+            yield stack[0].pop()
+    if end != len(data):
+        raise SmtError((line, end - start + 1), "unexpected character (an unclosed string?)")
+    if len(stack) > 1:
+        raise SmtError(stack[-1].at, "unclosed '(' (truncated?)")
+
+
+def where(x, default=(0, 0)):
+    return getattr(x, "at", default)
+
+
+def unescape(text):
+    return re.sub(r"\\u\{([0-9a-fA-F]{1,5})\}", lambda m: chr(int(m.group(1), 16)), text)
+
+
+class Problem:
+    """The declarations and assertions of an SMT-LIB script."""
+
+    def __init__(self):
+        self.terms, self._ids = [], {}
+        self.sorts = {"Bool", "Int", "Real", "String"}
+        self.funs = {}  # name -> (argument sorts, result sort); declared ones only
+        self.macros = {}  # define-fun: name -> (parameters, result sort, body)
+        self.assertions = []  # (term, (line, column))
+        self.logic, self.linear = None, {}  # linear: term -> its linear form, filled by the skeleton
+        self.true, self.false = self.make("true", None, (), "Bool"), self.make("false", None, (), "Bool")
+
+    def make(self, op, payload, args, sort):
+        key = (op, payload, tuple(args), sort)
+        tid = self._ids.get(key)
+        if tid is None:
+            tid = self._ids[key] = len(self.terms)
+            self.terms.append(key)
+        return tid
+
+    def sort(self, t):
+        return self.terms[t][3]
+
+    def show(self, t):
+        op, payload, args, sort = self.terms[t]
+        if op == "num":
+            text = str(abs(payload.numerator)) if payload.denominator == 1 else \
+                f"(/ {abs(payload.numerator)} {payload.denominator})"
+            return f"(- {text})" if payload < 0 else text
+        if op == "str":
+            return '"' + payload.replace('"', '""') + '"'
+        head = payload if op in ("const", "app") else op
+        return f"({head} {' '.join(self.show(a) for a in args)})" if args else head
+
+    # ---- commands ------------------------------------------------------
+    def command(self, form):
+        if not isinstance(form, Node) or not form or not isinstance(form[0], Atom):
+            raise SmtError(where(form), "expected a command")
+        name, rest = form[0], form[1:]
+        if name in ("set-info", "set-option", "check-sat", "exit", "get-model", "get-proof"):
+            return
+        if name == "set-logic":
+            self.logic = str(rest[0]) if rest else None
+        elif name == "declare-sort":
+            self.sorts.add(self.symbol(rest[0]))
+            if len(rest) > 1 and rest[1] != "0":
+                raise SmtError(where(rest[1]), "unsupported: sorts with parameters")
+        elif name in ("declare-const", "declare-fun"):
+            args = rest[1] if name == "declare-fun" and len(rest) == 3 else Node()
+            if len(rest) != (3 if name == "declare-fun" else 2) or not isinstance(args, Node):
+                raise SmtError(form.at, f"malformed {name}")
+            self.declare(self.symbol(rest[0]), [self.sort_of(s) for s in args], self.sort_of(rest[-1]))
+        elif name == "define-fun":
+            if len(rest) != 4 or not isinstance(rest[1], Node):
+                raise SmtError(form.at, "malformed define-fun")
+            params = [(self.symbol(p[0]), self.sort_of(p[1])) for p in rest[1] if self._pair(p)]
+            self.declare(self.symbol(rest[0]), None, None)
+            self.macros[rest[0]] = (params, self.sort_of(rest[2]), rest[3])
+            if not params:
+                self.macros[rest[0]] = ([], None, self.term(rest[3], {}, self.sort_of(rest[2])))
+        elif name == "assert":
+            if len(rest) != 1:
+                raise SmtError(form.at, "malformed assert")
+            self.assertions.append((self.term(rest[0], {}, "Bool"), form.at))
+        else:
+            raise SmtError(name.at, f"unsupported: {name}")
+
+    def _pair(self, p):
+        if not isinstance(p, Node) or len(p) != 2:
+            raise SmtError(where(p), "expected (name sort)")
+        return True
+
+    def symbol(self, x):
+        if not isinstance(x, Atom) or x.quoted == '"' or x[:1].isdigit():
+            raise SmtError(where(x), "expected a symbol")
+        return str(x)
+
+    def declare(self, name, args, result):
+        if name in self.funs or name in self.macros:
+            raise SmtError(where(name), f"{name} is already declared")
+        if args is not None:
+            self.funs[name] = (args, result)
+
+    def sort_of(self, x):
+        if not isinstance(x, Atom) or x not in self.sorts:
+            raise SmtError(where(x), f"unsupported sort: {_text(x)}")
+        return str(x)
+
+    # ---- terms ---------------------------------------------------------
+    def term(self, x, env, want=None):
+        t = self._term(x, env)
+        if want and self.sort(t) != want and not (want in ARITH and self.sort(t) in ARITH):
+            raise SmtError(where(x), f"expected a {want} term, got {self.sort(t)}")
+        return t
+
+    def _term(self, x, env):
+        if isinstance(x, Atom):
+            if x.quoted == '"':
+                return self.make("str", unescape(x), (), "String")
+            if x in env:
+                return env[x]
+            if re.fullmatch(r"[0-9]+(\.[0-9]+)?", x):
+                return self.make("num", Fraction(x), (), "Real" if "." in x else "Int")
+            return self.apply(x, [], x)
+        if not x:
+            raise SmtError(x.at, "empty application")
+        head, args = x[0], x[1:]
+        if head == "let":
+            if len(x) != 3 or not isinstance(x[1], Node):
+                raise SmtError(x.at, "malformed let")
+            inner = dict(env)
+            for binding in x[1]:
+                self._pair(binding)
+                inner[self.symbol(binding[0])] = self._term(binding[1], env)
+            return self._term(x[2], inner)
+        if isinstance(head, Node):
+            raise SmtError(x.at, f"unsupported: {_text(head)}")
+        return self.apply(head, [self._term(a, env) for a in args], x)
+
+    def apply(self, head, args, x):
+        at, sorts, make = where(x), [self.sort(a) for a in args], self.make
+        if head in ("true", "false") and not args:
+            return self.true if head == "true" else self.false
+        if head in ("not", "and", "or", "=>", "xor"):
+            if any(s != "Bool" for s in sorts) or (head == "not") != (len(args) == 1) or \
+                    (head in ("=>", "xor") and len(args) < 2):
+                raise SmtError(at, f"ill-sorted {head}")
+            if head == "=>":
+                return make("or", None, [make("not", None, [a], "Bool") for a in args[:-1]] + args[-1:], "Bool")
+            if head == "xor":
+                while len(args) > 2:
+                    args = [make("xor", None, args[:2], "Bool")] + args[2:]
+            if head in ("and", "or") and not args:
+                return self.true if head == "and" else self.false
+            return make(head, None, args, "Bool")
+        if head == "ite":
+            if len(args) != 3 or sorts[0] != "Bool" or sorts[1] != sorts[2]:
+                raise SmtError(at, "ill-sorted ite")
+            if sorts[1] != "Bool":
+                raise SmtError(at, f"unsupported: ite over {sorts[1]}")
+            return make("ite", None, args, "Bool")
+        if head in ("=", "distinct"):
+            if len(args) < 2 or len({"Num" if s in ARITH else s for s in sorts}) != 1:
+                raise SmtError(at, f"ill-sorted {head}")
+            self._numeric(args, at)
+            pairs = [(a, b) for i, a in enumerate(args) for b in args[i + 1:]] if head == "distinct" \
+                else list(zip(args, args[1:]))
+            eqs = [make("=", None, p, "Bool") for p in pairs]
+            if head == "distinct":
+                eqs = [make("not", None, [e], "Bool") for e in eqs]
+            return eqs[0] if len(eqs) == 1 else make("and", None, eqs, "Bool")
+        if head in ("+", "-", "*", "/") or head in COMPARE:
+            if not args or any(s not in ARITH for s in sorts) or (head in COMPARE and len(args) < 2):
+                raise SmtError(at, f"ill-sorted {head}")
+            if all(self.terms[a][0] == "num" for a in args) and head not in COMPARE:
+                return self.fold(head, [self.terms[a][1] for a in args], sorts, at)
+            sort = self._numeric(args, at)
+            if head == "/":
+                sort = "Real"
+            if head in COMPARE:
+                pairs = [make(head, None, p, "Bool") for p in zip(args, args[1:])]
+                return pairs[0] if len(pairs) == 1 else make("and", None, pairs, "Bool")
+            if head == "-" and len(args) == 1:
+                return make("*", None, [make("num", Fraction(-1), (), "Int"), args[0]], sort)
+            if head in ("*", "/") and sum(self.terms[a][0] != "num" for a in args[1 if head == "/" else 0:]) > \
+                    (0 if head == "/" else 1):
+                raise SmtError(at, f"unsupported: non-linear {head}")
+            if head == "/" and any(self.terms[a][1] == 0 for a in args[1:]):
+                raise SmtError(at, "unsupported: division by zero")
+            return make(head, None, args, sort)
+        if head in ("str.in_re", "str.++") or head in REGEX:
+            return self.string(head, args, sorts, at)
+        if head in self.macros:
+            params, sort, body = self.macros[head]
+            if len(params) != len(args) or any(s != ps and not (s in ARITH and ps in ARITH)
+                                               for s, (_, ps) in zip(sorts, params)):
+                raise SmtError(at, f"ill-sorted application of {head}")
+            return self.term(body, dict(zip((p for p, _ in params), args)), sort) if params else body
+        if head in self.funs:
+            want, result = self.funs[head]
+            if want != sorts:
+                raise SmtError(at, f"ill-sorted application of {head}")
+            return make("app" if args else "const", str(head), args, result)
+        raise SmtError(at, f"unsupported: {head}" if "." in head or head[:1].isalpha() and len(args)
+                       else f"unknown symbol {head}")
+
+    def fold(self, head, values, sorts, at):
+        if head == "/" and 0 in values[1:]:
+            raise SmtError(at, "unsupported: division by zero")
+        value = values[0] if len(values) > 1 or head != "-" else -values[0]
+        for v in values[1:]:
+            value = value + v if head == "+" else value - v if head == "-" else \
+                value * v if head == "*" else value / v
+        sort = "Real" if head == "/" or "Real" in sorts else "Int"
+        return self.make("num", Fraction(value), (), sort)
+
+    def _numeric(self, args, at):
+        """The sort of an arithmetic combination; numerals fit either sort."""
+        sorts = {self.sort(a) for a in args if self.terms[a][0] != "num"}
+        if "Int" in sorts and "Real" in sorts:
+            raise SmtError(at, "unsupported: Int and Real mixed (use one sort)")
+        return "Real" if "Real" in sorts else "Int" if "Int" in sorts else None
+
+    def string(self, head, args, sorts, at):
+        """Regular expressions become unions of globs: ("re", (glob, ...)) with glob a tuple of items."""
+        make, payload = self.make, [self.terms[a][1] for a in args]
+        if head == "str.++":
+            if any(self.terms[a][0] != "str" for a in args):
+                raise SmtError(at, "unsupported: str.++ of a non-literal")
+            return make("str", "".join(payload), (), "String")
+        if head == "str.in_re":
+            if sorts != ["String", "RegLan"]:
+                raise SmtError(at, "ill-sorted str.in_re")
+            return make("in", None, args, "Bool")
+        if head == "str.to_re":
+            if len(args) != 1 or self.terms[args[0]][0] != "str":
+                raise SmtError(at, "unsupported: str.to_re of a non-literal")
+            return make("re", (tuple(map(ord, payload[0])),), (), "RegLan")
+        if any(s != "RegLan" for s in sorts):
+            raise SmtError(at, f"ill-sorted {head}")
+        if head in ("re.allchar", "re.all") and not args:
+            return make("re", (((ANY,) if head == "re.allchar" else (STAR,)),), (), "RegLan")
+        if head == "re.*" and len(args) == 1 and payload[0] in (((ANY,),), ((STAR,),)):
+            return make("re", ((STAR,),), (), "RegLan")
+        if head == "re.union" and args:
+            return make("re", tuple(sorted(set(g for p in payload for g in p))), (), "RegLan")
+        if head == "re.++" and args:
+            globs = ((),)
+            for p in payload:
+                globs = tuple(g + h for g in globs for h in p)
+            return make("re", tuple(sorted(set(map(squeeze, globs)))), (), "RegLan")
+        raise SmtError(at, f"unsupported: {head} (only globs: literals, re.allchar, (re.* re.allchar))")
+
+
+def squeeze(glob):
+    """The canonical glob: no two stars in a row."""
+    out = []
+    for item in glob:
+        if not (item == STAR and out and out[-1] == STAR):
+            out.append(item)
+    return tuple(out)
+
+
+def _text(x):
+    return f"({' '.join(map(_text, x))})" if isinstance(x, list) else str(x)
+
+
+def read(data):
+    """Parse an SMT-LIB script (bytes) into a Problem; SmtError on bad or unsupported input."""
+    problem = Problem()
+    for form in sexprs(data):
+        problem.command(form)
+    return problem

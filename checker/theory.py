@@ -1,0 +1,195 @@
+"""Theory lemmas: a lemma is a clause over atoms; it holds when its negation (the hypotheses) is
+unsatisfiable in the theory its tag names, which the witness shows.  check() returns None when
+the lemma holds, else why not.  The rules, and why each is sound, are in docs/smt-certificate.md.
+"""
+import math
+from fractions import Fraction
+
+from .skeleton import closure, step
+
+LIMIT = 1 << 16  # product states the kernel explores itself when a string lemma has no witness
+
+
+def check(tag, hypotheses, witness, problem):
+    """hypotheses: (key, truth) pairs, one per lemma literal, negated; witness: its tokens."""
+    rules = {"euf": euf, "lra": arith, "lia": arith, "str": strings}
+    if tag not in rules:
+        return f"unknown theory tag {tag!r}"
+    try:
+        return rules[tag](tag, hypotheses, witness, problem)
+    except (ValueError, ZeroDivisionError, IndexError, OverflowError) as error:
+        return f"malformed witness ({error})"
+
+
+# ---- EUF: congruence closure --------------------------------------------
+def euf(tag, hypotheses, witness, problem):
+    if witness:
+        return "an euf lemma takes no witness"
+    terms, parent = problem.terms, {}
+
+    def find(x):
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    if any(key[0] not in ("eq", "p") for key, _ in hypotheses):
+        return "an euf lemma has only equalities and predicates"
+    apps, todo = set(), [a for key, _ in hypotheses for a in key[1:]]
+    while todo:
+        t = todo.pop()
+        if terms[t][0] == "app" and t not in apps:
+            apps.add(t)
+            todo.extend(terms[t][2])
+    for key, truth in hypotheses:
+        if key[0] == "eq" and truth:
+            parent[find(key[1])] = find(key[2])
+    changed = True
+    while changed:  # merge applications whose arguments became equal, until nothing changes
+        changed, seen = False, {}
+        for t in apps:
+            signature = (terms[t][1], tuple(find(a) for a in terms[t][2]))
+            other = seen.setdefault(signature, t)
+            if find(other) != find(t):
+                parent[find(t)], changed = find(other), True
+    polarity = {}
+    for key, truth in hypotheses:
+        if key[0] == "eq" and not truth and find(key[1]) == find(key[2]):
+            return None
+        if key[0] == "p":
+            t = key[1]
+            signature = (terms[t][1], tuple(find(a) for a in terms[t][2]))
+            if polarity.setdefault(signature, truth) != truth:
+                return None
+    return "congruence closure finds no contradiction"
+
+
+# ---- LRA and LIA: Farkas combinations and cuts ----------------------------
+def rows(hypotheses, split):
+    """Each hypothesis as (kind, {name: c}, bound, integral); a disequality as its side `split`."""
+    out = []
+    for key, truth in hypotheses:
+        if key[0] != "lin":
+            raise ValueError("an arithmetic lemma has only linear atoms")
+        _, kind, pairs, bound, integral = key
+        coeffs, negated = dict(pairs), {x: -c for x, c in pairs}
+        if truth:
+            out.append((kind, coeffs, bound, integral))
+        elif kind == "<":  # not (s < k): -s <= -k
+            out.append(("<=", negated, -bound, integral))
+        elif kind == "<=" or split == ">":  # -s < -k
+            out.append(("<=", negated, -bound - 1, integral) if integral else ("<", negated, -bound, integral))
+        else:  # s < k
+            out.append(("<=", coeffs, bound - 1, integral) if integral else ("<", coeffs, bound, integral))
+    return out
+
+
+def arith(tag, hypotheses, witness, problem):
+    equalities = [i for i, (key, truth) in enumerate(hypotheses) if key[0] == "lin" and key[1] == "=" and not truth]
+    if len(equalities) > 1:
+        return "more than one disequality"
+    parts = " ".join(witness).split("|") if equalities else [" ".join(witness)]
+    if len(parts) != (2 if equalities else 1):
+        return "a disequality needs two refutations, separated by '|'"
+    for split, part in zip(("<", ">") if equalities else (None,), parts):
+        table = rows(hypotheses, split)
+        if tag == "lra":  # one multiplier per hypothesis, in order
+            if len(part.split()) != len(table):
+                return "an lra witness has one multiplier per literal"
+            part = " ".join(f"{i + 1} {m}" for i, m in enumerate(part.split()))
+        why = farkas(table, [s.split() for s in part.split(";")], tag == "lia")
+        if why:
+            return why if not equalities else f"{why} (disequality read as {split})"
+    return None
+
+
+def farkas(table, steps, cuts):
+    """Derive new rows from the steps; the last must be a contradiction (0 <= negative, say)."""
+    for tokens in steps:
+        cut = tokens[-1:] == ["cut"]
+        if cut:
+            tokens = tokens[:-1]
+            if not cuts:
+                return "cuts are for lia lemmas"
+        if not tokens or len(tokens) % 2:
+            return "a step is pairs of row and multiplier"
+        coeffs, bound, kinds, integral = {}, Fraction(0), set(), True
+        for r, m in zip(tokens[::2], tokens[1::2]):
+            r, m = int(r), Fraction(m)
+            if not 1 <= r <= len(table):
+                return f"row {r} does not exist"
+            kind, row, k, whole = table[r - 1]
+            if m < 0 and kind != "=":
+                return f"negative multiplier {m} for row {r}"
+            if m:
+                kinds.add(kind)
+                integral = integral and whole
+                bound += m * k
+                for x, c in row.items():
+                    coeffs[x] = coeffs.get(x, 0) + m * c
+        coeffs = {x: c for x, c in coeffs.items() if c}
+        kind = "=" if kinds <= {"="} else "<" if "<" in kinds else "<="
+        if cut:
+            if not integral or not coeffs or any(c.denominator != 1 for c in coeffs.values()):
+                return "a cut needs integer coefficients over integer variables"
+            g = math.gcd(*(int(c) for c in coeffs.values()))
+            coeffs, bound, kind = {x: c / g for x, c in coeffs.items()}, Fraction(math.floor(bound / g)), "<="
+        table.append((kind, coeffs, bound, integral))
+    kind, coeffs, bound, _ = table[-1]
+    if coeffs or not (bound < 0 or (bound == 0 and kind == "<") or (kind == "=" and bound != 0)):
+        return "the combination is no contradiction"
+    return None
+
+
+# ---- strings: glob memberships, by a closed set of product states ----------
+def strings(tag, hypotheses, witness, problem):
+    parent, patterns, subjects = {}, [], set()
+
+    def find(x):
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for key, truth in hypotheses:
+        if key[0] == "eq" and truth:
+            parent[find(key[1])] = find(key[2])
+        elif key[0] not in ("eq", "in"):
+            return "a str lemma has only memberships and string equalities"
+    for key, truth in hypotheses:
+        if key[0] == "eq" and not truth and find(key[1]) == find(key[2]):
+            return None
+        if key[0] == "in":
+            patterns.append((key[2], truth))
+            subjects.add(find(key[1]))
+    if len(subjects) != 1:
+        return "the memberships must be about one string"
+    chars = sorted({c for glob, _ in patterns for c in glob if c >= 0}) + [None]
+    start = tuple(closure(glob, 1) for glob, _ in patterns)
+
+    def after(state, char):
+        return tuple(step(glob, mask, char) for (glob, _), mask in zip(patterns, state))
+
+    if witness:
+        states = {tuple(int(m, 16) for m in token.split(",")) for token in witness}
+    elif len(patterns) <= 2:  # inclusion or disjointness of two globs: the kernel explores
+        states, todo = {start}, [start]
+        while todo and len(states) <= LIMIT:
+            state = todo.pop()
+            for nxt in (after(state, char) for char in chars):
+                if nxt not in states:
+                    states.add(nxt)
+                    todo.append(nxt)
+        if todo:
+            return f"more than {LIMIT} product states: give a witness"
+    else:
+        return "a combination of more than two memberships needs a witness"
+    if start not in states:
+        return "the witness lacks the initial state"
+    for state in states:
+        if len(state) != len(patterns):
+            return "a witness state has the wrong number of positions"
+        if all(bool(m >> len(g) & 1) == truth for (g, truth), m in zip(patterns, state)):
+            return "a reachable state accepts: the combination is not empty"
+        for char in chars:
+            if after(state, char) not in states:
+                return "the witness is not closed"
+    return None
