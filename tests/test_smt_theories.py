@@ -43,11 +43,13 @@ def assert_farkas(hyps, lam):
     assert not coeffs and (bound < 0 or (bound == 0 and kind == "<")), (hyps, lam)
 
 
-def assert_steps(hyps, steps):
+def assert_steps(hyps, steps, sorts=None):
+    """Replay the steps; a cut needs non-strict premises over Int variables only (as the kernel)."""
     rows = list(hyps)
     for premises, cut in steps:
         kind, coeffs, bound = combination(rows, premises)
         if cut:
+            assert all(sorts is None or sorts[x] == "Int" for k, m in premises if m for x, _ in rows[k - 1][1])
             assert kind != "<" and all(F(c).denominator == 1 for c in coeffs.values())
             g = math.gcd(*(int(c) for c in coeffs.values()))
             kind, coeffs, bound = "<=", {x: c / g for x, c in coeffs.items()}, F(math.floor(bound / g))
@@ -205,7 +207,7 @@ def decide(hyps, sorts, depth=0):
         assert all(satisfies(r[1], h) for h in hyps)
         return True
     if r[0] == "unsat":
-        assert_steps(hyps, r[1])
+        assert_steps(hyps, r[1], sorts)
         return False
     atom = r[1][0]
     assert atom[0] == "<=" and len(atom[1]) == 1
@@ -240,6 +242,19 @@ def test_thin_slabs_in_three_integer_variables_match_brute_force():
         answers.add(arith.lia_refute(hyps, sorts)[0])
         assert decide(hyps, sorts) == truth, hyps
     assert answers == {"sat", "unsat", "branch"}
+
+
+def test_mixed_int_real_systems_are_certified():
+    # No brute force over the reals: every answer is checked on its own (models integral on Int,
+    # steps valid, cuts only over Int rows), and both answers must occur.
+    rng, answers = random.Random(21), set()
+    sorts = {"x": "Int", "y": "Int", "r": "Real"}
+    box = [C("<=", {v: s}, 3) for v in "xyr" for s in (1, -1)]
+    for _ in range(80):
+        hyps = box + random_system(rng, ["x", "y", "r"], rng.randint(1, 4), kinds=("<=", "<", "="), scale=4)
+        hyps = [h for h in hyps if not (h[0] == "<" and arith.is_integral(h[1], sorts))]
+        answers.add(decide(hyps, sorts))
+    assert answers == {True, False}
 
 
 def test_branching_is_reported_and_bounded():

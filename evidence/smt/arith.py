@@ -365,7 +365,7 @@ def _egcd(a, b):
     return g, q, p - (a // b) * q
 
 
-def _branch_steps(hyps, left, right):
+def _branch_steps(hyps, sorts, left, right):
     """Turn a one-split branch and bound proof into a cut proof, or None.
 
     `right` refutes hyps + [x >= k+1] with weight mu on the atom, so the other weights derive
@@ -375,8 +375,9 @@ def _branch_steps(hyps, left, right):
     n = len(hyps)
     mu = right[n]
     prem = tuple((i + 1, m / mu) for i, m in enumerate(right[:n]) if m)
-    if mu <= 0 or any(hyps[i - 1][0] == LT for i, _ in prem) or left[n] <= 0:
-        return None     # a strict row cannot be cut
+    if mu <= 0 or left[n] <= 0 or any(hyps[i - 1][0] == LT or not is_integral(hyps[i - 1][1], sorts)
+                                      for i, _ in prem):
+        return None     # only non-strict rows over Int variables can be cut
     return [Step(prem, True),
             Step(tuple((i + 1, m) for i, m in enumerate(left[:n]) if m) + ((n + 1, left[n]),), False)]
 
@@ -441,7 +442,7 @@ def lia_refute(hyps, sorts, max_branches=64):
             for i, m in zip(leaves[a][1], leaves[a][2]):
                 full[i] = m
             lam.append(full)
-        steps = _branch_steps(rows, *lam)
+        steps = _branch_steps(rows, sorts, *lam)
         if steps:
             return "unsat", _prune(n, pre + steps)
     return "branch", list(dict.fromkeys(splits))
