@@ -1,0 +1,108 @@
+"""A request as IAM sees it: who (principal), what (action), on which resource, in which context.
+
+The context maps lower-cased condition keys to tuples of strings (every key may be multivalued).
+Keys AWS derives from the principal (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID,
+aws:PrincipalType, aws:username, aws:PrincipalServiceName) are filled in from it; policy variables
+such as ${aws:username} take their value from the same context, so a request carries their values.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ACCOUNT_IN_ARN = re.compile(r"^arn:[^:]+:(?:iam|sts)::(\d{12}):")
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: str  # AWS | Service | Federated | Anonymous
+    name: str = ""  # AWS: the caller's ARN (user, role session, account root); Service/Federated: its name
+    account: str | None = None
+    org_id: str | None = None
+    role_arn: str | None = None  # for a role session: the role it is a session of
+
+    @staticmethod
+    def aws(arn: str, org_id: str | None = None, role_arn: str | None = None) -> "Principal":
+        m = ACCOUNT_IN_ARN.match(arn)
+        return Principal("AWS", arn, m.group(1) if m else None, org_id, role_arn)
+
+    @staticmethod
+    def root(account: str, org_id: str | None = None) -> "Principal":
+        return Principal("AWS", f"arn:aws:iam::{account}:root", account, org_id)
+
+    @staticmethod
+    def role_session(role_arn: str, session: str = "session", org_id: str | None = None) -> "Principal":
+        account = ACCOUNT_IN_ARN.match(role_arn).group(1)
+        role_name = role_arn.rsplit("/", 1)[-1]
+        return Principal("AWS", f"arn:aws:sts::{account}:assumed-role/{role_name}/{session}", account, org_id,
+                         role_arn)
+
+    @staticmethod
+    def service(name: str) -> "Principal":
+        return Principal("Service", name.lower())
+
+    @staticmethod
+    def federated(provider: str) -> "Principal":
+        return Principal("Federated", provider)
+
+    @staticmethod
+    def anonymous() -> "Principal":
+        return Principal("Anonymous")
+
+    @property
+    def type(self) -> str:
+        if self.kind != "AWS":
+            return self.kind
+        if self.name.endswith(":root"):
+            return "Account"
+        if ":assumed-role/" in self.name:
+            return "AssumedRole"
+        if ":federated-user/" in self.name:
+            return "FederatedUser"
+        return "User" if ":user/" in self.name else "Role"
+
+    def derived_context(self) -> dict:
+        ctx = {}
+        if self.kind == "AWS":
+            ctx["aws:principalarn"] = (self.role_arn or self.name,)
+            if self.account:
+                ctx["aws:principalaccount"] = (self.account,)
+            if self.org_id:
+                ctx["aws:principalorgid"] = (self.org_id,)
+            ctx["aws:principaltype"] = (self.type,)
+            if self.type == "User":
+                ctx["aws:username"] = (self.name.rsplit("/", 1)[-1],)
+        elif self.kind == "Service":
+            ctx["aws:principalservicename"] = (self.name,)
+        elif self.kind == "Anonymous":
+            ctx["aws:principaltype"] = ("Anonymous",)
+        return ctx
+
+
+@dataclass(frozen=True)
+class Request:
+    principal: Principal
+    action: str
+    resource: str
+    context: tuple = field(default=())  # sorted (key, values) pairs: hashable, so requests can be deduplicated
+
+    @staticmethod
+    def make(principal: Principal, action: str, resource: str, context: dict | None = None,
+             source_ip: str | None = None) -> "Request":
+        merged = principal.derived_context()
+        if source_ip is not None:
+            merged["aws:sourceip"] = (source_ip,)
+        for key, value in (context or {}).items():
+            if value is None:  # None: the key is absent, even if derived from the principal
+                merged.pop(key.lower(), None)
+            else:
+                merged[key.lower()] = normalise_values(value)
+        return Request(principal, action, resource, tuple(sorted(merged.items())))
+
+    def context_map(self) -> dict:
+        return dict(self.context)
+
+
+def normalise_values(value) -> tuple:
+    items = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+    return tuple(("true" if v else "false") if isinstance(v, bool) else str(v) for v in items)
