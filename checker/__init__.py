@@ -52,16 +52,10 @@ def check_smt(problem, certificate, kernel="c", refutation=None):
 
 
 def _smt(p, c, kernel, refutation):
+    reading = p
     try:
         task = smt.read(p.stream.read())
-    except smt.SmtError as error:
-        raise InputError(p.path, str(error)) from None
-    except RecursionError:
-        raise InputError(p.path, "terms nested too deeply") from None
-    except READ_ERRORS as error:
-        raise InputError(p.path, f"cannot read or decompress: {error}") from None
-    try:
-        cert = smt.Certificate(c.stream)
+        reading, cert = c, smt.Certificate(c.stream)
         if p.sha256() != cert.digest:
             return Outcome("smt-problem", 1, 2, text=f"the certificate is for another problem (sha256 "
                            f"{cert.digest}, not {p.sha256()})"), "smt"
@@ -69,10 +63,12 @@ def _smt(p, c, kernel, refutation):
             return smt.check_model(task, c.stream.read(), cert.line) or Outcome(), "smt-model"
         skeleton = smt.Skeleton(task)
         found = smt.check_unsat(task, cert, skeleton)
+    except (smt.SmtError, RecursionError) as error:  # the certificate's own SmtErrors are Bad
+        raise InputError(p.path, str(error) if isinstance(error, smt.SmtError) else "terms nested too deeply")
     except smt.Bad as error:
         raise InputError(c.path, f"line {error.args[0]}: {error.args[1]}") from None
     except READ_ERRORS as error:
-        raise InputError(c.path, f"cannot read or decompress: {error}") from None
+        raise InputError(reading.path, f"cannot read or decompress: {error}") from None
     if isinstance(found, Outcome):
         return found, "smt"
     lemmas, kind = found

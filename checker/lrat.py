@@ -1,28 +1,9 @@
-"""LRAT checking: the Python reference kernel.
+"""LRAT checking: the Python reference kernel, mirrored step for step by the C twin (csrc/kernel/lrat.c).
 
-The rules, each argued sound in docs/TRUST.md, and mirrored step for step
-by the C twin in csrc/kernel/lrat.c:
-
-* The formula's clauses have ids 1..C in file order.
-* An addition `id C 0 hints 0` needs id above every earlier id.  The
-  assignment starts as the negation of C.  Positive hints are taken in
-  order; each must be live and have every literal false but at most one
-  (a repeated literal counts once), which is then made true.  A hint with
-  all literals false is a conflict: C is derived (the rest is not looked at).
-* RAT: if the positive hints end without a conflict, negative hints -d
-  follow, one group per candidate: every live clause d holding the negation
-  of C's first literal (the pivot), in increasing id order.  For each, the
-  other literals of d are made false, unless one of them is already true;
-  then the group's hints must reach a conflict as above.  A pivot with no
-  candidates (a fresh variable, say) needs no groups.
-* A deletion `id d ids 0` removes live clauses.
-* The proof is verified when every step checks and the empty clause is
-  derived (or is in the formula).
-
-The proof is streamed a step at a time: memory follows the live clauses.
-Each hint is looked at once, each literal of a hint clause once per use,
-and the candidate lists of RAT steps are kept incrementally, so the work is
-linear in the size of formula plus proof.
+Each rule (formula ids, RUP, RAT, deletion, ids, the end) is stated and argued sound in docs/TRUST.md,
+"The rules".  The proof is streamed a step at a time, so memory follows the live clauses; each hint
+and each literal of a hint clause is looked at once per use, and RAT candidates are kept
+incrementally, so the work is linear in the size of formula plus proof.
 """
 from .syntax import Bytes, Stop, numbers_to_zero, number, read_dimacs, text_tokens
 

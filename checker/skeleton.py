@@ -1,8 +1,5 @@
-"""The Boolean skeleton of a Problem: canonical atoms, their numbering, and the Tseitin clauses.
-
-Both the kernel and every producer get the skeleton from here, so they agree on it exactly;
-docs/smt-certificate.md states the same rules for anyone who writes their own.
-"""
+"""The Boolean skeleton of a Problem (canonical atoms, numbering, Tseitin clauses), as the kernel and
+the producers derive it; docs/smt-certificate.md states the rules for anyone who writes their own."""
 import math
 from fractions import Fraction
 
@@ -44,22 +41,13 @@ class Skeleton:
     def connective(self, op, x):
         if op == "not":
             return -x[0]
-        v, add = self.fresh(), self.clauses.append
-        if op == "and":
-            for a in x:
-                add([-v, a])
-            add([v] + [-a for a in x])
-        elif op == "or":
-            for a in x:
-                add([v, -a])
-            add([-v] + x)
-        elif op == "ite":
-            c, a, b = x
-            add([-v, -c, a]), add([-v, c, b]), add([v, -c, -a]), add([v, c, -b])
-        else:  # "=" over Bool is iff; xor is its negation
-            a, b = x
-            s = 1 if op == "=" else -1
-            add([-v, -a, s * b]), add([-v, a, -s * b]), add([v, a, s * b]), add([v, -a, -s * b])
+        v, c, a, b = self.fresh(), *(x * 3)[:3]
+        s = -1 if op == "xor" else 1  # "=" over Bool is iff, xor its negation
+        self.clauses.extend(
+            [[-v, a] for a in x] + [[v] + [-a for a in x]] if op == "and" else
+            [[v, -a] for a in x] + [[-v] + x] if op == "or" else
+            [[-v, -c, a], [-v, c, b], [v, -c, -a], [v, c, -b]] if op == "ite" else
+            [[-v, -c, s * a], [-v, c, -s * a], [v, c, s * a], [v, -c, -s * a]])
         return v
 
     def atom(self, t):

@@ -1,20 +1,13 @@
-"""SMT certificates (docs/smt-certificate.md): read one, check its lemmas and refutation, or its model.
-
-    smtcert 1
-    problem SHA256
-    unsat                       | sat
-    atom N TERM                 | (define-fun NAME ((P SORT) ...) SORT VALUE) ...
-    lemma TAG LITERALS 0 WITNESS
-    refutation lrat | drat
-    PROOF (to the end of the file)
-"""
+"""SMT certificates (format: docs/smt-certificate.md): check the lemmas and the refutation, or the model."""
 import io
+import math
+import re
 import types
 from fractions import Fraction
 
 from . import ckernel, lrat, theory
 from .skeleton import Skeleton, canonical, matches
-from .smtlib import ARITH, Atom, SmtError, read, sexprs, unescape
+from .smtlib import SmtError, read, sexprs
 from .verdict import Outcome
 
 
@@ -27,8 +20,12 @@ class Certificate:
 
     def __init__(self, stream):
         self.stream, self.line, self.offset = stream, 0, 0
-        self.digest = self.expect("problem")
-        self.answer = self.next_line()
+        if self.next_line() != "smtcert 1":
+            raise Bad(self.line, "not an SMT certificate: expected 'smtcert 1'")
+        words = self.next_line().split()
+        if len(words) != 2 or words[0] != "problem" or not re.fullmatch("[0-9a-f]{64}", words[1]):
+            raise Bad(self.line, "expected 'problem SHA256' (64 lowercase hex digits)")
+        self.digest, self.answer = words[1], self.next_line()
         if self.answer not in ("sat", "unsat"):
             raise Bad(self.line, "expected 'sat' or 'unsat'")
 
@@ -36,19 +33,14 @@ class Certificate:
         while True:
             raw = self.stream.readline()
             self.line, self.offset = self.line + 1, self.offset + len(raw)
+            try:
+                text = raw.decode().strip()
+            except UnicodeDecodeError:
+                raise Bad(self.line, "not UTF-8 text") from None
             if not raw:
                 raise Bad(self.line, "unexpected end of file (truncated?)")
-            text = raw.decode("ascii", "replace").strip()
-            if text and not text.startswith("c ") and text != "c":
+            if text and text != "c" and not text.startswith("c "):
                 return text
-
-    def expect(self, word):
-        if self.next_line() != "smtcert 1":
-            raise Bad(self.line, "not an SMT certificate: expected 'smtcert 1'")
-        parts = self.next_line().split()
-        if len(parts) != 2 or parts[0] != word or len(parts[1]) != 64:
-            raise Bad(self.line, f"expected '{word} SHA256'")
-        return parts[1].lower()
 
 
 def check_unsat(problem, cert, skeleton):
@@ -63,11 +55,9 @@ def check_unsat(problem, cert, skeleton):
         elif words[0] == "lemma" and len(words) == 3:
             count += 1
             lits, witness = numbers(words[2].split(), cert.line)
-            hypotheses = []
-            for lit in lits:
-                if abs(lit) not in skeleton.atoms:
-                    raise Bad(cert.line, f"literal {lit} is not an atom's")
-                hypotheses.append((skeleton.atoms[abs(lit)], lit < 0))
+            if any(abs(lit) not in skeleton.atoms for lit in lits):
+                raise Bad(cert.line, "a lemma's literals must be atoms' (not connectives')")
+            hypotheses = [(skeleton.atoms[abs(lit)], lit < 0) for lit in lits]
             why = theory.check(words[1], hypotheses, witness, problem)
             if why:
                 return Outcome("smt-lemma", 1, cert.line, text=f"lemma {count} ({words[1]}): {why}")
@@ -77,11 +67,9 @@ def check_unsat(problem, cert, skeleton):
 
 
 def numbers(tokens, line):
-    try:
-        end = tokens.index("0")
-        return [int(t) for t in tokens[:end]], tokens[end + 1:]
-    except ValueError:
-        raise Bad(line, "a lemma's literals are non-zero integers ending with 0") from None
+    if "0" not in tokens or not all(re.fullmatch("-?[0-9]{1,10}", t) for t in tokens[:tokens.index("0")]):
+        raise Bad(line, "a lemma's literals are non-zero integers ending with 0")
+    return [int(t) for t in tokens[:tokens.index("0")]], tokens[tokens.index("0") + 1:]
 
 
 def declare(problem, skeleton, number, text, line):
@@ -104,99 +92,75 @@ def declare(problem, skeleton, number, text, line):
 
 
 def refute(cnf, proof, kernel):
-    """The LRAT kernel on the derived CNF (bytes) and the proof (a stream or a Source)."""
-    memory = [types.SimpleNamespace(stream=io.BufferedReader(io.BytesIO(cnf)), compression="memory")]
+    """The LRAT kernel on the derived CNF (bytes) and the proof (a Source, or the certificate's stream)."""
+    formula = types.SimpleNamespace(stream=io.BufferedReader(io.BytesIO(cnf)), compression="memory")
     proof = proof if hasattr(proof, "describe") else types.SimpleNamespace(stream=proof, compression="memory")
-    if kernel == "c":
-        return ckernel.check(memory[0], proof)
-    return lrat.check(memory[0].stream, proof.stream if hasattr(proof.stream, "peek")
-                      else io.BufferedReader(proof.stream))
+    return ckernel.check(formula, proof) if kernel == "c" else lrat.check(formula.stream, proof.stream)
 
 
 # ---- models --------------------------------------------------------------
+OPS = {"not": lambda x: not x[0], "xor": lambda x: x[0] != x[1], "=": lambda x: all(v == x[0] for v in x),
+       "+": sum, "-": lambda x: x[0] - sum(x[1:]), "*": math.prod, "/": lambda x: x[0] / math.prod(x[1:]),
+       "<": lambda x: x[0] < x[1], "<=": lambda x: x[0] <= x[1], ">": lambda x: x[0] > x[1],
+       ">=": lambda x: x[0] >= x[1]}
+
+
 class Model:
-    """Values for the problem's declarations, from define-fun forms; evaluates the problem's terms."""
+    """A model: define-fun forms for the problem's declarations, read by the problem's own reader, and
+    declare-const forms naming the (pairwise distinct) values of uninterpreted sorts."""
 
     def __init__(self, problem, data):
-        self.problem, self.defs, self.memo = problem, {}, {}
+        self.problem, self.defs, self.memo, self.abstract = problem, {}, {}, set()
+        problem.model = True  # values may be ite over any sort
         for form in sexprs(data):
-            if not (isinstance(form, list) and len(form) == 5 and form[0] == "define-fun"
-                    and isinstance(form[2], list)):
-                raise SmtError(getattr(form, "at", (0, 0)), "expected (define-fun NAME (PARAMETERS) SORT VALUE)")
-            name, params = str(form[1]), [str(p[0]) for p in form[2]]
-            if problem.funs.get(name, (None,))[0] is None or len(problem.funs[name][0]) != len(params):
-                raise SmtError(form.at, f"the model defines {name}, which the problem does not declare so")
-            self.defs[name] = (params, form[4])
+            head = form[0] if isinstance(form, list) and form else None
+            if head == "declare-const" and len(form) == 3 and problem.sort_of(form[2]) not in \
+                    ("Bool", "Int", "Real", "String"):
+                problem.command(form)
+                self.abstract.add(form[1])
+            elif head == "define-fun" and len(form) == 5 and form[1] in problem.funs and \
+                    isinstance(form[2], list) and len(form[2]) == len(problem.funs[form[1]][0]):
+                self.defs[form[1]] = ([problem.symbol(p[0]) for p in form[2] if problem._pair(p)], form[4])
+            else:
+                raise SmtError(getattr(form, "at", (0, 0)), "expected (define-fun NAME (PARAMETERS) SORT "
+                               "VALUE) for a declared NAME, or (declare-const VALUE SORT) for an abstract value")
 
-    def check(self, sort, value, name):
-        ok = {"Bool": isinstance(value, bool), "Int": isinstance(value, Fraction) and value.denominator == 1,
-              "Real": isinstance(value, Fraction), "String": isinstance(value, str)}
-        if not ok.get(sort, isinstance(value, tuple)):
-            raise ValueError(f"the model gives {name} a value that is not a {sort}")
-        return value
+    def constant(self, value, sort):
+        """The term that denotes a value of `sort` (an abstract value is its own term)."""
+        if isinstance(value, bool):
+            return self.problem.true if value else self.problem.false
+        return value if isinstance(value, int) else self.problem.make(
+            "str" if isinstance(value, str) else "num", value, (), sort)
 
     def term(self, t):
         if t in self.memo:
             return self.memo[t]
         op, payload, args, sort = self.problem.terms[t]
-        x = [self.term(a) for a in args] if op not in ("and", "or", "ite") else None
-        if op in ("const", "app"):
+        x = [self.term(a) for a in args] if op not in ("and", "or", "ite", "in") else None
+        if op in ("const", "app") and payload in self.abstract:
+            value = t
+        elif op in ("const", "app"):
             if payload not in self.defs:
                 raise ValueError(f"the model gives no value for {payload}")
             params, body = self.defs[payload]
-            value = self.check(sort, self.value(body, dict(zip(params, x))), payload)
-        elif op in ("num", "str"):
-            value = payload
-        elif op in ("true", "false"):
-            value = op == "true"
+            env = {p: self.constant(v, s) for p, v, s in zip(params, x, self.problem.funs[payload][0])}
+            value = self.term(self.problem.term(body, env, sort))
+            ok = {"Bool": isinstance(value, bool), "Int": isinstance(value, Fraction) and value.denominator == 1,
+                  "Real": isinstance(value, Fraction), "String": isinstance(value, str)}
+            if not ok.get(sort, type(value) is int and self.problem.sort(value) == sort):
+                raise ValueError(f"the model gives {payload} a value that is not a {sort}")
+        elif op in ("num", "str", "true", "false"):
+            value = op == "true" if payload is None else payload
         elif op in ("and", "or"):
             value = (all if op == "and" else any)(self.term(a) for a in args)
         elif op == "ite":
             value = self.term(args[1] if self.term(args[0]) else args[2])
         elif op == "in":
-            value = any(matches(g, x[0]) for g in self.problem.terms[args[1]][1])
+            value = any(matches(g, self.term(args[0])) for g in self.problem.terms[args[1]][1])
         else:
-            value = apply(op, x)
+            value = OPS[op](x)
         self.memo[t] = value
         return value
-
-    def value(self, x, env):
-        """A model's value expression: literals, parameters, abstract values, ite/=/and/or/not, - and /."""
-        if isinstance(x, Atom):
-            if x.quoted == '"':
-                return unescape(x)
-            if x in env:
-                return env[x]
-            if x in ("true", "false"):
-                return x == "true"
-            try:
-                return Fraction(x)
-            except ValueError:
-                return ("@", str(x))  # an abstract value of an uninterpreted sort
-        if len(x) == 3 and x[0] == "as":
-            return ("@", str(x[1]))
-        if len(x) == 4 and x[0] == "ite":
-            return self.value(x[2] if self.value(x[1], env) is True else x[3], env)
-        return apply(str(x[0]), [self.value(a, env) for a in x[1:]])
-
-
-def apply(op, x):
-    if op in ("=", "not", "xor") or all(isinstance(v, Fraction) for v in x):
-        return {"=": lambda: all(v == x[0] and type(v) is type(x[0]) for v in x), "not": lambda: not x[0],
-                "xor": lambda: x[0] != x[1], "+": lambda: sum(x), "*": lambda: fold(x, Fraction.__mul__),
-                "-": lambda: -x[0] if len(x) == 1 else x[0] - sum(x[1:]), "/": lambda: fold(x, Fraction.__truediv__),
-                "<": lambda: x[0] < x[1], "<=": lambda: x[0] <= x[1], ">": lambda: x[0] > x[1],
-                ">=": lambda: x[0] >= x[1]}[op]()
-    if op in ("and", "or") and all(isinstance(v, bool) for v in x):
-        return all(x) if op == "and" else any(x)
-    raise ValueError(f"cannot evaluate ({op} ...) in the model")
-
-
-def fold(x, op):
-    out = x[0]
-    for v in x[1:]:
-        out = op(out, v)
-    return out
 
 
 def check_model(problem, data, line):
@@ -204,16 +168,13 @@ def check_model(problem, data, line):
     Outcome saying which it falsifies."""
     try:
         model = Model(problem, data)
+        for i, (t, at) in enumerate(problem.assertions, 1):
+            ok = model.term(t) is True
+            if not ok:
+                return Outcome("smt-model", 1, text=f"the model falsifies assertion {i} (problem line {at[0]})")
     except SmtError as error:
         raise Bad(error.where[0] + line, error.message) from None
-    for i, (t, at) in enumerate(problem.assertions, 1):
-        try:
-            ok = model.term(t) is True
-        except (ValueError, KeyError, ZeroDivisionError) as error:
-            return Outcome("smt-model", 1, text=str(error))
-        if not ok:
-            return Outcome("smt-model", 1, text=f"the model falsifies assertion {i} (problem line {at[0]})")
+    except (ValueError, RecursionError) as error:
+        return Outcome("smt-model", 1, text=str(error) if isinstance(error, ValueError) else "the model recurses")
     return None
 
-
-__all__ = ["Bad", "Certificate", "check_unsat", "check_model", "refute", "read", "Skeleton", "ARITH"]

@@ -1,10 +1,7 @@
-"""SMT-LIB 2 reading: the subset docs/smt-certificate.md lists, into hash-consed, sorted terms.
-
-A term is an int indexing `Problem.terms`, whose entries are (op, payload, args, sort); equal
-entries get one id.  Sugar is removed while reading (define-fun and let are expanded, `=>`,
-chained `=`, `distinct` and n-ary `xor` are rewritten as the spec says), so the skeleton and the
-model evaluator see only the core operators.  Anything outside the subset is refused by name.
-"""
+"""SMT-LIB 2 reading (the subset of docs/smt-certificate.md) into hash-consed, sorted terms: a term
+is an index in `Problem.terms`, of entries (op, payload, args, sort); sugar is rewritten as the spec
+says while reading; anything outside the subset is refused by name."""
+import math
 import re
 from fractions import Fraction
 
@@ -64,10 +61,6 @@ def sexprs(data):
         raise SmtError(stack[-1].at, "unclosed '(' (truncated?)")
 
 
-def where(x, default=(0, 0)):
-    return getattr(x, "at", default)
-
-
 def unescape(text):
     return re.sub(r"\\u\{([0-9a-fA-F]{1,5})\}", lambda m: chr(int(m.group(1), 16)), text)
 
@@ -81,7 +74,7 @@ class Problem:
         self.funs = {}  # name -> (argument sorts, result sort); declared ones only
         self.macros = {}  # define-fun: name -> (parameters, result sort, body)
         self.assertions = []  # (term, (line, column))
-        self.logic, self.linear = None, {}  # linear: term -> its linear form, filled by the skeleton
+        self.logic, self.linear, self.model = None, {}, False  # linear: term -> its linear form, filled by the skeleton
         self.true, self.false = self.make("true", None, (), "Bool"), self.make("false", None, (), "Bool")
 
     def make(self, op, payload, args, sort):
@@ -109,62 +102,59 @@ class Problem:
     # ---- commands ------------------------------------------------------
     def command(self, form):
         if not isinstance(form, Node) or not form or not isinstance(form[0], Atom):
-            raise SmtError(where(form), "expected a command")
-        name, rest = form[0], form[1:]
+            raise SmtError(getattr(form, "at", (0, 0)), "expected a command")
+        name, rest, at = form[0], form[1:], form.at
+        arity = {"declare-sort": (1, 2), "declare-const": (2,), "declare-fun": (3,), "define-fun": (4,),
+                 "assert": (1,), "set-logic": (1,)}
         if name in ("set-info", "set-option", "check-sat", "exit", "get-model", "get-proof"):
             return
+        if name not in arity:
+            raise SmtError(at, f"unsupported: {name}")
+        if len(rest) not in arity[name] or name in ("declare-fun", "define-fun") and not isinstance(rest[1], Node):
+            raise SmtError(at, f"malformed {name}")
         if name == "set-logic":
-            self.logic = str(rest[0]) if rest else None
+            self.logic = str(rest[0])
         elif name == "declare-sort":
+            if rest[1:] not in ([], ["0"]):
+                raise SmtError(at, "unsupported: sorts with parameters")
             self.sorts.add(self.symbol(rest[0]))
-            if len(rest) > 1 and rest[1] != "0":
-                raise SmtError(where(rest[1]), "unsupported: sorts with parameters")
         elif name in ("declare-const", "declare-fun"):
-            args = rest[1] if name == "declare-fun" and len(rest) == 3 else Node()
-            if len(rest) != (3 if name == "declare-fun" else 2) or not isinstance(args, Node):
-                raise SmtError(form.at, f"malformed {name}")
-            self.declare(self.symbol(rest[0]), [self.sort_of(s) for s in args], self.sort_of(rest[-1]))
+            args = [self.sort_of(s) for s in rest[1]] if name == "declare-fun" else []
+            self.declare(self.symbol(rest[0]), args, self.sort_of(rest[-1]))
         elif name == "define-fun":
-            if len(rest) != 4 or not isinstance(rest[1], Node):
-                raise SmtError(form.at, "malformed define-fun")
             params = [(self.symbol(p[0]), self.sort_of(p[1])) for p in rest[1] if self._pair(p)]
+            body = rest[3] if params else self.term(rest[3], {}, self.sort_of(rest[2]))
             self.declare(self.symbol(rest[0]), None, None)
-            self.macros[rest[0]] = (params, self.sort_of(rest[2]), rest[3])
-            if not params:
-                self.macros[rest[0]] = ([], None, self.term(rest[3], {}, self.sort_of(rest[2])))
-        elif name == "assert":
-            if len(rest) != 1:
-                raise SmtError(form.at, "malformed assert")
-            self.assertions.append((self.term(rest[0], {}, "Bool"), form.at))
+            self.macros[rest[0]] = (params, self.sort_of(rest[2]), body)
         else:
-            raise SmtError(name.at, f"unsupported: {name}")
+            self.assertions.append((self.term(rest[0], {}, "Bool"), at))
 
     def _pair(self, p):
         if not isinstance(p, Node) or len(p) != 2:
-            raise SmtError(where(p), "expected (name sort)")
+            raise SmtError(getattr(p, "at", (0, 0)), "expected (name sort)")
         return True
 
     def symbol(self, x):
         if not isinstance(x, Atom) or x.quoted == '"' or x[:1].isdigit():
-            raise SmtError(where(x), "expected a symbol")
-        return str(x)
+            raise SmtError(getattr(x, "at", (0, 0)), "expected a symbol")
+        return x
 
     def declare(self, name, args, result):
         if name in self.funs or name in self.macros:
-            raise SmtError(where(name), f"{name} is already declared")
+            raise SmtError(getattr(name, "at", (0, 0)), f"{name} is already declared")
         if args is not None:
             self.funs[name] = (args, result)
 
     def sort_of(self, x):
         if not isinstance(x, Atom) or x not in self.sorts:
-            raise SmtError(where(x), f"unsupported sort: {_text(x)}")
+            raise SmtError(getattr(x, "at", (0, 0)), f"unsupported sort: {_text(x)}")
         return str(x)
 
     # ---- terms ---------------------------------------------------------
     def term(self, x, env, want=None):
         t = self._term(x, env)
         if want and self.sort(t) != want and not (want in ARITH and self.sort(t) in ARITH):
-            raise SmtError(where(x), f"expected a {want} term, got {self.sort(t)}")
+            raise SmtError(getattr(x, "at", (0, 0)), f"expected a {want} term, got {self.sort(t)}")
         return t
 
     def _term(self, x, env):
@@ -173,12 +163,14 @@ class Problem:
                 return self.make("str", unescape(x), (), "String")
             if x in env:
                 return env[x]
-            if re.fullmatch(r"[0-9]+(\.[0-9]+)?", x):
+            if re.fullmatch(r"[0-9]{1,4000}(\.[0-9]{1,4000})?", x):
                 return self.make("num", Fraction(x), (), "Real" if "." in x else "Int")
             return self.apply(x, [], x)
         if not x:
             raise SmtError(x.at, "empty application")
         head, args = x[0], x[1:]
+        if head == "!" and args:  # an annotation: the term it names
+            return self._term(args[0], env)
         if head == "let":
             if len(x) != 3 or not isinstance(x[1], Node):
                 raise SmtError(x.at, "malformed let")
@@ -192,80 +184,73 @@ class Problem:
         return self.apply(head, [self._term(a, env) for a in args], x)
 
     def apply(self, head, args, x):
-        at, sorts, make = where(x), [self.sort(a) for a in args], self.make
+        at, sorts, make, ops = getattr(x, "at", (0, 0)), [self.sort(a) for a in args], self.make, \
+            [self.terms[a][0] for a in args]
+        bad = SmtError(at, f"ill-sorted {head}")
         if head in ("true", "false") and not args:
             return self.true if head == "true" else self.false
         if head in ("not", "and", "or", "=>", "xor"):
-            if any(s != "Bool" for s in sorts) or (head == "not") != (len(args) == 1) or \
-                    (head in ("=>", "xor") and len(args) < 2):
-                raise SmtError(at, f"ill-sorted {head}")
+            if any(s != "Bool" for s in sorts) or head == "not" and len(args) != 1 or \
+                    head in ("=>", "xor") and len(args) < 2:
+                raise bad
             if head == "=>":
                 return make("or", None, [make("not", None, [a], "Bool") for a in args[:-1]] + args[-1:], "Bool")
-            if head == "xor":
-                while len(args) > 2:
-                    args = [make("xor", None, args[:2], "Bool")] + args[2:]
-            if head in ("and", "or") and not args:
-                return self.true if head == "and" else self.false
-            return make(head, None, args, "Bool")
+            while head == "xor" and len(args) > 2:
+                args = [make("xor", None, args[:2], "Bool")] + args[2:]
+            return make(head, None, args, "Bool") if args else self.true if head == "and" else self.false
         if head == "ite":
             if len(args) != 3 or sorts[0] != "Bool" or sorts[1] != sorts[2]:
-                raise SmtError(at, "ill-sorted ite")
-            if sorts[1] != "Bool":
+                raise bad
+            if sorts[1] != "Bool" and not self.model:
                 raise SmtError(at, f"unsupported: ite over {sorts[1]}")
-            return make("ite", None, args, "Bool")
-        if head in ("=", "distinct"):
-            if len(args) < 2 or len({"Num" if s in ARITH else s for s in sorts}) != 1:
-                raise SmtError(at, f"ill-sorted {head}")
-            self._numeric(args, at)
-            pairs = [(a, b) for i, a in enumerate(args) for b in args[i + 1:]] if head == "distinct" \
-                else list(zip(args, args[1:]))
-            eqs = [make("=", None, p, "Bool") for p in pairs]
-            if head == "distinct":
-                eqs = [make("not", None, [e], "Bool") for e in eqs]
-            return eqs[0] if len(eqs) == 1 else make("and", None, eqs, "Bool")
-        if head in ("+", "-", "*", "/") or head in COMPARE:
-            if not args or any(s not in ARITH for s in sorts) or (head in COMPARE and len(args) < 2):
-                raise SmtError(at, f"ill-sorted {head}")
-            if all(self.terms[a][0] == "num" for a in args) and head not in COMPARE:
-                return self.fold(head, [self.terms[a][1] for a in args], sorts, at)
-            sort = self._numeric(args, at)
-            if head == "/":
-                sort = "Real"
-            if head in COMPARE:
-                pairs = [make(head, None, p, "Bool") for p in zip(args, args[1:])]
-                return pairs[0] if len(pairs) == 1 else make("and", None, pairs, "Bool")
+            return make("ite", None, args, sorts[1])
+        if head in ("=", "distinct", "+", "-", "*", "/") + COMPARE:
+            arith = head not in ("=", "distinct")
+            if len(args) < (1 if head in "+-*/" else 2) or len({"Num" if s in ARITH else s for s in sorts}) != 1 \
+                    or arith and sorts[0] not in ARITH:
+                raise bad
+            sort = "Real" if head == "/" else self._numeric(args, at)
+            if head in "+-*/" and all(op == "num" for op in ops):
+                return self.fold(head, [self.terms[a][1] for a in args], sort or "Int", at)
             if head == "-" and len(args) == 1:
                 return make("*", None, [make("num", Fraction(-1), (), "Int"), args[0]], sort)
-            if head in ("*", "/") and sum(self.terms[a][0] != "num" for a in args[1 if head == "/" else 0:]) > \
-                    (0 if head == "/" else 1):
+            if head in "*/" and ops[1 if head == "/" else 0:].count("num") < len(args) - 1:
                 raise SmtError(at, f"unsupported: non-linear {head}")
             if head == "/" and any(self.terms[a][1] == 0 for a in args[1:]):
                 raise SmtError(at, "unsupported: division by zero")
-            return make(head, None, args, sort)
+            if head in "+-*/":
+                return make(head, None, args, sort)
+            pairs = [(a, b) for i, a in enumerate(args) for b in args[i + 1:]] if head == "distinct" \
+                else list(zip(args, args[1:]))
+            eqs = [make("=" if head == "distinct" else head, None, p, "Bool") for p in pairs]
+            eqs = [make("not", None, [e], "Bool") for e in eqs] if head == "distinct" else eqs
+            return eqs[0] if len(eqs) == 1 else make("and", None, eqs, "Bool")
         if head in ("str.in_re", "str.++") or head in REGEX:
             return self.string(head, args, sorts, at)
         if head in self.macros:
             params, sort, body = self.macros[head]
             if len(params) != len(args) or any(s != ps and not (s in ARITH and ps in ARITH)
                                                for s, (_, ps) in zip(sorts, params)):
-                raise SmtError(at, f"ill-sorted application of {head}")
-            return self.term(body, dict(zip((p for p, _ in params), args)), sort) if params else body
+                raise bad
+            if not params:
+                return body
+            del self.macros[head]  # define-fun is not recursive: its body cannot use it
+            try:
+                return self.term(body, dict(zip((p for p, _ in params), args)), sort)
+            finally:
+                self.macros[head] = (params, sort, body)
         if head in self.funs:
-            want, result = self.funs[head]
-            if want != sorts:
-                raise SmtError(at, f"ill-sorted application of {head}")
-            return make("app" if args else "const", str(head), args, result)
-        raise SmtError(at, f"unsupported: {head}" if "." in head or head[:1].isalpha() and len(args)
-                       else f"unknown symbol {head}")
+            if self.funs[head][0] != sorts:
+                raise bad
+            return make("app" if args else "const", str(head), args, self.funs[head][1])
+        theory = "." in head or head in ("mod", "div", "abs", "to_real", "to_int", "is_int", "select", "store")
+        raise SmtError(at, f"unsupported: {head}" if theory else f"unknown symbol {head}")
 
-    def fold(self, head, values, sorts, at):
+    def fold(self, head, values, sort, at):
         if head == "/" and 0 in values[1:]:
             raise SmtError(at, "unsupported: division by zero")
-        value = values[0] if len(values) > 1 or head != "-" else -values[0]
-        for v in values[1:]:
-            value = value + v if head == "+" else value - v if head == "-" else \
-                value * v if head == "*" else value / v
-        sort = "Real" if head == "/" or "Real" in sorts else "Int"
+        value = {"+": lambda: sum(values), "*": lambda: math.prod(values), "/": lambda: values[0] / math.prod(
+            values[1:]), "-": lambda: values[0] - sum(values[1:]) if values[1:] else -values[0]}[head]()
         return self.make("num", Fraction(value), (), sort)
 
     def _numeric(self, args, at):
@@ -277,19 +262,18 @@ class Problem:
 
     def string(self, head, args, sorts, at):
         """Regular expressions become unions of globs: ("re", (glob, ...)) with glob a tuple of items."""
-        make, payload = self.make, [self.terms[a][1] for a in args]
+        make, payload, literal = self.make, [self.terms[a][1] for a in args], \
+            all(self.terms[a][0] == "str" for a in args)
+        if head in ("str.++", "str.to_re") and not (literal and args and (head == "str.++" or len(args) == 1)):
+            raise SmtError(at, f"unsupported: {head} of a non-literal")
         if head == "str.++":
-            if any(self.terms[a][0] != "str" for a in args):
-                raise SmtError(at, "unsupported: str.++ of a non-literal")
             return make("str", "".join(payload), (), "String")
+        if head == "str.to_re":
+            return make("re", (tuple(map(ord, payload[0])),), (), "RegLan")
         if head == "str.in_re":
             if sorts != ["String", "RegLan"]:
                 raise SmtError(at, "ill-sorted str.in_re")
             return make("in", None, args, "Bool")
-        if head == "str.to_re":
-            if len(args) != 1 or self.terms[args[0]][0] != "str":
-                raise SmtError(at, "unsupported: str.to_re of a non-literal")
-            return make("re", (tuple(map(ord, payload[0])),), (), "RegLan")
         if any(s != "RegLan" for s in sorts):
             raise SmtError(at, f"ill-sorted {head}")
         if head in ("re.allchar", "re.all") and not args:

@@ -1,8 +1,7 @@
-"""Theory lemmas: a lemma is a clause over atoms; it holds when its negation (the hypotheses) is
-unsatisfiable in the theory its tag names, which the witness shows.  check() returns None when
-the lemma holds, else why not.  The rules, and why each is sound, are in docs/smt-certificate.md.
-"""
+"""Theory lemmas: a clause over atoms holds when its negation (the hypotheses) is unsatisfiable in the
+theory its tag names, as the witness shows.  The rules, argued sound: docs/smt-certificate.md."""
 import math
+import re
 from fractions import Fraction
 
 from .skeleton import closure, step
@@ -21,20 +20,17 @@ def check(tag, hypotheses, witness, problem):
         return f"malformed witness ({error})"
 
 
+def find(parent, x):
+    while parent.get(x, x) != x:
+        x = parent[x]
+    return x
+
+
 # ---- EUF: congruence closure --------------------------------------------
 def euf(tag, hypotheses, witness, problem):
-    if witness:
-        return "an euf lemma takes no witness"
-    terms, parent = problem.terms, {}
-
-    def find(x):
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
-    if any(key[0] not in ("eq", "p") for key, _ in hypotheses):
-        return "an euf lemma has only equalities and predicates"
-    apps, todo = set(), [a for key, _ in hypotheses for a in key[1:]]
+    if witness or any(key[0] not in ("eq", "p") for key, _ in hypotheses):
+        return "an euf lemma has only equalities and predicates, and no witness"
+    terms, parent, apps, todo = problem.terms, {}, set(), [a for key, _ in hypotheses for a in key[1:]]
     while todo:
         t = todo.pop()
         if terms[t][0] == "app" and t not in apps:
@@ -42,24 +38,20 @@ def euf(tag, hypotheses, witness, problem):
             todo.extend(terms[t][2])
     for key, truth in hypotheses:
         if key[0] == "eq" and truth:
-            parent[find(key[1])] = find(key[2])
+            parent[find(parent, key[1])] = find(parent, key[2])
+    signature = lambda t: (terms[t][1], tuple(find(parent, a) for a in terms[t][2]))  # noqa: E731
     changed = True
     while changed:  # merge applications whose arguments became equal, until nothing changes
         changed, seen = False, {}
         for t in apps:
-            signature = (terms[t][1], tuple(find(a) for a in terms[t][2]))
-            other = seen.setdefault(signature, t)
-            if find(other) != find(t):
-                parent[find(t)], changed = find(other), True
+            other = find(parent, seen.setdefault(signature(t), t))
+            if other != find(parent, t):
+                parent[find(parent, t)], changed = other, True
     polarity = {}
     for key, truth in hypotheses:
-        if key[0] == "eq" and not truth and find(key[1]) == find(key[2]):
+        if key[0] == "eq" and not truth and find(parent, key[1]) == find(parent, key[2]) or \
+                key[0] == "p" and polarity.setdefault(signature(key[1]), truth) != truth:
             return None
-        if key[0] == "p":
-            t = key[1]
-            signature = (terms[t][1], tuple(find(a) for a in terms[t][2]))
-            if polarity.setdefault(signature, truth) != truth:
-                return None
     return "congruence closure finds no contradiction"
 
 
@@ -102,6 +94,12 @@ def arith(tag, hypotheses, witness, problem):
     return None
 
 
+def rational(token):
+    if not re.fullmatch(r"-?[0-9]+(/[0-9]+)?", token):
+        raise ValueError(f"not a rational: {token[:20]}")
+    return Fraction(token)
+
+
 def farkas(table, steps, cuts):
     """Derive new rows from the steps; the last must be a contradiction (0 <= negative, say)."""
     for tokens in steps:
@@ -114,7 +112,7 @@ def farkas(table, steps, cuts):
             return "a step is pairs of row and multiplier"
         coeffs, bound, kinds, integral = {}, Fraction(0), set(), True
         for r, m in zip(tokens[::2], tokens[1::2]):
-            r, m = int(r), Fraction(m)
+            r, m = int(r), rational(m)
             if not 1 <= r <= len(table):
                 return f"row {r} does not exist"
             kind, row, k, whole = table[r - 1]
@@ -143,23 +141,17 @@ def farkas(table, steps, cuts):
 # ---- strings: glob memberships, by a closed set of product states ----------
 def strings(tag, hypotheses, witness, problem):
     parent, patterns, subjects = {}, [], set()
-
-    def find(x):
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
     for key, truth in hypotheses:
         if key[0] == "eq" and truth:
-            parent[find(key[1])] = find(key[2])
+            parent[find(parent, key[1])] = find(parent, key[2])
         elif key[0] not in ("eq", "in"):
             return "a str lemma has only memberships and string equalities"
     for key, truth in hypotheses:
-        if key[0] == "eq" and not truth and find(key[1]) == find(key[2]):
+        if key[0] == "eq" and not truth and find(parent, key[1]) == find(parent, key[2]):
             return None
         if key[0] == "in":
             patterns.append((key[2], truth))
-            subjects.add(find(key[1]))
+            subjects.add(find(parent, key[1]))
     if len(subjects) != 1:
         return "the memberships must be about one string"
     chars = sorted({c for glob, _ in patterns for c in glob if c >= 0}) + [None]
