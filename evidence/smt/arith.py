@@ -106,6 +106,8 @@ class Simplex:
 
     Reusing the tableau is what makes repeated calls from a DPLL(T) loop cheap: the last assignment
     satisfies every row, so a new call starts from it and repairs only the bounds that moved.
+    Use one instance per problem: the tableau keeps a row for every distinct form ever checked, and
+    every pivot updates them all.
     """
 
     def __init__(self):
@@ -374,9 +376,10 @@ def _branch_steps(hyps, sorts, left, right):
     """
     n = len(hyps)
     mu = right[n]
+    if mu <= 0 or left[n] <= 0:
+        return None     # a side refuted without its atom (cannot happen when the root is feasible)
     prem = tuple((i + 1, m / mu) for i, m in enumerate(right[:n]) if m)
-    if mu <= 0 or left[n] <= 0 or any(hyps[i - 1][0] == LT or not is_integral(hyps[i - 1][1], sorts)
-                                      for i, _ in prem):
+    if any(hyps[i - 1][0] == LT or not is_integral(hyps[i - 1][1], sorts) for i, _ in prem):
         return None     # only non-strict rows over Int variables can be cut
     return [Step(prem, True),
             Step(tuple((i + 1, m) for i, m in enumerate(left[:n]) if m) + ((n + 1, left[n]),), False)]
