@@ -88,7 +88,7 @@ def arith(tag, hypotheses, witness, problem):
             if len(part.split()) != len(table):
                 return "an lra witness has one multiplier per literal"
             part = " ".join(f"{i + 1} {m}" for i, m in enumerate(part.split()))
-        why = farkas(table, [s.split() for s in part.split(";")], tag == "lia")
+        why = farkas(table, [s.split() for s in part.split(";")])
         if why:
             return why if not equalities else f"{why} (disequality read as {split})"
     return None
@@ -100,14 +100,11 @@ def rational(token):
     return Fraction(token)
 
 
-def farkas(table, steps, cuts):
+def farkas(table, steps):
     """Derive new rows from the steps; the last must be a contradiction (0 <= negative, say)."""
     for tokens in steps:
         cut = tokens[-1:] == ["cut"]
-        if cut:
-            tokens = tokens[:-1]
-            if not cuts:
-                return "cuts are for lia lemmas"
+        tokens = tokens[:-1] if cut else tokens
         if not tokens or len(tokens) % 2:
             return "a step is pairs of row and multiplier"
         coeffs, bound, kinds, integral = {}, Fraction(0), set(), True

@@ -1,0 +1,357 @@
+"""The SMT kernel on hand-written problems and certificates: canonical atoms, the skeleton, every lemma
+rule accepting its witness and refusing a broken one, the container's errors, and models."""
+import hashlib
+from fractions import Fraction
+
+import pytest
+
+import checker
+from checker import smtlib, theory
+from checker.skeleton import Skeleton, canonical
+
+LRA = b"""(set-logic QF_LRA)
+(declare-const x Real)
+(declare-const y Real)
+(assert (< (+ x y) 1))
+(assert (> x 1))
+(assert (>= y 0))
+"""
+# atoms: 1 = x+y < 1, 2 = x <= 1 (asserted false), 3 = y < 0 (asserted false); units 1, -2, -3
+LRA_REFUTATION = "5 0 1 2 3 4 0\n"
+
+
+def write(tmp_path, problem, body, answer="unsat", digest=None):
+    (tmp_path / "p.smt2").write_bytes(problem)
+    digest = digest or hashlib.sha256(problem).hexdigest()
+    (tmp_path / "p.cert").write_text(f"smtcert 1\nproblem {digest}\n{answer}\n{body}")
+    return str(tmp_path / "p.smt2"), str(tmp_path / "p.cert")
+
+
+def verdict(tmp_path, problem, body, **kw):
+    """The Python kernel's verdict, after insisting that the C kernel's refutation check says the same."""
+    paths = write(tmp_path, problem, body, **kw)
+    answers = []
+    for kernel in ("python", "c"):
+        try:
+            v = checker.check_smt(*paths, kernel=kernel)
+            answers.append((v.status, v.code, v.reason, v.line, v.offset, tuple(v.counts.items()), v))
+        except checker.InputError as error:
+            answers.append((str(error), error))
+    assert answers[0][:-1] == answers[1][:-1], f"kernels disagree: {answers}"
+    if isinstance(answers[0][-1], checker.InputError):
+        raise answers[0][-1]
+    return answers[0][-1]
+
+
+def atom(text, decls="(declare-const x Int)(declare-const y Int)(declare-const r Real)(declare-const s Real)"):
+    problem = smtlib.read(f"{decls}(assert {text})".encode())
+    return canonical(problem, problem.assertions[0][0])
+
+
+# ---- canonical atoms ------------------------------------------------------
+@pytest.mark.parametrize("text, key, positive", [
+    ("(<= (* 2 x) 7)", ("<=", (("x", 1),), 3), True),          # gcd and floor over Int
+    ("(< x 4)", ("<=", (("x", 1),), 3), True),                  # strict over Int
+    ("(>= x 4)", ("<=", (("x", 1),), 3), False),                # the same variable, negated
+    ("(> (- y x) 2)", ("<=", (("x", 1), ("y", -1)), -3), True),  # sorted by name, first coefficient positive
+    ("(= (* 3 x) (+ y 1))", ("=", (("x", 3), ("y", -1)), 1), True),
+    ("(= (- x) 5)", ("=", (("x", 1),), -5), True),
+    ("(<= (/ r 2) (/ 1 3))", ("<=", (("r", 1),), Fraction(2, 3)), True),  # coefficients scaled to integers
+    ("(> r 1.5)", ("<=", (("r", 1),), Fraction(3, 2)), False),
+    ("(>= r s)", ("<", (("r", 1), ("s", -1)), 0), False),
+    ("(< (- r) 0)", ("<=", (("r", 1),), 0), False),
+])
+def test_arithmetic_atoms_are_canonical(text, key, positive):
+    (tag, kind, pairs, bound, _), sign = atom(text)
+    assert (tag, kind, pairs, bound, sign) == ("lin", key[0], key[1], Fraction(key[2]), positive)
+
+
+def test_atoms_that_fold_to_constants():
+    assert atom("(= (* 2 x) 1)") == (False, True)
+    assert atom("(< 1 2)") == (True, True)
+    assert atom("(<= (- x x) 0)") == (True, True)
+
+
+def test_string_atoms_are_glob_memberships():
+    decls = "(declare-const s String)(declare-const t String)"
+    assert atom('(= "ab" s)', decls) == (("in", 0 + smtlib.read(b"").true + 2, (97, 98)), True) or \
+        atom('(= "ab" s)', decls)[0][2] == (97, 98)
+    globs = atom('(str.in_re s (re.++ (str.to_re "a") (re.* re.allchar) (re.* re.allchar) re.allchar))', decls)
+    assert [key[2] for key in globs] == [(97, smtlib.STAR, smtlib.ANY)]
+    union = atom('(str.in_re s (re.union (str.to_re "a") (str.to_re "b")))', decls)
+    assert sorted(key[2] for key in union) == [(97,), (98,)]
+    assert atom('(= "a" (str.++ "" "a"))', decls) == (True, True)
+
+
+def test_skeleton_numbering_and_clauses():
+    problem = smtlib.read(b"(declare-const a Bool)(declare-const b Bool)(declare-const x Int)"
+                          b"(assert (or a (and b (< x 3))))(assert (ite a (not b) (>= x 3)))")
+    sk = Skeleton(problem)
+    # a=1, b=2, x<=2 is 3, and=4, or=5; ite=6 over (a, -b, -3)
+    assert sk.count == 6 and sorted(sk.atoms) == [1, 2, 3]
+    assert sk.clauses == [[-4, 2], [-4, 3], [4, -2, -3], [5, -1], [5, -4], [-5, 1, 4], [5],
+                          [-6, -1, -2], [-6, 1, -3], [6, -1, 2], [6, 1, 3], [6]]
+
+
+def test_shared_subterms_get_one_variable():
+    problem = smtlib.read(b"(declare-const a Bool)(declare-const b Bool)"
+                          b"(assert (let ((c (and a b))) (or c (not c))))(assert (and a b))")
+    sk = Skeleton(problem)
+    assert sk.count == 4 and sk.clauses[-1] == [3]
+
+
+# ---- certificates: LRA refutation, both kernels ----------------------------
+def test_lra_certificate_verifies(tmp_path):
+    v = verdict(tmp_path, LRA, f"lemma lra -1 2 3 0 1 1 1\nrefutation lrat\n{LRA_REFUTATION}")
+    assert v.verified and v.kind == "smt" and v.proof["format"] == "smt-lrat"
+    assert v.formula["sha256"] == hashlib.sha256(LRA).hexdigest()
+
+
+@pytest.mark.parametrize("lemma, why", [
+    ("lemma lra -1 2 3 0 1 1 -1", "negative multiplier"),
+    ("lemma lra -1 2 3 0 1 2 1", "no contradiction"),
+    ("lemma lra -1 2 3 0 1 1", "one multiplier per literal"),
+    ("lemma lra -1 2 0 1 1", "no contradiction"),                 # a literal missing
+    ("lemma lia -1 2 3 0 1 1 2 1 3 1 cut", "cut needs integer"),   # a cut over reals
+    ("lemma euf -1 2 3 0", "only equalities"),
+    ("lemma lra -1 2 3 0 1 1e3 1", "malformed witness"),
+    ("lemma nra -1 2 3 0", "unknown theory tag"),
+])
+def test_broken_lemmas_are_rejected_and_named(tmp_path, lemma, why):
+    v = verdict(tmp_path, LRA, f"{lemma}\nrefutation lrat\n{LRA_REFUTATION}")
+    assert not v.verified and v.code == "smt-lemma"
+    assert why in v.reason and "lemma 1" in v.reason and v.line == 4
+
+
+def test_dropped_lemma_fails_the_refutation(tmp_path):
+    v = verdict(tmp_path, LRA, f"refutation lrat\n{LRA_REFUTATION}")
+    assert not v.verified and v.code == "hint-dead" and v.line == 5
+
+
+def test_refutation_without_empty_clause(tmp_path):
+    v = verdict(tmp_path, LRA, "lemma lra -1 2 3 0 1 1 1\nrefutation lrat\n")
+    assert not v.verified and v.code == "no-empty-clause"
+
+
+def test_certificate_for_another_problem(tmp_path):
+    v = verdict(tmp_path, LRA, f"lemma lra -1 2 3 0 1 1 1\nrefutation lrat\n{LRA_REFUTATION}", digest="0" * 64)
+    assert not v.verified and v.code == "smt-problem" and "another problem" in v.reason
+
+
+def test_changed_atom_changes_the_lemma(tmp_path):
+    changed = LRA.replace(b"(> x 1)", b"(> x 0)")
+    v = verdict(tmp_path, changed, f"lemma lra -1 2 3 0 1 1 1\nrefutation lrat\n{LRA_REFUTATION}")
+    assert not v.verified and v.code == "smt-lemma"
+
+
+# ---- LIA: cuts, branches, disequalities -----------------------------------
+LIA = b"(declare-const x Int)(declare-const y Int)(assert (= (+ (* 2 x) (* 2 y)) 1))"
+
+
+def test_equality_without_integer_solution_folds_to_false(tmp_path):
+    sk = Skeleton(smtlib.read(LIA))
+    assert sk.clauses == [[1], [-1]]  # 2x + 2y = 1 is false over Int: T and then ¬T
+
+
+def lin(kind, pairs, bound, integral=True):
+    return ("lin", kind, tuple(pairs), Fraction(bound), integral)
+
+
+# 2x + 2y <= 1 (not canonical: the reader would tighten it; cuts matter for derived rows like it)
+EVEN = lin("<=", [("x", 2), ("y", 2)], 1)
+XY = lin("<=", [("x", 1), ("y", 1)], 0)
+
+
+@pytest.mark.parametrize("witness, why", [
+    ("1 1 cut ; 3 1 2 1", None),           # cut to x+y <= 0; with x+y >= 1 (row 2): 0 <= -1
+    ("1 1/2 cut ; 3 1 2 1", None),         # x+y <= 1/2, cut: x+y <= 0
+    ("1 1 ; 3 1 2 1", "no contradiction"),  # without the cut: 0 <= 0
+    ("1 1/3 cut ; 3 1 2 1", "integer coefficients"),
+    ("1 1 cut", "no contradiction"),
+    ("1 -1 cut ; 3 1 2 1", "negative multiplier"),
+    ("3 1", "row 3 does not exist"),
+    ("1 1 2", "pairs"),
+])
+def test_cutting_plane_rule(witness, why):
+    assert theory.check("lia", [(EVEN, True), (XY, False)], witness.split(), None) == why or \
+        why in theory.check("lia", [(EVEN, True), (XY, False)], witness.split(), None)
+
+
+def test_cuts_need_integer_variables_and_the_lia_tag():
+    real = lin("<=", [("x", 2), ("y", 2)], 1, integral=False)
+    assert "integer variables" in theory.check("lia", [(real, True), (XY, False)], "1 1 cut ; 3 1 2 1".split(), None)
+    assert theory.check("lra", [(EVEN, True), (XY, False)], "1 cut".split(), None) is not None  # no cuts in lra
+
+
+def test_strict_rows_and_equalities():
+    r = [("r", 1)]
+    lt, eq = lin("<", r, 0, False), lin("=", r, 0, False)
+    assert theory.check("lra", [(lt, True), (lin("<", r, 0, False), False)], ["1", "1"], None) is None  # r<0, r>=0
+    one = lin("=", r, 1, False)
+    assert theory.check("lra", [(one, True), (lt, True)], ["-1", "1"], None) is None  # r=1 (any sign), r<0
+    assert "negative" in theory.check("lra", [(lt, True), (one, True)], ["-1", "1"], None)
+    assert "no contradiction" in theory.check("lra", [(eq, True), (lt, False)], ["-1", "1"], None)
+@pytest.mark.parametrize("witness, ok", [("2 1 3 1 | 1 1 3 1", True), ("2 1 3 1", False),
+                                         ("2 1 3 1 | 2 1 3 1", False)])
+def test_disequality_needs_both_sides(tmp_path, witness, ok):
+    # x <= 3, x >= 3 (¬(x <= 2)), x ≠ 3: lemma ¬(x<=3) ∨ (x<=2) ∨ (x=3)
+    problem = b"(declare-const x Int)(assert (<= x 3))(assert (>= x 3))(assert (not (= x 3)))"
+    sk = Skeleton(smtlib.read(problem))
+    le3, le2, eq3 = sk.var[("lin", "<=", (("x", 1),), 3, True)], sk.var[("lin", "<=", (("x", 1),), 2, True)], \
+        sk.var[("lin", "=", (("x", 1),), 3, True)]
+    parts = witness.split("|")
+    # rows: 1 = x <= 3, 2 = -x <= -3, 3 = the disequality's side: x <= 2, then -x <= -4
+    body = f"lemma lia {-le3} {le2} {eq3} 0 {' | '.join(p.strip() for p in parts)}\nrefutation lrat\n"
+    v = verdict(tmp_path, problem, body)
+    assert (v.code == "no-empty-clause") == ok, v.reason
+
+
+def test_branch_lemma_is_a_tautology(tmp_path):
+    problem = b"(declare-const x Int)(assert (< 0 x))(assert (< x 1))"
+    assert Skeleton(smtlib.read(problem)).clauses == [[-1], [1]]  # 0 < x is ¬(x <= 0); x < 1 is x <= 0
+    body = "atom 2 (<= x 5)\nlemma lia 2 -2 0 1 1 2 1\nrefutation lrat\n"
+    v = verdict(tmp_path, problem, body)
+    assert v.code == "no-empty-clause"
+
+
+# ---- EUF ----------------------------------------------------------------
+EUF = b"""(declare-sort U 0)(declare-fun f (U) U)(declare-fun p (U) Bool)(declare-const a U)(declare-const b U)
+(assert (= a b))(assert (not (= (f a) (f b))))(assert (p a))(assert (not (p b)))"""
+
+
+def test_euf_congruence(tmp_path):
+    sk = Skeleton(smtlib.read(EUF))
+    ab, fab = 1, 2
+    assert sk.atoms[ab][0] == "eq" and sk.atoms[fab][0] == "eq"
+    v = verdict(tmp_path, EUF, "lemma euf -1 2 0\nrefutation lrat\n6 0 1 2 5 0\n")
+    assert v.verified, v.reason
+    v = verdict(tmp_path, EUF, "lemma euf -1 -3 4 0\nrefutation lrat\n6 0 1 3 4 5 0\n")
+    assert v.verified, v.reason
+
+
+def test_euf_without_contradiction_is_rejected(tmp_path):
+    v = verdict(tmp_path, EUF, "lemma euf 2 0\nrefutation lrat\n")
+    assert v.code == "smt-lemma" and "congruence closure finds no contradiction" in v.reason
+    v = verdict(tmp_path, EUF, "lemma euf -3 4 0\nrefutation lrat\n")
+    assert v.code == "smt-lemma"
+
+
+# ---- strings ------------------------------------------------------------
+STR = b"""(declare-const s String)
+(assert (str.in_re s (re.++ (str.to_re "arn:aws:s3:::logs/") (re.* re.allchar))))
+(assert (not (str.in_re s (re.++ (str.to_re "arn:aws:s3:::") (re.* re.allchar)))))"""
+
+
+def test_glob_inclusion_by_the_kernel(tmp_path):
+    v = verdict(tmp_path, STR, "lemma str -1 2 0\nrefutation lrat\n4 0 1 2 3 0\n")
+    assert v.verified, v.reason
+
+
+def test_glob_non_inclusion_is_rejected(tmp_path):
+    problem = STR.replace(b"arn:aws:s3:::\"", b"arn:aws:s3:::logs/x\"")
+    v = verdict(tmp_path, problem, "lemma str -1 2 0\nrefutation lrat\n")
+    assert v.code == "smt-lemma" and "not empty" in v.reason
+
+
+def test_three_memberships_need_a_witness_and_it_must_be_closed(tmp_path):
+    problem = b"""(declare-const s String)
+(assert (str.in_re s (re.++ (str.to_re "a") (re.* re.allchar))))
+(assert (str.in_re s (re.++ (re.* re.allchar) (str.to_re "b"))))
+(assert (not (str.in_re s (re.++ (str.to_re "a") (re.* re.allchar) (str.to_re "b")))))
+(assert (not (str.in_re s (str.to_re "ab"))))"""
+    # "ab" matches a*, *b and a*b: all four memberships are needed; the closed set from the producer side
+    from evidence.smt import globs
+    sk = Skeleton(smtlib.read(problem))
+    lits = [-1, -2, 3]
+    assert globs.explore([(sk.atoms[1][2], True), (sk.atoms[2][2], True), (sk.atoms[3][2], False)])[0] == "empty"
+    found = globs.explore([(sk.atoms[abs(l)][2], l < 0) for l in lits])
+    tokens = " ".join(",".join(format(m, "x") for m in state) for state in found[1])
+    v = verdict(tmp_path, problem, f"lemma str -1 -2 3 0 {tokens}\nrefutation lrat\n")
+    assert v.code == "no-empty-clause", v.reason
+    v = verdict(tmp_path, problem, "lemma str -1 -2 3 0\nrefutation lrat\n")
+    assert v.code == "smt-lemma" and "needs a witness" in v.reason
+    unclosed = " ".join(tokens.split()[:-1])
+    v = verdict(tmp_path, problem, f"lemma str -1 -2 3 0 {unclosed}\nrefutation lrat\n")
+    assert v.code == "smt-lemma" and ("not closed" in v.reason or "initial" in v.reason)
+
+
+# ---- malformed input: exit 2 with a position ---------------------------------
+@pytest.mark.parametrize("body, where", [
+    ("lemma lra -1 2 3 1 1 1\n", "line 4"),           # no terminating 0
+    ("lemma lra -1 9 0 1 1\n", "line 4"),              # not an atom
+    ("lemma lra -1 x 0\n", "line 4"),
+    ("atom 9 (<= x 3)\n", "line 4"),                   # not the next number
+    ("atom 4 (and (<= x 3) (<= y 3))\n", "line 4"),    # not an atom
+    ("atom 4 (<= z 3)\n", "unknown symbol z"),
+    ("frobnicate\n", "line 4"),
+    ("lemma lra -1 2 3 0 1 1 1\n", "end of file"),      # truncated: no refutation
+])
+def test_malformed_certificates(tmp_path, body, where):
+    with pytest.raises(checker.InputError) as error:
+        verdict(tmp_path, LRA, body)
+    assert error.value.path.endswith("p.cert") and where in str(error.value)
+
+
+@pytest.mark.parametrize("problem, message", [
+    (b"(declare-const x Int)(assert (> (str.len x) 1))", "unsupported: str.len"),
+    (b"(declare-const x Int)(assert (> (* x x) 1))", "non-linear"),
+    (b"(declare-const x Int)\n(assert (> x 1)", "line 2, column 1: unclosed"),
+    (b"(assert (> y 1))", "unknown symbol y"),
+    (b"(declare-const x Int)(declare-const r Real)(assert (> (+ x r) 1))", "mixed"),
+    (b"(declare-const s String)(assert (str.in_re s (re.+ re.allchar)))", "unsupported: re.+"),
+    (b"\xff\xfe(garbage", "expected a command"),
+    (b"(assert (> 1 " + b"9" * 5000 + b"))", "unknown symbol"),
+])
+def test_malformed_or_unsupported_problems_name_the_construct(tmp_path, problem, message):
+    with pytest.raises(checker.InputError) as error:
+        verdict(tmp_path, problem, "refutation lrat\n")
+    assert error.value.path.endswith("p.smt2") and message in str(error.value)
+
+
+def test_drat_refutation_needs_its_elaboration(tmp_path):
+    with pytest.raises(checker.InputError, match="DRAT"):
+        verdict(tmp_path, LRA, "lemma lra -1 2 3 0 1 1 1\nrefutation drat\n0\n")
+
+
+def test_lrat_errors_point_into_the_certificate(tmp_path):
+    with pytest.raises(checker.InputError) as error:
+        verdict(tmp_path, LRA, "lemma lra -1 2 3 0 1 1 1\nrefutation lrat\n5 0 1 2 x 0\n")
+    assert "line 6" in str(error.value)
+
+
+# ---- models -------------------------------------------------------------
+MODEL_PROBLEM = b"""(declare-sort U 0)(declare-fun f (U) U)(declare-const a U)(declare-const b U)
+(declare-const x Int)(declare-const r Real)(declare-const s String)
+(assert (and (= (f a) b) (distinct a b) (> x 2) (= (* 2 r) 1)
+  (str.in_re s (re.++ (str.to_re "arn:") (re.* re.allchar)))))"""
+GOOD_MODEL = """(declare-const e1 U)(declare-const e2 U)
+(define-fun a () U e1)
+(define-fun b () U e2)
+(define-fun f ((u U)) U (ite (= u e1) e2 e1))
+(define-fun x () Int 3)
+(define-fun r () Real (/ 1 2))
+(define-fun s () String "arn:aws")
+"""
+
+
+def test_good_model_verifies(tmp_path):
+    v = verdict(tmp_path, MODEL_PROBLEM, GOOD_MODEL, answer="sat")
+    assert v.verified and v.proof["format"] == "smt-model"
+
+
+@pytest.mark.parametrize("old, new, why", [
+    ("(define-fun x () Int 3)", "(define-fun x () Int 2)", "falsifies assertion 1"),
+    ("(define-fun x () Int 3)", "(define-fun x () Int (/ 7 2))", "not a Int"),
+    ("(define-fun x () Int 3)", "", "no value for x"),
+    ('"arn:aws"', '"arm:aws"', "falsifies"),
+    ("(define-fun b () U e2)", "(define-fun b () U e1)", "falsifies"),
+    ("(define-fun r () Real (/ 1 2))", "(define-fun r () Real 0.5)", None),
+])
+def test_corrupted_models_are_rejected(tmp_path, old, new, why):
+    v = verdict(tmp_path, MODEL_PROBLEM, GOOD_MODEL.replace(old, new), answer="sat")
+    assert v.verified == (why is None) and (why is None or why in v.reason)
+
+
+def test_malformed_model(tmp_path):
+    with pytest.raises(checker.InputError, match="line 4"):
+        verdict(tmp_path, MODEL_PROBLEM, "(define-fun nope () Int 3)\n", answer="sat")
