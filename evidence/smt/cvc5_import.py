@@ -1,0 +1,252 @@
+"""cvc5's answer as a proofgate SMT certificate (untrusted producer; nothing cvc5 says is believed).
+
+UNSAT: cvc5's theory lemmas (see cvc5_run) are read back over the problem's symbols, their atoms put
+in the kernel's canonical form (atoms the skeleton lacks become `atom` lines), and each lemma is
+justified again by our own theory solvers (evidence.smt.justify); lemmas we cannot justify are
+dropped and reported.  CaDiCaL then refutes skeleton + lemmas (LRAT, or DRAT).  When the imported
+lemmas do not suffice (cvc5 preprocesses and rewrites atoms), the native DPLL(T) loop finishes the
+job seeded with them, if evidence.smt.native offers that; otherwise the import fails.
+SAT: cvc5's model, which the kernel must accept before it is written.
+
+Either way the certificate is checked with `checker.check_smt` before `prove` reports success.
+"""
+import hashlib
+import itertools
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+import checker
+from checker.skeleton import Skeleton, canonical
+from checker.smt import Bad, declare
+from checker.smtlib import SmtError, read, sexprs
+
+from . import cvc5_run
+from .bridge import bridges
+from .justify import Unjustified, justify
+
+ATOM_OPS = ("const", "app", "in", "<", "<=", ">", ">=", "true", "false")  # as checker.smt.declare
+MAX_VARIANTS = 16  # clauses one cvc5 lemma may expand to (negated glob unions)
+
+
+class ImportFailed(Exception):
+    """The producer could not make a certificate the kernel accepts (no verdict on the problem)."""
+
+
+@dataclass
+class Imported:
+    answer: str  # "unsat" or "sat"
+    lemmas: int = 0  # lemma lines written
+    imported: int = 0  # cvc5 lemmas justified
+    dropped: list = field(default_factory=list)  # (cvc5 lemma text, why) for those we could not justify
+    completed: bool = False  # the native loop had to add lemmas of its own
+    seconds: dict = field(default_factory=dict)  # cvc5, import, check
+
+
+def prove(problem_path, out_path, refutation="lrat", timeout=None):
+    """Write a certificate for the problem to `out_path`; returns "unsat" or "sat", or raises
+    ImportFailed (cvc5 gave no answer, or nothing the kernel accepts could be made of it)."""
+    return run(problem_path, out_path, refutation, timeout).answer
+
+
+def run(problem_path, out_path, refutation="lrat", timeout=None, kernel="c"):
+    """As prove, with the details: an Imported."""
+    if refutation not in ("lrat", "drat"):
+        raise ValueError(f"refutation is lrat or drat, not {refutation!r}")
+    with open(problem_path, "rb") as f:
+        data = f.read()
+    answer = cvc5_run.ask(problem_path, timeout)
+    if answer.status not in ("sat", "unsat"):
+        raise ImportFailed(f"cvc5 answered {answer.status} ({answer.reason})")
+    start = time.perf_counter()
+    header = f"smtcert 1\nproblem {hashlib.sha256(data).hexdigest()}\n{answer.status}\n"
+    if answer.status == "sat":
+        result = Imported("sat")
+        with open(out_path, "w", encoding="utf-8") as out:
+            out.write(header + "".join(line + "\n" for line in answer.model))
+        lrat = None
+    else:
+        result, lrat = _unsat(data, answer, header, out_path, refutation)
+    result.seconds = {"cvc5": answer.seconds, "import": time.perf_counter() - start}
+    try:
+        verdict = checker.check_smt(problem_path, out_path, kernel=kernel, refutation=lrat)
+        reason = verdict.reason
+    except checker.InputError as error:  # our own output is malformed: a producer bug, said as such
+        verdict, reason = None, str(error)
+    finally:
+        if lrat:
+            os.unlink(lrat)
+    if verdict is None or not verdict.verified:
+        os.replace(out_path, f"{out_path}.rejected")
+        raise ImportFailed(f"the kernel rejects the {answer.status} certificate made from cvc5's answer "
+                           f"(kept as {out_path}.rejected): {reason}")
+    result.seconds["check"] = verdict.seconds
+    return result
+
+
+# ---- UNSAT ---------------------------------------------------------------------------------
+class Atoms:
+    """The problem's skeleton plus the atoms lemmas add; keys to variables, new ones as atom lines."""
+
+    def __init__(self, problem):
+        self.problem, self.skeleton, self.lines, self.text = problem, Skeleton(problem), [], {}
+        self.added = []  # variables of atom lines
+
+    def number(self, lemmas):
+        """justify's lemmas as (tag, literals as signed variables, witness)."""
+        return [(l.tag, [self.variable(k) * (1 if p else -1) for k, p in l.literals], l.witness)
+                for l in lemmas]
+
+    def literals(self, text, positive):
+        """cvc5's literal as alternatives: a list of clauses-parts, each a list of (key, positive)."""
+        try:
+            forms = list(sexprs(text.encode()))
+            t = self.problem.term(forms[0], {}, "Bool")
+        except (SmtError, IndexError, RecursionError) as error:
+            raise Unjustified(f"atom {text[:80]} is outside the kernel's subset ({error})") from None
+        op, _, args, _ = self.problem.terms[t]
+        if not (op in ATOM_OPS or op == "=" and self.problem.sort(args[0]) != "Bool"):
+            raise Unjustified(f"{text[:80]} is no atom of the kernel's (a connective?)")
+        found = canonical(self.problem, t)
+        if isinstance(found, list):  # a membership in a union of globs: their disjunction
+            return [[(key, True) for key in found]] if positive else [[(key, False)] for key in found]
+        if found[0] in (True, False):
+            return [[]] if found[0] != positive else None  # false literal: gone; true: a tautology
+        key, same = found
+        self.text.setdefault(key, text)
+        return [[(key, positive == same)]]
+
+    def variable(self, key):
+        if key not in self.skeleton.var:
+            text = self.text.get(key) or _lin_text(key)
+            if text is None:
+                raise Unjustified(f"cannot write the new atom {key!r} as an atom line")
+            try:
+                declare(self.problem, self.skeleton, str(self.skeleton.count + 1), text.encode(), 0)
+            except Bad as error:
+                raise Unjustified(f"the kernel would refuse the atom {text[:80]}: {error.args[1]}") from None
+            self.lines.append(f"atom {self.skeleton.count} {text}")
+            self.added.append(self.skeleton.count)
+        return self.skeleton.var[key]
+
+
+def _lin_text(key):
+    """SMT-LIB text of an arithmetic atom key (for the case splits justify adds)."""
+    if key[0] != "lin":
+        return None
+    _, kind, pairs, bound, _ = key
+    def number(q):
+        text = str(abs(q.numerator)) if q.denominator == 1 else f"(/ {abs(q.numerator)} {q.denominator})"
+        return f"(- {text})" if q < 0 else text
+    terms = [name if c == 1 else f"(* {number(c)} {name})" for name, c in pairs]
+    lhs = terms[0] if len(terms) == 1 else f"(+ {' '.join(terms)})"
+    return f"({kind} {lhs} {number(bound)})"
+
+
+def clauses_of(atoms, lemma):
+    """cvc5's clause as our clauses over canonical atoms (several when a negated union splits)."""
+    parts = []
+    for text, positive in lemma:
+        alternatives = atoms.literals(text, positive)
+        if alternatives is None:
+            return []  # a tautology: nothing to import
+        parts.append(alternatives)
+    variants = 1
+    for p in parts:
+        variants *= len(p)
+    if variants > MAX_VARIANTS:
+        raise Unjustified(f"expands to {variants} clauses")
+    return [list(dict.fromkeys(lit for part in combo for lit in part))
+            for combo in itertools.product(*parts)]
+
+
+def _unsat(data, answer, header, out_path, refutation):
+    try:
+        problem = read(data)
+    except SmtError as error:
+        raise ImportFailed(f"the kernel cannot read the problem: {error}") from None
+    atoms, lemmas, result = Atoms(problem), [], Imported("unsat")
+    for lemma in answer.lemmas:
+        try:
+            lemmas += atoms.number([done for c in clauses_of(atoms, lemma) for done in justify(problem, c)])
+        except Unjustified as why:
+            result.dropped.append((_show(lemma), str(why)))
+            continue
+        result.imported += 1
+    lrat = _write(atoms, _unique(lemmas), header, out_path, refutation)
+    if lrat is False:  # skeleton + cvc5's lemmas is satisfiable: cvc5 rewrote atoms, bridge them
+        new = set(atoms.skeleton.atoms[v] for v in atoms.added)
+        lemmas += atoms.number(bridges(problem, list(atoms.skeleton.atoms.values()), new))
+        lrat = _write(atoms, _unique(lemmas), header, out_path, refutation)
+    if lrat is False:
+        lemmas = _complete(problem, atoms, _unique(lemmas), result)
+        lrat = _write(atoms, lemmas, header, out_path, refutation)
+        if lrat is False:
+            raise ImportFailed("skeleton + lemmas is still satisfiable after the native loop (a producer bug)")
+    result.lemmas = len(_unique(lemmas))
+    return result, lrat
+
+
+def _unique(lemmas):
+    return list(dict.fromkeys((tag, tuple(lits), tuple(w)) for tag, lits, w in lemmas))
+
+
+def _show(lemma):
+    return "(or " + " ".join(t if p else f"(not {t})" for t, p in lemma) + ")"
+
+
+def _complete(problem, atoms, lemmas, result):
+    """More lemmas from the native loop, seeded with the imported ones; ImportFailed without it."""
+    seeded = _native_completion()
+    if seeded is None:
+        raise ImportFailed("cvc5's lemmas (as imported) leave skeleton + lemmas satisfiable, and "
+                           "evidence.smt.native offers no loop to finish from them"
+                           + (f" ({len(result.dropped)} lemma(s) dropped)" if result.dropped else ""))
+    result.completed = True
+    return seeded(problem, atoms, lemmas)
+
+
+def _native_completion():
+    """The native DPLL(T) loop's entry point for seeding with lemmas, if it has one."""
+    try:
+        from . import native
+    except ImportError:
+        return None
+    return getattr(native, "complete", None)
+
+
+def _write(atoms, lemmas, header, out_path, refutation):
+    """Solve skeleton + lemmas with CaDiCaL and write the certificate; returns the LRAT path that
+    elaborates a DRAT refutation (for the kernel's check), None for an LRAT one, False when
+    skeleton + lemmas is satisfiable (nothing written)."""
+    from evidence import drat
+    from evidence._compat import solve_with_drat, solve_with_lrat
+    skeleton = atoms.skeleton
+    clauses = skeleton.clauses + [list(lits) for _, lits, _ in lemmas]
+    proof = f"{out_path}.{refutation}.tmp"
+    solve = solve_with_lrat if refutation == "lrat" else solve_with_drat
+    if solve(skeleton.count, clauses, proof) is not None:
+        os.unlink(proof)
+        return False
+    with open(out_path, "wb") as out:
+        body = header + "".join(line + "\n" for line in atoms.lines) + "".join(
+            f"lemma {tag} {' '.join(map(str, lits))} 0{''.join(' ' + w for w in witness)}\n"
+            for tag, lits, witness in lemmas) + f"refutation {refutation}\n"
+        out.write(body.encode())
+        with open(proof, "rb") as src:
+            while chunk := src.read(1 << 20):
+                out.write(chunk)
+    if refutation == "lrat":
+        os.unlink(proof)
+        return None
+    cnf, lrat = f"{out_path}.cnf.tmp", f"{out_path}.lrat.tmp"
+    with open(cnf, "wb") as f:
+        f.write(skeleton.dimacs([list(lits) for _, lits, _ in lemmas]))
+    try:
+        done = drat.elaborate(cnf, proof, lrat)
+    finally:
+        os.unlink(cnf), os.unlink(proof)
+    if done.status != "elaborated":
+        raise ImportFailed(f"the DRAT engine could not elaborate CaDiCaL's DRAT: {done.message}")
+    return lrat
