@@ -355,3 +355,53 @@ def test_corrupted_models_are_rejected(tmp_path, old, new, why):
 def test_malformed_model(tmp_path):
     with pytest.raises(checker.InputError, match="line 4"):
         verdict(tmp_path, MODEL_PROBLEM, "(define-fun nope () Int 3)\n", answer="sat")
+
+
+# ---- random corruption: a verdict or a clear error, never a crash ------------
+def corpus():
+    """(problem, certificate body, answer) cases that verify, to corrupt."""
+    three = b"""(declare-const s String)
+(assert (str.in_re s (re.++ (str.to_re "a") (re.* re.allchar))))
+(assert (str.in_re s (re.++ (re.* re.allchar) (str.to_re "b"))))
+(assert (not (str.in_re s (re.++ (str.to_re "a") (re.* re.allchar) (str.to_re "b")))))"""
+    from evidence.smt import globs
+    sk = Skeleton(smtlib.read(three))
+    _, states = globs.explore([(sk.atoms[abs(lit)][2], lit < 0) for lit in (-1, -2, 3)])
+    witness = " ".join(",".join(format(m, "x") for m in state) for state in states)
+    return [(LRA, f"lemma lra -1 2 3 0 1 1 1\nrefutation lrat\n{LRA_REFUTATION}", "unsat"),
+            (EUF, "lemma euf -1 2 0\nrefutation lrat\n6 0 1 2 5 0\n", "unsat"),
+            (STR, "lemma str -1 2 0\nrefutation lrat\n4 0 1 2 3 0\n", "unsat"),
+            (three, f"lemma str -1 -2 3 0 {witness}\nrefutation lrat\n5 0 1 2 3 4 0\n", "unsat"),
+            (MODEL_PROBLEM, GOOD_MODEL, "sat")]
+
+
+def mutate(data, rng):
+    i = rng.randrange(len(data) + 1)
+    kind = rng.randrange(4)
+    if kind == 0:
+        return data[:i]
+    if kind == 1:
+        return data[:i] + data[i + 1:]
+    if kind == 2:
+        return data[:i] + bytes([rng.choice(b"()0123456789- \n\"|;abxyz*?:\xff")]) + data[i:]
+    return data[:i] + bytes([rng.randrange(256)]) + data[i + 1:]
+
+
+def test_corrupted_problems_and_certificates_never_crash(tmp_path):
+    import random
+    rng, outcomes = random.Random(20261121), {"verified": 0, "rejected": 0, "malformed": 0}
+    for problem, body, answer in corpus():
+        assert verdict(tmp_path, problem, body, answer=answer).verified
+        for _ in range(60):
+            corrupt_problem = rng.random() < 0.4
+            p = mutate(problem, rng) if corrupt_problem else problem
+            b = body if corrupt_problem else mutate(body.encode(), rng).decode("utf-8", "replace")
+            digest = hashlib.sha256(p).hexdigest()  # the certificate follows the problem: test the rest
+            try:
+                v = verdict(tmp_path, p, b, answer=answer, digest=digest)
+                outcomes["verified" if v.verified else "rejected"] += 1
+                assert v.reason is None if v.verified else v.reason
+            except checker.InputError as error:
+                outcomes["malformed"] += 1
+                assert error.path.endswith(("p.smt2", "p.cert")) and str(error)
+    assert all(outcomes.values()), outcomes
