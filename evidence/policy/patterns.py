@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 STAR, ONE = "*", "?"
 ARN_COMPONENTS = 6  # arn:partition:service:region:account:resource (the resource may hold colons)
@@ -45,13 +45,23 @@ class Glob:
     def literal(self) -> str:
         return "".join(p for p in self.parts if isinstance(p, str))
 
-    @property
+    @cached_property
     def variables(self) -> tuple:
         return tuple(p for p in self.parts if isinstance(p, Var))
 
     def matches(self, value: str, context=None, ignore_case=False) -> bool:
+        if not self.variables:
+            return (self._case_blind if ignore_case else self._exact).fullmatch(value) is not None
         regex = self.regex(context)
         return regex is not None and _compiled(regex, ignore_case).fullmatch(value) is not None
+
+    @cached_property
+    def _exact(self):
+        return _compiled(self.regex(), False)
+
+    @cached_property
+    def _case_blind(self):
+        return _compiled(self.regex(), True)
 
     def regex(self, context=None) -> str | None:
         """None when a variable has no value in the request (and no default): then nothing matches."""
@@ -155,6 +165,7 @@ def split_arn(arn: str) -> list[str]:
     return arn.split(":", ARN_COMPONENTS - 1)
 
 
+@lru_cache(maxsize=4096)
 def parse_arn_pattern(text: str, variables=True) -> ArnPattern | None:
     """None when `text` is not an ARN pattern (the caller names the element in its error)."""
     glob = parse_glob(text, True, variables)
@@ -191,6 +202,7 @@ def _arn_prefix_ok(first: Glob) -> bool:
 # --- actions ---------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def parse_action_pattern(text: str) -> Glob | None:
     """`service:Action` or `*`, case-insensitive: stored lower-cased (actions carry no variables)."""
     lowered = text.lower()
