@@ -3,6 +3,7 @@ is an index in `Problem.terms`, of entries (op, payload, args, sort); sugar is r
 says while reading; anything outside the subset is refused by name."""
 import math
 import re
+import sys
 from fractions import Fraction
 
 _TOKEN = re.compile(rb'\s+|;[^\n]*|(\()|(\))|("(?:[^"]|"")*")|(\|[^|]*\|)|([^\s()";|]+)')
@@ -305,6 +306,7 @@ def _text(x):
 
 def read(data):
     """Parse an SMT-LIB script (bytes) into a Problem; SmtError on bad or unsupported input."""
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 200_000))  # terms nest as deep as the input
     problem = Problem()
     for form in sexprs(data):
         problem.command(form)
