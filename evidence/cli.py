@@ -5,8 +5,10 @@ model), 2 bad input or usage, 3 internal error, 4 a time or memory limit
 stopped the DRAT engine (no verdict).
 """
 import json
+import os
 import sys
 import threading
+import time
 
 import click
 
@@ -53,6 +55,9 @@ def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary
     if (proof is None) == (model is None):
         raise click.UsageError("give exactly one of PROOF or --model MODEL")
     kernel, elaboration = kernel or checker.kernels()[0], None
+    from .smt.checking import is_smt
+    if is_smt(formula, proof):
+        _check_smt(formula, proof, kernel, as_json, lrat_out, binary_lrat, timeout, max_memory)
     if model is None and proof_format == "auto":
         from .drat import proof_format as by_name
         proof_format = by_name(proof) or "lrat"
@@ -82,6 +87,40 @@ def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary
         click.echo(json.dumps({**verdict.to_dict(), **extra}, indent=2))
     else:
         _print_verdict(verdict)
+    sys.exit(EXIT_VERIFIED if verdict.verified else EXIT_REJECTED)
+
+
+def _check_smt(problem, certificate, kernel, as_json, lrat_out, binary_lrat, timeout, max_memory):
+    """An SMT certificate (docs/smt-certificate.md); a DRAT refutation goes through the engine first."""
+    from .smt.checking import check
+    try:
+        elaboration, verdict, found = check(problem, certificate, kernel, lrat_out, binary_lrat or not lrat_out,
+                                            timeout, max_memory << 20)
+        if elaboration:
+            _report_elaboration(elaboration, verdict, as_json)
+    except checker.InputError as error:
+        _report_bad_input(error, as_json)
+        sys.exit(EXIT_BAD_INPUT)
+    except ValueError as error:  # e.g. the C kernel was asked for but is not built
+        raise click.UsageError(str(error))
+    if as_json:
+        extra = {"elaboration": elaboration.to_dict()} if elaboration else {}
+        click.echo(json.dumps({**verdict.to_dict(), **extra}, indent=2))
+    else:
+        name = {"c": "C", "python": "Python"}[verdict.kernel]
+        click.echo(f"c proofgate {verdict.kernel_version}, {name} kernel, source digest {verdict.kernel_digest[:16]}")
+        click.echo(f"c problem {verdict.formula['path']}  sha256 {verdict.formula['sha256']}")
+        click.echo(f"c certificate {verdict.proof['path']}  sha256 {verdict.proof['sha256']}  ({verdict.proof['format']})")
+        c = verdict.counts
+        if found and found.answer == "unsat" and c:
+            click.echo(f"c {found.atoms} atom lines, {found.lemmas} lemmas; refutation over {c['variables']} "
+                       f"variables, {c['clauses']} clauses: {c['steps']} steps, {c['hints']} hints; "
+                       f"{verdict.seconds:.3f} s")
+        else:
+            click.echo(f"c {verdict.seconds:.3f} s")
+        if verdict.reason:
+            click.echo(f"c reason: {verdict.reason}")
+        click.echo(f"s {verdict.status}")
     sys.exit(EXIT_VERIFIED if verdict.verified else EXIT_REJECTED)
 
 
@@ -134,6 +173,74 @@ def demo(samples):
     Console(width=None if sys.stdout.isatty() else 150).print(table)
     click.echo(f"{len(expectations) - wrong} of {len(expectations)} samples gave the expected answer")
     sys.exit(EXIT_VERIFIED if not wrong else EXIT_REJECTED)
+
+
+@cli.group()
+def smt():
+    """SMT certificates: make them (untrusted producers); `proofgate check` checks them."""
+
+
+@smt.command("prove")
+@click.argument("problem", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The certificate to write.")
+@click.option("--via", type=click.Choice(["native", "cvc5"]), default="native", show_default=True,
+              help="The producer: our DPLL(T) loop, or cvc5's answer imported.")
+@click.option("--refutation", type=click.Choice(["lrat", "drat"]), default="lrat", show_default=True,
+              help="How the certificate refutes skeleton + lemmas.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Give up (exit 4) after this long.")
+@click.option("--check/--no-check", default=True, show_default=True,
+              help="Check the certificate with the kernel before reporting success.")
+def smt_prove(problem, output, via, refutation, timeout, check):
+    """Decide PROBLEM (SMT-LIB 2, the kernel's subset) and write a certificate of the answer to OUTPUT.
+
+    Prints 's UNSATISFIABLE' or 's SATISFIABLE' (exit 0).  Exit 2: a problem that cannot be read,
+    or outside the subset (the construct is named); 4: no answer (time limit, or the producer
+    gave up); 3: the kernel rejects what the producer wrote (a producer bug).
+    """
+    from checker.smtlib import SmtError
+    from .smt import native
+    start = time.perf_counter()
+    try:
+        if via == "cvc5":
+            try:
+                from .smt import cvc5_import
+            except ImportError as error:
+                raise click.UsageError(f"--via cvc5 is not available here: {error}") from None
+            answer, what = cvc5_import.prove(problem, output, refutation=refutation, timeout=timeout), "cvc5"
+        else:
+            result = native.prove(problem, output, refutation=refutation, timeout=timeout)
+            answer = result.answer
+            what = (f"native DPLL(T): {result.rounds} rounds, {result.lemmas} lemmas, {result.atoms} atom lines; "
+                    f"search {result.seconds['search']:.3f} s, refutation {result.seconds['refutation']:.3f} s")
+    except SmtError as error:
+        click.echo(f"proofgate: bad input: {problem}: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except OSError as error:
+        click.echo(f"proofgate: bad input: {error.filename or problem}: cannot open: {error.strerror}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except native.Unknown as error:
+        click.echo(f"proofgate: no answer: {error}", err=True)
+        click.echo("s UNKNOWN")
+        sys.exit(EXIT_LIMIT)
+    except Exception as error:
+        if type(error).__name__ != "ImportFailed":
+            raise
+        click.echo(f"proofgate: no answer: {error}", err=True)
+        click.echo("s UNKNOWN")
+        sys.exit(EXIT_LIMIT)
+    click.echo(f"c {what}")
+    click.echo(f"c wrote {output} ({os.path.getsize(output)} bytes) in {time.perf_counter() - start:.3f} s")
+    if check and via == "native":
+        from .smt.checking import check as kernel_check
+        _, verdict, _ = kernel_check(problem, output, checker.kernels()[0])
+        if verdict is None or not verdict.verified:
+            os.replace(output, f"{output}.rejected")
+            click.echo(f"proofgate: internal error: the kernel rejects the certificate (kept as {output}.rejected): "
+                       f"{verdict.reason if verdict else 'the DRAT engine could not elaborate it'}", err=True)
+            sys.exit(EXIT_INTERNAL)
+        click.echo(f"c kernel: {verdict.status} in {verdict.seconds:.3f} s")
+    click.echo(f"s {answer.upper()}ISFIABLE")
 
 
 def _print_verdict(v):

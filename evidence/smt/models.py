@@ -1,0 +1,160 @@
+"""A satisfiable answer's model, as the `declare-const` / `define-fun` lines the kernel evaluates.
+
+Values come from the final consistent round: Booleans from the SAT solver, numbers from the simplex
+(exact), strings from the glob automata (a shortest member of each string's memberships, different
+from the strings it must differ from), and values of declared sorts from congruence closure (one
+abstract value, declared with `declare-const`, per class).  A function is an `ite` table over the
+applications the problem makes of it.  Nothing here is trusted: the kernel evaluates the result.
+"""
+from checker.smt import OPS
+from checker.skeleton import matches
+from checker.smtlib import ARITH
+
+from . import euf, globs
+from .atoms import numeral, string, symbol
+from .theories import Unknown, classes
+
+BUILTIN = ("Bool", "Int", "Real", "String")
+
+
+class Model:
+    def __init__(self, problem, skeleton, assignment, numbers):
+        self.problem, self.skeleton, self.assignment, self.numbers = problem, skeleton, assignment, numbers
+        self.abstract, self.declared = {}, []  # euf class -> value; "(declare-const ...)" lines
+        self.spare = []  # values made for function defaults only
+        self.closure = self._congruence()
+        self.strings = self._strings()
+
+    # ---- values of constants and applications -------------------------------------------------
+    def value(self, t):
+        op, payload, args, sort = self.problem.terms[t]
+        if sort == "Bool":
+            var = self.skeleton.var.get(("p", t))
+            return bool(var and self.assignment.get(var, False))
+        if sort in ARITH:
+            return self.numbers.get(self.problem.show(t), 0)
+        if sort == "String":
+            return self.strings(t)
+        rep = self.closure.rep[self.closure.node(self.node(t))]
+        if rep not in self.abstract:
+            self.abstract[rep] = self._fresh(sort)
+        return self.abstract[rep]
+
+    def node(self, t):
+        """euf's term for a problem term: applications are tuples, everything else a leaf."""
+        op, payload, args, _ = self.problem.terms[t]
+        return (payload,) + tuple(self.node(a) for a in args) if op == "app" else f"#{t}"
+
+    def evaluate(self, t):
+        """Any term's value (arguments of applications may be arithmetic, literals, ...)."""
+        op, payload, args, _ = self.problem.terms[t]
+        if op in ("const", "app"):
+            return self.value(t)
+        if op in ("num", "str"):
+            return payload
+        if op in ("true", "false"):
+            return op == "true"
+        if op == "in":
+            return any(matches(g, self.evaluate(args[0])) for g in self.problem.terms[args[1]][1])
+        x = [self.evaluate(a) for a in args]
+        if op in ("and", "or"):
+            return all(x) if op == "and" else any(x)
+        if op == "ite":
+            return x[1] if x[0] else x[2]
+        return OPS[op](x)
+
+    def _fresh(self, sort):
+        """A new abstract value of a declared sort (distinct names are distinct values)."""
+        n = sum(1 for v in self.abstract.values() if v[2] == sort) + sum(1 for v in self.spare if v[2] == sort)
+        name = f"@{sort}_{n}"
+        while name in self.problem.funs or name in self.problem.macros:
+            name += "_"
+        self.declared.append(f"(declare-const {symbol(name)} {symbol(sort)})")
+        return ("abstract", symbol(name), sort)
+
+    def _congruence(self):
+        """Congruence closure of the true equalities over every term of a declared sort."""
+        cc = euf.CongruenceClosure()
+        for t, (op, _, _, sort) in enumerate(self.problem.terms):
+            if op in ("const", "app") and sort not in BUILTIN:
+                cc.node(self.node(t))
+        for var, key in self.skeleton.atoms.items():
+            if key[0] == "eq" and self.problem.sort(key[1]) not in BUILTIN and self.assignment.get(var):
+                cc.merge(cc.node(self.node(key[1])), cc.node(self.node(key[2])), ("eq", var))
+        return cc
+
+    def _strings(self):
+        """Strings per class of true string equalities: members of their globs, pairwise as
+        different as the false equalities demand (greedy; Unknown when that fails)."""
+        terms, atoms, truth = self.problem.terms, self.skeleton.atoms, self.assignment
+        eqs = [(key, truth.get(var, False)) for var, key in atoms.items()
+               if key[0] == "eq" and self.problem.sort(key[1]) == "String"]
+        root = classes([(key[1], key[2]) for key, true in eqs if true])
+        literals, apart = {}, {}
+        for var, key in atoms.items():
+            if key[0] == "in":
+                literals.setdefault(root(key[1]), []).append((key[2], truth.get(var, False)))
+        for key, true in eqs:
+            if not true:
+                apart.setdefault(root(key[1]), []).append(root(key[2]))
+                apart.setdefault(root(key[2]), []).append(root(key[1]))
+        chosen = {}
+        subjects = sorted({root(t) for t, (op, _, _, sort) in enumerate(terms) if sort == "String" and
+                           op in ("const", "app")} | set(literals))
+        for c in subjects:
+            avoid = [(tuple(map(ord, chosen[d])), False) for d in apart.get(c, []) if d in chosen]
+            found = globs.explore(literals.get(c, []) + avoid)
+            if found[0] != "nonempty":
+                raise Unknown("no string satisfies a variable's memberships and differs from the strings "
+                              "it must differ from (the kernel's str rule cannot refute that either)")
+            chosen[c] = found[1]
+        return lambda t: chosen.get(root(t), "")
+
+    # ---- the text -------------------------------------------------------------------------------
+    def text(self):
+        """The model's lines (declarations of abstract values first)."""
+        defs = []
+        for name, (params, sort) in self.problem.funs.items():
+            if not params:
+                t = self.problem._ids.get(("const", str(name), (), sort))
+                body = self.show(self.value(t) if t is not None else self.default(sort))
+                defs.append(f"(define-fun {symbol(name)} () {symbol(sort)} {body})")
+            else:
+                defs.append(self.function(name, params, sort))
+        return "\n".join(self.declared + defs) + "\n"
+
+    def function(self, name, params, sort):
+        """An ite table over the problem's applications of `name`; conflicting rows are Unknown."""
+        table = {}
+        for t, (op, payload, args, _) in enumerate(self.problem.terms):
+            if op == "app" and payload == name:
+                arguments, result = tuple(self.evaluate(a) for a in args), self.value(t)
+                if table.setdefault(arguments, result) != result:
+                    raise Unknown(f"two applications of {name} to equal arguments need different values "
+                                  "(theory combination is not supported)")
+        names = [f"_a{i}" for i in range(len(params))]
+        body = self.show(self.default(sort))
+        for arguments, result in reversed(list(table.items())):
+            tests = [f"(= {n} {self.show(v)})" for n, v in zip(names, arguments)]
+            test = tests[0] if len(tests) == 1 else f"(and {' '.join(tests)})"
+            body = f"(ite {test} {self.show(result)} {body})"
+        signature = " ".join(f"({n} {symbol(s)})" for n, s in zip(names, params))
+        return f"(define-fun {symbol(name)} ({signature}) {symbol(sort)} {body})"
+
+    def default(self, sort):
+        if sort not in BUILTIN:
+            used = [v for v in list(self.abstract.values()) + self.spare if v[2] == sort]
+            if not used:
+                self.spare.append(self._fresh(sort))
+            return used[0] if used else self.spare[-1]
+        return {"Bool": False, "Int": 0, "Real": 0, "String": ""}[sort]
+
+    @staticmethod
+    def show(value):
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, str):
+            return string(value)
+        if isinstance(value, tuple):
+            return value[1]
+        return numeral(value)

@@ -1,0 +1,207 @@
+"""Theory conflicts of a Boolean assignment, as certificate lemmas (untrusted producer side).
+
+`Theories.conflicts(assignment)` looks at every atom the SAT solver assigned and answers the lemmas
+that rule the assignment out: a clause of atom literals (the negation of the conflicting ones),
+a theory tag and witness tokens in the kernel's terms (checker/theory.py).  No lemma means every
+theory is consistent, and `values` then holds what the model writer needs.
+
+Rows are built with the kernel's own `checker.theory.rows`, so the multipliers we compute are for
+exactly the rows the kernel will read.  Lemmas are kept small with the solvers' explanations: the
+simplex's used rows, congruence closure's proof forest, a deletion-minimal set of memberships.
+"""
+from collections import namedtuple
+from fractions import Fraction
+
+from checker import theory as kernel
+
+from . import arith, euf, globs
+
+Lemma = namedtuple("Lemma", "tag literals witness")  # literals: [int]; witness: [token]
+BRANCH_WITNESS = ["1", "1", "2", "1"]  # x <= k, or not: rows -x <= -k-1 and x <= k sum to 0 <= -1
+
+
+class Unknown(Exception):
+    """The theory solvers cannot decide (branch and bound gave up; or no model could be built)."""
+
+
+def hypothesis(var, truth):
+    """The lemma literal that negates `var = truth`."""
+    return -var if truth else var
+
+
+class Theories:
+    def __init__(self, problem, atoms):
+        self.problem, self.atoms = problem, atoms  # atoms: .skeleton, .variable(key)
+        self.simplex = arith.Simplex()  # one per problem: its tableau keeps every form it has seen
+        self.split = set()  # disequality atoms whose two sides are already a lemma
+        self.values = {}  # after a consistent check: name -> Fraction
+
+    def conflicts(self, assignment):
+        """Lemmas refuting `assignment` (variable -> bool over the skeleton's atoms); [] if consistent."""
+        by_kind = {"lin": [], "eq": [], "p": [], "in": []}
+        for var, key in list(self.atoms.skeleton.atoms.items()):
+            by_kind[key[0]].append((var, key, assignment.get(var, False)))
+        found = self.euf(by_kind["eq"] + by_kind["p"]) + self.strings(by_kind["in"], by_kind["eq"])
+        return found + self.arithmetic(by_kind["lin"])
+
+    # ---- arithmetic ----------------------------------------------------------------------------
+    def arithmetic(self, asserted):
+        lemmas, used = [], []
+        for var, key, truth in asserted:
+            if key[1] == "=" and not truth:  # a disequality: let the SAT solver pick a side first
+                if var not in self.split:
+                    self.split.add(var)
+                    lemmas.append(self.sides(var, key))
+            else:
+                used.append((var, key, truth))
+        if lemmas:
+            return lemmas
+        rows = kernel.rows([(key, truth) for _, key, truth in used], None)
+        constraints = [arith.constraint(kind, coeffs, bound) for kind, coeffs, bound, _ in rows]
+        found = self.simplex.check(constraints)
+        if found[0] == "unsat":
+            _, which, multipliers = found
+            return [Lemma("lra", [hypothesis(used[i][0], used[i][2]) for i in which], list(map(str, multipliers)))]
+        self.values = found[1]
+        sorts = {x: "Int" if integral else "Real" for _, coeffs, _, integral in rows for x in coeffs}
+        if "Int" not in sorts.values():
+            return []
+        found = arith.lia_refute(constraints, sorts)
+        if found[0] == "sat":
+            self.values = found[1]
+            return []
+        if found[0] == "unsat":
+            return [self.cuts(used, found[1])]
+        if found[0] == "branch":
+            return self.branches(found[1])
+        raise Unknown(found[1])
+
+    def sides(self, var, key):
+        """`s = k or s < k or s > k`: the disequality's two sides as atoms, refuted side by side."""
+        _, _, pairs, bound, integral = key
+        below = ("lin", "<=", pairs, bound - 1, True) if integral else ("lin", "<", pairs, bound, False)
+        at_most = ("lin", "<=", pairs, bound, integral)
+        literals = [var, self.atoms.variable(below), -self.atoms.variable(at_most)]
+        return Lemma("lra", literals, "1 1 0 | 1 0 1".split())
+
+    def cuts(self, used, steps):
+        """A lia lemma from lia_refute's steps, over only the rows they use (renumbered)."""
+        n = len(used)
+        rows = sorted({row for step in steps for row, m in step.premises if row <= n and m})
+        number = {row: i for i, row in enumerate(rows, 1)}
+        number.update({n + j: len(rows) + j for j in range(1, len(steps) + 1)})
+        text = " ; ".join(" ".join(f"{number[row]} {m}" for row, m in step.premises if m) + (" cut" if step.cut else "")
+                          for step in steps)
+        return Lemma("lia", [hypothesis(used[r - 1][0], used[r - 1][2]) for r in rows], text.split())
+
+    def branches(self, splits):
+        """Branch atoms `x <= k` for the SAT solver to decide, each with its tautology `v or not v`."""
+        lemmas = []
+        for _, ((name, _),), bound in splits:
+            key = ("lin", "<=", ((name, 1),), Fraction(bound), True)
+            if key not in self.atoms.skeleton.var:
+                var = self.atoms.variable(key)
+                lemmas.append(Lemma("lia", [var, -var], list(BRANCH_WITNESS)))
+        if not lemmas:
+            raise Unknown("branch and bound asks for splits the SAT solver already decides")
+        return lemmas
+
+    # ---- equality and uninterpreted functions ------------------------------------------------
+    def node(self, t):
+        """euf's term for a problem term: applications are tuples, everything else a leaf."""
+        op, payload, args, _ = self.problem.terms[t]
+        return (payload,) + tuple(self.node(a) for a in args) if op == "app" else f"#{t}"
+
+    def euf(self, asserted):
+        owner, equalities, disequalities, predicates = {}, [], [], []
+        for var, key, truth in asserted:
+            if key[0] == "eq":
+                item = (self.node(key[1]), self.node(key[2]))
+                (equalities if truth else disequalities).append(item)
+            elif self.problem.terms[key[1]][0] == "app":  # a constant predicate conflicts with nothing
+                item = (self.node(key[1]), truth)
+                predicates.append(item)
+            else:
+                continue
+            owner[item] = hypothesis(var, truth)
+        if not (disequalities or predicates):
+            return []
+        found = euf.explain(equalities, disequalities, predicates)
+        if found is None:
+            return []
+        items = list(found.equalities) + list(found.disequalities) + list(found.predicates)
+        return [Lemma("euf", list(dict.fromkeys(owner[item] for item in items)), [])]
+
+    # ---- strings: glob memberships ----------------------------------------------------------
+    def strings(self, memberships, equalities):
+        if not memberships:
+            return []
+        strings = [(var, key, truth) for var, key, truth in equalities
+                   if self.problem.sort(key[1]) == "String"]
+        root = classes([(key[1], key[2]) for _, key, truth in strings if truth])
+        groups = {}
+        for var, key, truth in memberships:
+            groups.setdefault(root(key[1]), []).append((var, key, truth))
+        lemmas = []
+        for group in groups.values():
+            if globs.explore([(key[2], truth) for _, key, truth in group])[0] == "empty":
+                lemmas.append(self.empty(minimal(group), strings))
+        return lemmas
+
+    def empty(self, group, strings):
+        """A str lemma: these memberships (and the equalities joining their subjects) are empty."""
+        literals = [(key[2], truth) for _, key, truth in group]
+        _, states = globs.explore(literals)
+        joins = connect({key[1] for _, key, _ in group}, [(var, key) for var, key, truth in strings if truth])
+        witness = [] if len(group) <= 2 and len(states) <= kernel.LIMIT else \
+            [",".join(format(mask, "x") for mask in state) for state in states]
+        return Lemma("str", [-var for var in joins] + [hypothesis(var, truth) for var, _, truth in group], witness)
+
+
+def minimal(group):
+    """A subset of the memberships that is still empty, from which none can be dropped."""
+    kept = list(group)
+    for item in list(group):
+        trial = [x for x in kept if x is not item]
+        if trial and globs.explore([(key[2], truth) for _, key, truth in trial])[0] == "empty":
+            kept = trial
+    return kept
+
+
+def classes(pairs):
+    """The union-find root function of the terms these equalities join."""
+    parent = {}
+
+    def root(x):
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+    return root
+
+
+def connect(subjects, equalities):
+    """Variables of true equalities linking all `subjects` (paths of a breadth-first tree)."""
+    subjects = sorted(subjects)
+    if len(subjects) < 2:
+        return []
+    edges = {}
+    for var, key in equalities:
+        edges.setdefault(key[1], []).append((key[2], var))
+        edges.setdefault(key[2], []).append((key[1], var))
+    start, parent, queue = subjects[0], {subjects[0]: None}, [subjects[0]]
+    for x in queue:
+        for y, var in edges.get(x, ()):
+            if y not in parent:
+                parent[y] = (x, var)
+                queue.append(y)
+    used = []
+    for s in subjects[1:]:
+        while s != start:
+            s, var = parent[s]
+            used.append(var)
+    return list(dict.fromkeys(used))
