@@ -43,6 +43,18 @@ def decide(policies: Policy | Iterable[Policy], request: Request) -> Decision:
     return Decision.IMPLICIT_DENY
 
 
+def explicitly_denied(policies: Policy | Iterable[Policy], request: Request) -> bool:
+    """Does some Deny statement apply? Allow statements are not consulted, so features used only in
+    them never make this unknown."""
+    policies = [policies] if isinstance(policies, Policy) else list(policies)
+    context = request.context_map()
+    outcomes = [_applies(s, request, context) for p in policies for s in p.statements if s.effect == "Deny"]
+    if any(o is True for o in outcomes):
+        return True
+    _raise_first(outcomes)
+    return False
+
+
 def statement_applies(statement: Statement, request: Request) -> bool:
     outcome = _applies(statement, request, request.context_map())
     _raise_first([outcome])

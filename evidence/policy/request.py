@@ -2,7 +2,7 @@
 
 The context maps lower-cased condition keys to tuples of strings (every key may be multivalued).
 Keys AWS derives from the principal (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID,
-aws:PrincipalType, aws:username, aws:PrincipalServiceName) are filled in from it; policy variables
+aws:PrincipalType, aws:username, aws:PrincipalServiceName, kms:CallerAccount) are filled in from it; policy variables
 such as ${aws:username} take their value from the same context, so a request carries their values.
 """
 from __future__ import annotations
@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 ACCOUNT_IN_ARN = re.compile(r"^arn:[^:]+:(?:iam|sts)::(\d{12}):")
+# Keys whose values come from the principal, never from the caller's choice.
+DERIVED_KEYS = frozenset({"aws:principalarn", "aws:principalaccount", "aws:principalorgid", "aws:principaltype",
+                          "aws:username", "aws:principalservicename", "kms:calleraccount"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Principal:
             ctx["aws:principalarn"] = (self.role_arn or self.name,)
             if self.account:
                 ctx["aws:principalaccount"] = (self.account,)
+                ctx["kms:calleraccount"] = (self.account,)  # KMS: the caller's account, like aws:PrincipalAccount
             if self.org_id:
                 ctx["aws:principalorgid"] = (self.org_id,)
             ctx["aws:principaltype"] = (self.type,)
