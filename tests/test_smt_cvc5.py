@@ -72,6 +72,21 @@ def test_imported_lemmas_are_cvc5s_justified(tmp_path):
     assert all(line.split()[1] == "lra" for line in lines if line.startswith("lemma "))
 
 
+def test_lemmas_over_cvc5s_skolems_are_dropped_and_the_native_loop_finishes(tmp_path):
+    """Three globs: cvc5 unfolds the regular expressions into str.++ of its own skolems, which no
+    certificate can name; those lemmas are dropped and the native loop, seeded, closes the proof."""
+    any_ = "(re.* re.allchar)"
+    text = f"""(set-logic QF_S) (declare-const r String)
+        (assert (str.in_re r (re.++ (str.to_re "arn:aws:s3:::") {any_} (str.to_re "/logs/") {any_})))
+        (assert (str.in_re r (re.++ (str.to_re "arn:aws:s3:::prod-") {any_})))
+        (assert (not (str.in_re r (re.++ (str.to_re "arn:aws:s3:::prod-") {any_} (str.to_re "/") {any_}))))"""
+    problem, cert = write(tmp_path, "globs", text), tmp_path / "globs.cert"
+    result = cvc5_import.run(problem, cert)
+    assert result.completed and result.dropped and all("@" in lemma for lemma, _ in result.dropped)
+    assert "lemma str " in cert.read_text()
+    verify_everywhere(problem, cert)
+
+
 def test_a_drat_refutation_is_elaborated_and_verifies(tmp_path):
     problem, cert = write(tmp_path, "php", UNSAT["lia-pigeons"]), tmp_path / "php.cert"
     assert cvc5_import.prove(problem, cert, refutation="drat") == "unsat"

@@ -18,13 +18,14 @@ import time
 from dataclasses import dataclass, field
 
 import checker
-from checker.skeleton import Skeleton, canonical
-from checker.smt import Bad, declare
+from checker.skeleton import canonical
 from checker.smtlib import SmtError, read, sexprs
 
 from . import cvc5_run
+from .atoms import Atoms as NativeAtoms
 from .bridge import bridges
 from .justify import Unjustified, justify
+from .theories import Unknown
 
 ATOM_OPS = ("const", "app", "in", "<", "<=", ">", ">=", "true", "false")  # as checker.smt.declare
 MAX_VARIANTS = 16  # clauses one cvc5 lemma may expand to (negated glob unions)
@@ -86,11 +87,12 @@ def run(problem_path, out_path, refutation="lrat", timeout=None, kernel="c"):
 
 
 # ---- UNSAT ---------------------------------------------------------------------------------
-class Atoms:
-    """The problem's skeleton plus the atoms lemmas add; keys to variables, new ones as atom lines."""
+class Atoms(NativeAtoms):
+    """The native producer's atom table (keys to variables, atom lines for new ones), reading cvc5's
+    literals too; an atom the kernel would refuse makes the lemma unjustified, not a crash."""
 
     def __init__(self, problem):
-        self.problem, self.skeleton, self.lines, self.text = problem, Skeleton(problem), [], {}
+        super().__init__(problem, on_new=lambda var, text: self.added.append(var))
         self.added = []  # variables of atom lines
 
     def number(self, lemmas):
@@ -98,8 +100,14 @@ class Atoms:
         return [(l.tag, [self.variable(k) * (1 if p else -1) for k, p in l.literals], l.witness)
                 for l in lemmas]
 
+    def variable(self, key):
+        try:
+            return super().variable(key)
+        except (AssertionError, KeyError, ValueError) as error:
+            raise Unjustified(f"no atom line for {key!r}: {error}") from None
+
     def literals(self, text, positive):
-        """cvc5's literal as alternatives: a list of clauses-parts, each a list of (key, positive)."""
+        """cvc5's literal as alternatives: a list of clause parts, each a list of (key, positive)."""
         try:
             forms = list(sexprs(text.encode()))
             t = self.problem.term(forms[0], {}, "Bool")
@@ -114,34 +122,7 @@ class Atoms:
         if found[0] in (True, False):
             return [[]] if found[0] != positive else None  # false literal: gone; true: a tautology
         key, same = found
-        self.text.setdefault(key, text)
         return [[(key, positive == same)]]
-
-    def variable(self, key):
-        if key not in self.skeleton.var:
-            text = self.text.get(key) or _lin_text(key)
-            if text is None:
-                raise Unjustified(f"cannot write the new atom {key!r} as an atom line")
-            try:
-                declare(self.problem, self.skeleton, str(self.skeleton.count + 1), text.encode(), 0)
-            except Bad as error:
-                raise Unjustified(f"the kernel would refuse the atom {text[:80]}: {error.args[1]}") from None
-            self.lines.append(f"atom {self.skeleton.count} {text}")
-            self.added.append(self.skeleton.count)
-        return self.skeleton.var[key]
-
-
-def _lin_text(key):
-    """SMT-LIB text of an arithmetic atom key (for the case splits justify adds)."""
-    if key[0] != "lin":
-        return None
-    _, kind, pairs, bound, _ = key
-    def number(q):
-        text = str(abs(q.numerator)) if q.denominator == 1 else f"(/ {abs(q.numerator)} {q.denominator})"
-        return f"(- {text})" if q < 0 else text
-    terms = [name if c == 1 else f"(* {number(c)} {name})" for name, c in pairs]
-    lhs = terms[0] if len(terms) == 1 else f"(+ {' '.join(terms)})"
-    return f"({kind} {lhs} {number(bound)})"
 
 
 def clauses_of(atoms, lemma):
@@ -204,7 +185,11 @@ def _complete(problem, atoms, lemmas, result):
                            "evidence.smt.native offers no loop to finish from them"
                            + (f" ({len(result.dropped)} lemma(s) dropped)" if result.dropped else ""))
     result.completed = True
-    return seeded(problem, atoms, lemmas)
+    try:
+        return [tuple(lemma) for lemma in seeded(problem, atoms, lemmas)]
+    except (Unknown, Unjustified) as error:
+        raise ImportFailed(f"the native loop, seeded with cvc5's lemmas, finds no refutation: {error}"
+                           + (f" ({len(result.dropped)} lemma(s) dropped)" if result.dropped else "")) from None
 
 
 def _native_completion():
