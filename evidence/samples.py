@@ -1,7 +1,8 @@
 """The shipped samples and the answers they must get: samples/expected.tsv.
 
 Each line: formula, proof (or model), expected answer (VERIFIED, NOT VERIFIED or BAD INPUT) and,
-unless VERIFIED, the reason code (the kernel's, or for a DRAT proof the engine's when it stops first);
+unless VERIFIED, the reason code (the kernel's, or for a DRAT proof the engine's when it stops first;
+for an SMT problem or certificate the kernel cannot read, 'unsupported' or 'syntax');
 paths relative to the samples folder, fields tab-separated.
 """
 import time
@@ -25,6 +26,10 @@ class Expectation:
     @property
     def is_model(self):
         return self.proof.suffix == ".model"
+
+    @property
+    def is_smt(self):
+        return self.formula.suffix == ".smt2"
 
     def expected_text(self):
         return self.expected if self.expected == "VERIFIED" else f"{self.expected} ({self.code})"
@@ -61,6 +66,8 @@ def load_expectations(folder):
 
 def run_sample(case, kernel="c"):
     start = time.perf_counter()
+    if case.is_smt:
+        return _run_smt(case, kernel, start)
     try:
         if case.is_model:
             verdict = checker.check_model(case.formula, case.proof)
@@ -74,3 +81,18 @@ def run_sample(case, kernel="c"):
         return Answer(verdict.status, verdict.code, time.perf_counter() - start)
     except checker.InputError as error:
         return Answer("BAD INPUT", error.outcome.code if error.outcome else "open", time.perf_counter() - start)
+
+
+def _run_smt(case, kernel, start):
+    """An SMT certificate: the kernel (after the DRAT engine for a DRAT refutation).  Bad input has no
+    kernel code: it is 'unsupported' when the construct is outside the subset, else 'syntax'."""
+    from .smt.checking import check
+    try:
+        done, verdict, _ = check(case.formula, case.proof, kernel)
+    except checker.InputError as error:
+        return Answer("BAD INPUT", "unsupported" if "unsupported" in str(error) else "syntax",
+                      time.perf_counter() - start)
+    if verdict is None:
+        return Answer("BAD INPUT" if done.status == "malformed" else "NOT VERIFIED", done.code,
+                      time.perf_counter() - start)
+    return Answer(verdict.status, verdict.code, time.perf_counter() - start)

@@ -422,6 +422,9 @@ def main():
     make_invalid(proofs["php-3"])
     make_malformed(proofs["php-3"])
     make_sat()
+    sys.path.insert(0, str(HERE / "smt"))
+    from generate import make as make_smt_samples  # samples/smt/generate.py (this folder's module is __main__)
+    make_smt_samples(lambda problem, cert, answer, code, note: expect(problem, cert, answer, code, note))
     write_expected()
     for path in sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix not in (".py", ".md")):
         print(f"{path.stat().st_size:8d}  {path.relative_to(HERE)}")

@@ -16,7 +16,7 @@ CASES = load_expectations(ROOT / "samples")
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: str(c.proof.relative_to(ROOT / "samples")))
 def test_sample_gets_its_expected_answer(case):
-    if case.is_model or drat.proof_format(case.proof) == "drat":  # a DRAT proof: engine, then each kernel
+    if case.is_model or case.is_smt or drat.proof_format(case.proof) == "drat":  # a DRAT proof: engine, then each kernel
         for kernel in checker.kernels():
             answer = run_sample(case, kernel)
             assert answer.matches(case), (kernel, answer)

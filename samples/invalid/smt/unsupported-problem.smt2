@@ -1,0 +1,3 @@
+(set-logic QF_SLIA)
+(declare-const s String)
+(assert (> (str.len s) 3))
