@@ -366,6 +366,9 @@ def test_default_rule_applies_only_to_default_groups():
                  perm(v4=["198.51.100.0/24"])]), False),
     (acl_subject(entry(100, "allow", low=80, high=443)), True),
     (acl_subject(entry(100, "allow", low=80, high=80), entry(110, "allow", low=443, high=443)), False),
+    (sg_subject([perm("icmp", 3, 4, v4=["0.0.0.0/0"])]), True),  # ICMP type 3 code 4 (fragmentation needed)
+    (acl_subject({"RuleNumber": 10, "Protocol": "1", "RuleAction": "allow", "Egress": False,
+                  "CidrBlock": "0.0.0.0/0", "IcmpTypeCode": {"Type": 3, "Code": 4}}), True),
 ])
 def test_world_ingress_only_on_authorised_ports(subject, violated):
     finding, _ = run("NET-4", subject)

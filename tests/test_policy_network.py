@@ -111,3 +111,14 @@ def test_nacl_port_range_bounds():
     a = acl(entry(100, "allow", low=1024, high=65535))
     assert network_acl_allows(a, packet(port=1024)) and network_acl_allows(a, packet(port=65535))
     assert not network_acl_allows(a, packet(port=1023))
+
+
+def test_icmp_codes():
+    g = group(rule(protocol="icmp", low=3, high=4, v4=["0.0.0.0/0"]))  # type 3, code 4 only
+    assert security_group_admits(g, Packet(ICMP, 3, parse_address("1.2.3.4"), icmp_code=4))
+    assert not security_group_admits(g, Packet(ICMP, 3, parse_address("1.2.3.4"), icmp_code=1))
+    a = acl({"RuleNumber": 10, "Protocol": "1", "RuleAction": "allow", "Egress": False, "CidrBlock": "0.0.0.0/0",
+             "IcmpTypeCode": {"Type": 3, "Code": 4}})
+    assert network_acl_allows(a, Packet(ICMP, 3, parse_address("1.2.3.4"), icmp_code=4))
+    assert not network_acl_allows(a, Packet(ICMP, 3, parse_address("1.2.3.4"), icmp_code=1))
+    assert not network_acl_allows(a, Packet(ICMP, 8, parse_address("1.2.3.4"), icmp_code=4))

@@ -241,8 +241,11 @@ def packets(subject, estate, query):
     document = subject.document
     if isinstance(document, NetworkAcl):
         rules = [(e.protocol, e.ports, [e.block], ()) for e in document.entries]
+        codes = {e.icmp_code for e in document.entries}
     else:
         rules = [(r.protocol, r.ports, list(r.blocks), r.groups) for r in document.ingress + document.egress]
+        codes = {r.icmp_code for r in document.ingress + document.egress}
+    codes = sorted({0} | {c for c in codes if c >= 0})
     blocks = [b for _, _, bs, _ in rules for b in bs] + list(estate.account(subject.account).trusted_sources)
     peers = set()
     for version in (4, 6):
@@ -257,12 +260,14 @@ def packets(subject, estate, query):
         ports |= {x for x in (r.low, r.high, r.low - 1, r.high + 1) if 0 <= x <= 65535}
     for _, allowed in query.params.get("allowed", ()):
         ports |= {x for p in allowed or () for x in (p - 1, p, p + 1) if 0 <= x <= 65535}
+    icmp_types = {0, 8} | {r.low for p, r, _, _ in rules if p in ICMPS and r.low >= 0}
     groups = [frozenset()] + [frozenset([g]) for _, _, _, gs in rules for g in gs]
     directions = (False, True) if query.kind == "no-rules" else (False,)
     for egress in directions:
         for protocol in sorted(protocols):
-            port_list = sorted(ports) if protocol in PORTED else ([0, 8] if protocol in ICMPS else [None])
+            port_list = sorted(ports) if protocol in PORTED else (sorted(icmp_types) if protocol in ICMPS else [None])
             for port in port_list:
-                for peer in sorted(peers):
-                    for g in groups if query.kind == "no-rules" else groups[:1]:
-                        yield NetworkWitness(Packet(protocol, port, peer, g), egress)
+                for code in codes if protocol in ICMPS else [None]:
+                    for peer in sorted(peers):
+                        for g in groups if query.kind == "no-rules" else groups[:1]:
+                            yield NetworkWitness(Packet(protocol, port, peer, g, code), egress)

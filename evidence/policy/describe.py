@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .evaluate import matching_statements
-from .firewall import deciding_acl_entry
+from .firewall import admitting_rule, deciding_acl_entry
 from .network import NetworkAcl
 from .request import DERIVED_KEYS, Request
 from .violations import NetworkWitness
@@ -54,4 +54,5 @@ def explain_packet(witness: NetworkWitness, subject) -> str:
     if isinstance(subject.document, NetworkAcl):
         entry = deciding_acl_entry(subject.document, p, witness.egress)
         return f"{text} is allowed by rule {entry.number} ({entry.where})"
-    return f"{text} is admitted by {subject.document.id}"
+    rule = admitting_rule(subject.document, p, witness.egress)
+    return f"{text} is admitted by {subject.document.id} ({rule.where})"

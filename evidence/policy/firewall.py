@@ -35,23 +35,24 @@ class Packet:
 
 
 def security_group_admits(group: SecurityGroup, packet: Packet, egress: bool = False) -> bool:
+    return admitting_rule(group, packet, egress) is not None
+
+
+def admitting_rule(group: SecurityGroup, packet: Packet, egress: bool = False) -> SecurityGroupRule | None:
     unknown = None
     for rule in group.egress if egress else group.ingress:
         matched = _rule_matches(rule, packet)
         if matched is True:
-            return True
+            return rule
         unknown = unknown or matched
     if unknown:
         raise unknown
-    return False
+    return None
 
 
 def _rule_matches(rule: SecurityGroupRule, packet: Packet):
-    if not _protocol_matches(rule.protocol, rule.ports, packet):
+    if not _protocol_matches(rule.protocol, rule.ports, packet) or not _code_matches(rule, packet):
         return False
-    if rule.protocol in ICMPS and rule.icmp_code != -1:
-        if packet.icmp_code is None or packet.icmp_code != rule.icmp_code:
-            return False
     if any(b.contains(packet.peer) for b in rule.blocks) or any(g in packet.peer_groups for g in rule.groups):
         return True
     if rule.prefix_lists:
@@ -67,15 +68,19 @@ def _protocol_matches(protocol: int, ports, packet: Packet) -> bool:
     return ports.contains(packet.port) if protocol in PORTED or protocol in ICMPS else True
 
 
+def _code_matches(rule, packet: Packet) -> bool:
+    return rule.protocol not in ICMPS or rule.icmp_code == -1 or packet.icmp_code == rule.icmp_code
+
+
 def network_acl_allows(acl: NetworkAcl, packet: Packet, egress: bool = False) -> bool:
-    for entry in acl.rules(egress):
-        if _protocol_matches(entry.protocol, entry.ports, packet) and entry.block.contains(packet.peer):
-            return entry.allow
-    return False
+    entry = deciding_acl_entry(acl, packet, egress)
+    return entry is not None and entry.allow
 
 
 def deciding_acl_entry(acl: NetworkAcl, packet: Packet, egress: bool = False):
+    """The lowest-numbered entry that matches, or None (the final `*` rule denies)."""
     for entry in acl.rules(egress):
-        if _protocol_matches(entry.protocol, entry.ports, packet) and entry.block.contains(packet.peer):
+        if _protocol_matches(entry.protocol, entry.ports, packet) and _code_matches(entry, packet) \
+                and entry.block.contains(packet.peer):
             return entry
     return None

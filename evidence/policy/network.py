@@ -73,6 +73,7 @@ class AclEntry:
     block: Block
     allow: bool
     where: str
+    icmp_code: int = -1  # -1: every code
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def _entry(node, where: Where) -> AclEntry:
         raise where.fail("expected exactly one of 'CidrBlock' and 'Ipv6CidrBlock'")
     block = _block(node["CidrBlock"], where.key("CidrBlock"), 4) if "CidrBlock" in node else \
         _block(node["Ipv6CidrBlock"], where.key("Ipv6CidrBlock"), 6)
-    ports = EVERY_PORT
+    ports, code = EVERY_PORT, -1
     if protocol in PORTED:
         if "PortRange" not in node:
             raise where.fail(f"missing 'PortRange' (required for {protocol_name(protocol)})")
@@ -209,5 +210,6 @@ def _entry(node, where: Where) -> AclEntry:
         w = where.key("IcmpTypeCode")
         mapping(node["IcmpTypeCode"], w, ("Type", "Code"))
         icmp_type = integer(node["IcmpTypeCode"].get("Type", -1), w.key("Type"), -1, 255)
+        code = integer(node["IcmpTypeCode"].get("Code", -1), w.key("Code"), -1, 255)
         ports = PortRange(icmp_type, icmp_type)
-    return AclEntry(number, egress, protocol, ports, block, action == "allow", str(where))
+    return AclEntry(number, egress, protocol, ports, block, action == "allow", str(where), code)
