@@ -316,3 +316,35 @@ def test_canonical_user_principal_is_unsupported():
     p = policy(allow(principal={"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}))
     with pytest.raises(Unsupported, match="CanonicalUser"):
         decide(p, request())
+
+
+# --- several policy types ---------------------------------------------------------------------------
+
+from evidence.policy.evaluate import decide_access, permitted_by_scps  # noqa: E402
+from policy_helpers import SCP  # noqa: E402
+
+FULL_ACCESS = policy({"Effect": "Allow", "Action": "*", "Resource": "*"}, kind=SCP)
+NO_S3 = policy({"Effect": "Deny", "Action": "s3:*", "Resource": "*"}, kind=SCP)
+ONLY_EC2 = policy({"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}, kind=SCP)
+
+
+def test_scps_intersect_across_levels():
+    r = request(principal=user())
+    assert permitted_by_scps([[FULL_ACCESS], [FULL_ACCESS]], r)
+    assert not permitted_by_scps([[FULL_ACCESS], [FULL_ACCESS, NO_S3]], r)  # a deny anywhere
+    assert not permitted_by_scps([[FULL_ACCESS], [ONLY_EC2]], r)  # one level allows nothing for S3
+    assert permitted_by_scps([[FULL_ACCESS], [ONLY_EC2]], request(action="ec2:RunInstances", principal=user()))
+    assert not permitted_by_scps([[NO_S3]], r)  # a deny-only SCP with nothing allowing at its level
+    assert permitted_by_scps([], r)
+
+
+def test_identity_and_resource_policies_same_and_cross_account():
+    ident = identity(allow(principal=None))
+    bucket = policy(allow(principal={"AWS": OUTSIDER}))
+    mine, theirs = request(principal=user()), request(principal=user(account=OUTSIDER, org=None))
+    assert decide_access(mine, identity=[ident], resource_account=OWNER).allowed  # identity alone suffices
+    assert decide_access(theirs, identity=[ident], resource=[bucket], resource_account=OWNER).allowed
+    assert not decide_access(theirs, resource=[bucket], resource_account=OWNER).allowed  # cross-account: both
+    assert not decide_access(theirs, identity=[ident], resource_account=OWNER).allowed
+    assert decide_access(mine, identity=[ident], scps=[[FULL_ACCESS, NO_S3]]) is Decision.EXPLICIT_DENY
+    assert decide_access(mine, identity=[ident], scps=[[ONLY_EC2]]) is Decision.IMPLICIT_DENY

@@ -43,6 +43,32 @@ def decide(policies: Policy | Iterable[Policy], request: Request) -> Decision:
     return Decision.IMPLICIT_DENY
 
 
+def permitted_by_scps(levels: Iterable[Iterable[Policy]], request: Request) -> bool:
+    """Service control policies intersect: at every level of the organisation (root, each OU, the
+    account) some attached SCP must allow the request, and no SCP anywhere may deny it. No levels:
+    no SCP applies (a management account, or no organisation)."""
+    levels = [list(level) for level in levels]
+    if any(decide(level, request) is Decision.EXPLICIT_DENY for level in levels):
+        return False
+    return all(decide(level, request) is Decision.ALLOW for level in levels)
+
+
+def decide_access(request: Request, identity=(), resource=(), scps=(), resource_account: str | None = None) -> Decision:
+    """One request against every policy type that applies (IAM "policy evaluation logic"): an explicit
+    Deny anywhere wins; SCPs must permit; then, for a principal of the resource's account, an Allow in
+    either the identity or the resource policies suffices, while across accounts both must allow."""
+    everything = list(identity) + list(resource) + [p for level in scps for p in level]
+    if decide(everything, request) is Decision.EXPLICIT_DENY:
+        return Decision.EXPLICIT_DENY
+    if scps and not permitted_by_scps(scps, request):
+        return Decision.IMPLICIT_DENY
+    by_identity = bool(identity) and decide(list(identity), request).allowed
+    by_resource = bool(resource) and decide(list(resource), request).allowed
+    same_account = resource_account is None or request.principal.account == resource_account
+    allowed = (by_identity or by_resource) if same_account else (by_identity and by_resource)
+    return Decision.ALLOW if allowed else Decision.IMPLICIT_DENY
+
+
 def explicitly_denied(policies: Policy | Iterable[Policy], request: Request) -> bool:
     """Does some Deny statement apply? Allow statements are not consulted, so features used only in
     them never make this unknown."""
