@@ -203,8 +203,9 @@ def smt_prove(problem, output, via, refutation, timeout, check):
     start = time.perf_counter()
     try:
         if via == "cvc5":
-            try:
-                from .smt import cvc5_import
+            import importlib
+            try:  # written by another engineer; absent in some trees
+                cvc5_import = importlib.import_module("evidence.smt.cvc5_import")
             except ImportError as error:
                 raise click.UsageError(f"--via cvc5 is not available here: {error}") from None
             answer, what = cvc5_import.prove(problem, output, refutation=refutation, timeout=timeout), "cvc5"

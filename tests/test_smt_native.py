@@ -1,5 +1,6 @@
 """The native DPLL(T) producer: its certificates verify with both kernels, for every shipped problem,
 with LRAT and DRAT refutations; satisfiable problems give models the kernel accepts."""
+
 import re
 
 import pytest
@@ -58,12 +59,18 @@ def test_lemmas_stay_small_on_a_long_chain(tmp_path):
     assert result.answer == "unsat" and lengths and max(lengths) == 30
 
 
-def test_a_branch_lemma_introduces_its_atom(tmp_path):
-    # no integer between 1/3 and 2/3 for 3x: needs a split or a cut
-    text = ("(declare-const x Int)(declare-const y Int)(assert (< 0 (- (* 3 x) (* 3 y)) 3))"
-            "(assert (< 0 (+ (* 2 x) y) 10))")
-    problem, cert, result = prove(tmp_path, text)
-    assert result.answer == "unsat"
+KNAPSACK = ("(declare-const x Int)(declare-const y Int)(declare-const z Int)"
+            "(assert (<= 1 (+ (* 3 x) (* 5 y) (* 7 z)) 2))(assert (<= 0 x 1))(assert (<= 0 y 1))(assert (<= 0 z 1))")
+
+
+def test_branch_lemmas_introduce_their_atoms(tmp_path):
+    # 3x + 5y + 7z in [1, 2] with x, y, z in {0, 1}: real solutions, no integer one, no single cut
+    problem, cert, result = prove(tmp_path, KNAPSACK)
+    text = cert.read_text()
+    branches = re.findall(r"^lemma lia (\d+) -(\d+) 0 1 1 2 1$", text, re.M)
+    atoms = re.findall(r"^atom (\d+) \(<= [xyz] \d+\)$", text, re.M)
+    assert result.answer == "unsat" and branches and all(a == b for a, b in branches)
+    assert {a for a, _ in branches} <= set(atoms)
     assert all(v.verified for v in verdicts(problem, cert))
 
 
