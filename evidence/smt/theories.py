@@ -35,6 +35,7 @@ class Theories:
         self.simplex = arith.Simplex()  # one per problem: its tableau keeps every form it has seen
         self.split = set()  # disequality atoms whose two sides are already a lemma
         self.values = {}  # after a consistent check: name -> Fraction
+        self.explored = {}  # membership literals -> whether they are empty
 
     def conflicts(self, assignment):
         """Lemmas refuting `assignment` (variable -> bool over the skeleton's atoms); [] if consistent."""
@@ -144,9 +145,21 @@ class Theories:
             groups.setdefault(root(key[1]), []).append((var, key, truth))
         lemmas = []
         for group in groups.values():
-            if globs.explore([(key[2], truth) for _, key, truth in group])[0] == "empty":
-                lemmas.append(self.empty(minimal(group), strings))
+            # Two memberships clash most often (inclusion in, or disjointness of, a true one's glob):
+            # every such pair is a lemma now, so one round rules out many of the SAT solver's choices.
+            pairs = [[a, b] for i, a in enumerate(group) for b in group[i + 1:]
+                     if (a[2] or b[2]) and self.is_empty([a, b])]
+            lemmas += [self.empty(pair, strings) for pair in pairs]
+            if not pairs and self.is_empty(group):
+                lemmas.append(self.empty(minimal(group, self.is_empty), strings))
         return lemmas
+
+    def is_empty(self, group):
+        """Whether these memberships have no common string (remembered: the globs never change)."""
+        literals = tuple((key[2], truth) for _, key, truth in group)
+        if literals not in self.explored:
+            self.explored[literals] = globs.explore(list(literals))[0] == "empty"
+        return self.explored[literals]
 
     def empty(self, group, strings):
         """A str lemma: these memberships (and the equalities joining their subjects) are empty."""
@@ -158,12 +171,12 @@ class Theories:
         return Lemma("str", [-var for var in joins] + [hypothesis(var, truth) for var, _, truth in group], witness)
 
 
-def minimal(group):
+def minimal(group, is_empty):
     """A subset of the memberships that is still empty, from which none can be dropped."""
     kept = list(group)
     for item in list(group):
         trial = [x for x in kept if x is not item]
-        if trial and globs.explore([(key[2], truth) for _, key, truth in trial])[0] == "empty":
+        if trial and is_empty(trial):
             kept = trial
     return kept
 
