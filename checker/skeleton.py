@@ -1,9 +1,10 @@
 """The Boolean skeleton of a Problem (canonical atoms, numbering, Tseitin clauses), as the kernel and
 the producers derive it; docs/smt-certificate.md states the rules for anyone who writes their own."""
+import functools
 import math
 from fractions import Fraction
 
-from .smtlib import ARITH, STAR, SmtError
+from .smtlib import ANY, ARITH, STAR, SmtError
 
 CONNECTIVES = ("not", "and", "or", "xor", "ite", "=")
 
@@ -165,23 +166,25 @@ def linear(problem, op, a, b):
 
 
 # ---- globs: a tuple of items, each a character code, ANY or STAR -----------
+@functools.lru_cache(maxsize=1 << 16)
+def moves(glob, char):
+    """Bitmasks of the positions that read `char` (None: any character no pattern names), and of stars."""
+    return sum(1 << i for i, item in enumerate(glob) if item == ANY or item == char), \
+        sum(1 << i for i, item in enumerate(glob) if item == STAR)
+
+
 def closure(glob, mask):
-    for i, item in enumerate(glob):
-        if item == STAR and mask >> i & 1:
-            mask |= 1 << (i + 1)
+    """After a star at position i, position i+1 is reached too."""
+    stars = moves(glob, None)[1]
+    while (grown := mask | (mask & stars) << 1) != mask:
+        mask = grown
     return mask
 
 
 def step(glob, mask, char):
-    """The positions after reading one character (None stands for every character no pattern names)."""
-    out = 0
-    for i, item in enumerate(glob):
-        if mask >> i & 1:
-            if item == STAR:
-                out |= 1 << i
-            elif item < 0 or item == char:
-                out |= 1 << (i + 1)
-    return closure(glob, out)
+    """The positions after reading one character: a star stays, a `?` or the character moves on."""
+    read, stars = moves(glob, char)
+    return closure(glob, (mask & read) << 1 | (mask & stars))
 
 
 def matches(glob, text):

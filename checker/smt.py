@@ -82,6 +82,7 @@ def declare(problem, skeleton, number, text, line):
         op, _, args, _ = problem.terms[t]
         found = canonical(problem, t) if op in ("const", "app", "in", "<", "<=", ">", ">=") or \
             op == "=" and problem.sort(args[0]) != "Bool" else None
+        found = (found[0], True) if isinstance(found, list) and len(found) == 1 else found  # one glob
     except SmtError as error:
         raise Bad(line, str(error)) from None
     if not isinstance(found, tuple) or found[0] in (True, False):

@@ -405,3 +405,25 @@ def test_corrupted_problems_and_certificates_never_crash(tmp_path):
                 outcomes["malformed"] += 1
                 assert error.path.endswith(("p.smt2", "p.cert")) and str(error)
     assert all(outcomes.values()), outcomes
+
+
+def test_an_atom_line_may_name_a_membership(tmp_path):
+    problem = b'(declare-const s String)(assert (= s "arn:aws:s3:::logs/a"))'
+    body = ('atom 2 (str.in_re s (re.++ (str.to_re "arn:aws:s3:::") (re.* re.allchar)))\n'
+            "lemma str -1 2 0\nrefutation lrat\n")
+    v = verdict(tmp_path, problem, body)
+    assert v.code == "no-empty-clause"  # the atom and the lemma (a literal in a glob) are accepted
+    with pytest.raises(checker.InputError, match="one atom"):
+        verdict(tmp_path, problem, 'atom 2 (str.in_re s (re.union (str.to_re "a") (str.to_re "b")))\n')
+
+
+def test_glob_steps_match_a_direct_reading():
+    import fnmatch
+    import random
+    from checker.skeleton import matches
+    rng = random.Random(7)
+    for _ in range(500):
+        glob = "".join(rng.choice("ab*?") for _ in range(rng.randrange(6)))
+        text = "".join(rng.choice("abc") for _ in range(rng.randrange(6)))
+        items = smtlib.squeeze(tuple(smtlib.STAR if c == "*" else smtlib.ANY if c == "?" else ord(c) for c in glob))
+        assert matches(items, text) == fnmatch.fnmatchcase(text, glob.replace("[", "[[]")), (glob, text)
