@@ -56,7 +56,7 @@ def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary
         raise click.UsageError("give exactly one of PROOF or --model MODEL")
     kernel, elaboration = kernel or checker.kernels()[0], None
     from .smt.checking import is_smt
-    if is_smt(formula, proof):
+    if proof is not None and is_smt(formula, proof):
         _check_smt(formula, proof, kernel, as_json, lrat_out, binary_lrat, timeout, max_memory)
     if model is None and proof_format == "auto":
         from .drat import proof_format as by_name
