@@ -1,16 +1,25 @@
-"""Time the parallel prove pipeline on many tiny proof checks: how much of the wall time is the
-kernel's own checking, and how many formulas a second each executor gets through.
+"""Time the evidence pipeline on many proof checks: how much of the wall time is the kernel's own
+checking, and how many checks a second each executor gets through.
 
-    python bench/bench_pipeline.py [--n 1000] [--jobs 2] [--no-dask]
+    python bench/bench_pipeline.py [--sizes S,M,L] [--repeat 3] [--jobs 2] [--no-dask]
+    python bench/bench_pipeline.py --prove [--n 1000]     # the older figure: solve + check
 
-It generates N small unsatisfiable formulas (pigeonhole(3) with its clauses shuffled and its
-variables renamed and negated at random, so that every formula, and so every proof, differs),
-then proves them all through `evidence.parallel.prove_all` (the code `proofgate prove` runs), into
-a fresh store each time, with: a local process pool of --jobs workers, and, when dask is
-installed, a Dask LocalCluster of 1 and of --jobs worker processes (one thread each).  For each it
-prints the wall time, the sum of the kernel's own check times (from its verdicts), the overhead
-(the share of the wall time that is not kernel checking) and the throughput.  Figures only:
-nothing here asserts a speed.
+Default (the issue's target): `prove --proof-dir`, i.e. `evidence.checkrun.check_all`, checking
+proofs that exist already.  Formulas are random 3-SAT at ratio 4.6 (unsat ones kept), their LRAT
+proofs written by CaDiCaL through python-sat, cached under bench/.cache (generated once,
+deterministically).  Three sizes: S ~20 KB, M ~200 KB, L ~2 MB proofs.  For each it measures
+
+* the kernel's own time: each proof checked once, one after the other, in this process
+  (checker.check_lrat, the sum of Verdict.seconds): the work there is to do;
+* the wall time of check_all into a fresh store with a local pool of --jobs workers (pool start-up
+  included), and with Dask LocalClusters of 1 and --jobs workers (started before the clock: a
+  cluster outlives a run); also `proofgate prove --proof-dir` as a command (interpreter included).
+
+overhead = wall / (sum of kernel seconds / workers) - 1: what the pipeline costs beyond a perfect
+split of the kernel's work.  Figures only: nothing here asserts a speed.
+
+`--prove` keeps the older measurement (solve each tiny formula, then check): there the solver's
+process start-up per formula dominates, and the kernel is 1-8% of the wall time.
 """
 from __future__ import annotations
 
@@ -24,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evidence.families import pigeonhole, write_dimacs  # noqa: E402
+from evidence.families import pigeonhole, random_ksat, write_dimacs  # noqa: E402
 
 
 def generate(directory: Path, n: int, seed: int = 1) -> list[Path]:
@@ -71,12 +80,149 @@ def show(row: dict) -> None:
           f"{row['n'] / wall:>10.1f} {row['solve']:>10.1f}   {v['PASS']}/{v['FAIL']}/{v['NOT CHECKABLE']}")
 
 
+# --- checking existing proofs (the default) ------------------------------------------------
+
+CACHE = ROOT / "bench" / ".cache"
+SIZES = {"S": (85, 1000), "M": (145, 1000), "L": (205, 400)}  # variables (ratio 4.6), how many proofs
+
+
+def generate_checks(label: str) -> list[tuple]:
+    """[(formula, proof, kind, control, subject)], cached: the first unsat instances by seed."""
+    import os
+
+    from evidence._compat import solve_with_lrat
+    nvars, count = SIZES[label]
+    directory = CACHE / f"check-{label}-{nvars}"
+    (directory / "f").mkdir(parents=True, exist_ok=True)
+    (directory / "p").mkdir(exist_ok=True)
+    done = directory / "complete"
+    if not done.exists():
+        seed, found = 0, 0
+        while found < count:
+            n, clauses = random_ksat(nvars, int(nvars * 4.6), seed=seed)
+            f, proof = directory / "f" / f"r{seed:06d}.cnf", directory / "p" / f"r{seed:06d}.lrat"
+            if solve_with_lrat(n, clauses, proof) is None:
+                write_dimacs(f, n, clauses)
+                found += 1
+            else:
+                os.unlink(proof)
+            seed += 1
+        done.write_text(f"{count}\n")
+    return [(f, directory / "p" / (f.stem + ".lrat"), "proof", f"c{f.stem}", "s")
+            for f in sorted((directory / "f").glob("*.cnf"))][:count]
+
+
+def kernel_alone(jobs) -> tuple[float, float, float]:
+    """(sum, median) of Verdict.seconds, one check after another in this process; median proof bytes."""
+    import statistics
+
+    import checker
+    seconds = [checker.check_lrat(f, p).seconds for f, p, *_ in jobs]
+    return sum(seconds), statistics.median(seconds), statistics.median(p.stat().st_size for _, p, *_ in jobs)
+
+
+def check_run(label: str, jobs, make_executor, workers: int, workdir: Path) -> dict:
+    from evidence.checkrun import check_all
+    from evidence.prove import run_fields
+    from evidence.store import Store
+    store = Store(f"sqlite:///{workdir / 'evidence.db'}")
+    run = store.begin_run(**run_fields())
+    start = time.perf_counter()
+    executor, close = make_executor()
+    try:
+        done = check_all(store, run.id, jobs, executor, workers)
+    finally:
+        close()
+    wall = time.perf_counter() - start
+    verdicts = [p.result.verdict for p in done]
+    return {"label": label, "workers": workers, "n": len(done), "wall": wall, "pass": verdicts.count("PASS"),
+            "kernel_in_run": sum(p.result.check_seconds or 0.0 for p in done)}
+
+
+def cli_run(jobs, workers: int, workdir: Path) -> dict:
+    """`proofgate prove --proof-dir` as a user runs it: interpreter, imports and pool included."""
+    import subprocess
+    formulas = [str(f) for f, *_ in jobs]
+    start = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "evidence.cli", "prove", "--db", f"sqlite:///{workdir / 'cli.db'}",
+                        "--jobs", str(workers), "--proof-dir", str(jobs[0][1].parent), *formulas],
+                       cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    return {"label": f"command, local x{workers}", "workers": workers, "n": len(jobs), "wall": wall,
+            "pass": r.stdout.count("\nPASS") + r.stdout.startswith("PASS"), "kernel_in_run": float("nan"),
+            "error": None if r.returncode == 0 else f"exit {r.returncode}: {r.stderr.strip()[-300:]}"}
+
+
+def bench_checks(args) -> None:
+    import shutil
+    import statistics
+
+    from evidence import parallel
+    configs = [(f"local pool x{args.jobs}", args.jobs,
+                lambda: (lambda p: (p, p.shutdown))(parallel.local_executor(args.jobs)))]
+    clusters = []
+    if not args.no_dask:
+        try:
+            from distributed import Client, LocalCluster
+            for workers in sorted({1, args.jobs}):
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+                client = Client(cluster)
+                clusters.append((cluster, client))
+                configs.append((f"dask LocalCluster x{workers}", workers,
+                                lambda c=client: (c.get_executor(pure=False), lambda: None)))
+        except ImportError:
+            print("dask: not installed (pip install 'proofgate[dask]'): no Dask figures")
+    print(f"{args.jobs} workers on {len(__import__('os').sched_getaffinity(0))} cores; load average at start "
+          f"{open('/proc/loadavg').read().split()[0]}; best and median of {args.repeat} repeats")
+    print("overhead = wall / (kernel-alone seconds / workers) - 1; kernel-alone = sum of Verdict.seconds, "
+          "checked one after another")
+    print(f"{'size':<4} {'proofs':>6} {'median':>9} {'kernel':>8} {'kernel':>7}  {'configuration':<24} "
+          f"{'wall s':>13} {'overhead':>17} {'checks/s':>13} {'in-run':>7}")
+    print(f"{'':<4} {'':>6} {'bytes':>9} {'median':>8} {'sum s':>7}  {'':<24} {'best / med':>13} "
+          f"{'best / median':>17} {'best / med':>13} {'kern s':>7}")
+    try:
+        for label in args.sizes.split(","):
+            jobs = generate_checks(label)
+            kernel_sum, kernel_median, size = kernel_alone(jobs)
+            rows = []
+            for name, workers, make in configs + [("command", args.jobs, None)]:
+                runs = []
+                for _ in range(args.repeat):
+                    with tempfile.TemporaryDirectory(prefix="bench-check-", dir=CACHE) as tmp:
+                        runs.append(cli_run(jobs, workers, Path(tmp)) if make is None
+                                    else check_run(name, jobs, make, workers, Path(tmp)))
+                rows.append(runs)
+            for runs in rows:
+                walls = sorted(r["wall"] for r in runs)
+                best, med = walls[0], statistics.median(walls)
+                ideal = kernel_sum / runs[0]["workers"]
+                print(f"{label:<4} {len(jobs):>6} {size:>9.0f} {kernel_median * 1e3:>6.2f}ms {kernel_sum:>7.2f}  "
+                      f"{runs[0]['label']:<24} {best:>6.2f}/{med:<6.2f} {100 * (best / ideal - 1):>7.1f}%/"
+                      f"{100 * (med / ideal - 1):<7.1f}% {len(jobs) / best:>6.0f}/{len(jobs) / med:<6.0f} "
+                      f"{statistics.median(r['kernel_in_run'] for r in runs):>7.2f}"
+                      + ("" if all(r["pass"] == len(jobs) for r in runs) else "  (NOT ALL PASS!)"))
+                for r in runs:
+                    if r.get("error"):
+                        print(f"     {r['label']}: {r['error']}")
+            sys.stdout.flush()
+    finally:
+        for cluster, client in clusters:
+            client.close()
+            cluster.close()
+        shutil.rmtree(CACHE / "tmp", ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=1000, help="formulas (default 1000)")
+    ap.add_argument("--prove", action="store_true", help="the older bench: solve and check tiny formulas")
+    ap.add_argument("--n", type=int, default=1000, help="--prove: formulas (default 1000)")
+    ap.add_argument("--sizes", default="S,M,L", help="proof sizes to check (default S,M,L)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per configuration (default 3)")
     ap.add_argument("--jobs", type=int, default=2, help="local workers, and the larger Dask cluster (default 2)")
     ap.add_argument("--no-dask", action="store_true", help="only the local executor")
     args = ap.parse_args()
+    if not args.prove:
+        return bench_checks(args)
 
     from evidence import parallel
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:

@@ -75,8 +75,11 @@ def _load_gate(config):
               help="Formulas solved at once, each in a worker (default: the number of CPUs).")
 @click.option("--executor", metavar="URL",
               help="Solve on a Dask cluster: dask://HOST:PORT (pip install 'proofgate[dask]').")
+@click.option("--proof-dir", type=click.Path(file_okay=False, exists=True), metavar="DIR",
+              help="Do not solve: check the proof (NAME.lrat, .blrat) or model (NAME.model) in DIR of each "
+                   "FORMULA, with the kernel in the workers.")
 @store_options
-def prove(store, formulas, control, subject, run_id, resume, timeout, memory, kernel, jobs, executor):
+def prove(store, formulas, control, subject, run_id, resume, timeout, memory, kernel, jobs, executor, proof_dir):
     """Solve each FORMULA (DIMACS CNF), check the answer with the kernel, store the result.
 
     A formula encodes a violation of the control: a kernel-verified proof that it is
@@ -109,6 +112,10 @@ def prove(store, formulas, control, subject, run_id, resume, timeout, memory, ke
             raise click.UsageError(f"{f}: a second formula for control {job[1]!r} and subject {job[2]!r}")
         seen.add(job[1:])
         tasks.append(job)
+    if proof_dir:
+        from .checkrun import with_answers
+        with _user_errors():
+            tasks = with_answers(tasks, proof_dir)
     client = None
     if executor:
         try:
@@ -126,8 +133,13 @@ def prove(store, formulas, control, subject, run_id, resume, timeout, memory, ke
                 done.append(proved)
                 click.echo(proved.line())
                 advance()
-            parallel.prove_all(store, run.id, tasks, pool, timeout, memory, kernel, resume=bool(resume),
-                               ship=client is not None, on_result=on_result)
+            if proof_dir:
+                from .checkrun import check_all, worker_count
+                check_all(store, run.id, tasks, pool, worker_count(pool, client), kernel, resume=bool(resume),
+                          on_result=on_result)
+            else:
+                parallel.prove_all(store, run.id, tasks, pool, timeout, memory, kernel, resume=bool(resume),
+                                   ship=client is not None, on_result=on_result)
     except KeyboardInterrupt:
         click.echo(f"proofgate: interrupted: run {run.id} is incomplete ({len(done)} of {len(tasks)} stored); "
                    f"continue it with: proofgate prove --resume {run.id} ...", err=True)

@@ -292,6 +292,35 @@ class Store:
             s.add(result)
             s.commit()
 
+    def record_many(self, run_id: str, entries) -> None:
+        """`record` for a batch, in one transaction: [(result, artifacts)], each with the control
+        and subject its result names (added if new).  The same refusal: every artifact on disk first."""
+        arts = {a.sha256: a for _, artifacts in entries for a in artifacts}
+        for sha in arts:
+            if not self.has_artifact(sha):
+                raise StoreError(f"artifact {sha} is not on disk; the batch is not recorded")
+        keys = {(r.control_id, r.subject) for r, _ in entries}
+        with self.session() as s:
+            have = set(s.exec(select(Artifact.sha256).where(Artifact.sha256.in_(list(arts))))) if arts else set()
+            s.add_all(a for sha, a in arts.items() if sha not in have)
+            controls = set(s.exec(select(Control.id).where(Control.run_id == run_id)))
+            s.add_all(Control(run_id=run_id, id=c) for c in sorted({c for c, _ in keys} - controls))
+            subjects = set(s.exec(select(Subject.name).where(Subject.run_id == run_id)))
+            s.add_all(Subject(run_id=run_id, name=n, status="analysed")
+                      for n in sorted({n for _, n in keys} - subjects))
+            for old in s.exec(select(Result).where(Result.run_id == run_id,
+                                                   Result.control_id.in_(sorted({c for c, _ in keys})))):
+                if (old.control_id, old.subject) in keys:  # checked again in the same run: replaced
+                    s.delete(old)
+            s.flush()
+            s.add_all(r for r, _ in entries)
+            s.commit()
+
+    def result_keys(self, run_id: str) -> set[tuple[str, str]]:
+        """(control, subject) of every result of the run: one query for a resume, not one per item."""
+        with self.session() as s:
+            return set(s.exec(select(Result.control_id, Result.subject).where(Result.run_id == run_id)))
+
     def add_control(self, control: Control) -> None:
         with self.session() as s:
             s.merge(control)

@@ -1,0 +1,142 @@
+"""Checking proofs that already exist, many at a time: what a worker runs.
+
+A task is a chunk of items (not one future per proof: a future costs more than a small check).
+For each item the worker copies the formula and the proof (or model) into the store's private
+`tmp/` (a reflink where the file system can, a copy otherwise), has the kernel check the copies,
+and renames them to their sha256 -- the digests the kernel computed while reading them, so nothing
+is hashed twice.  The kernel's verdict JSON is stored beside them.  One file-system sync per chunk
+makes the chunk durable before the main process commits its results.
+
+Why not a hard link: it shares the inode with the user's file, and a later in-place write to that
+file would silently change stored evidence.  A reflink or a copy cannot.
+
+Standard library and `checker` only: no store, no database, no solver (`verify` may use this).
+The result per item is a small tuple; the main process records it.
+"""
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from typing import NamedTuple
+
+import checker
+
+FICLONE = 0x40049409  # linux/fs.h: _IOW(0x94, 9, int)
+_reflink_works = True  # until the file system says otherwise (then stop asking)
+
+
+class Item(NamedTuple):
+    formula: str  # absolute paths: a Dask worker does not share our working directory
+    answer: str
+    kind: str  # "proof" (LRAT, text or binary) or "model"
+
+
+class Checked(NamedTuple):
+    status: str  # VERIFIED, NOT VERIFIED, BAD INPUT or ERROR
+    reason: str | None = None
+    formula: tuple | None = None  # (sha256, size, compression) of the stored formula
+    answer: tuple | None = None  # (sha256, size, format) of the stored proof or model
+    verdict: tuple | None = None  # (sha256, size) of the stored verdict JSON
+    code: str | None = None
+    seconds: float | None = None  # the kernel's own time (Verdict.seconds)
+    kernel: tuple | None = None  # (name, version, digest)
+
+
+def artifact_path(root: str, sha256: str) -> str:
+    return os.path.join(root, sha256[:2], sha256)  # Store.path_of's layout
+
+
+def check_chunk(items, kernel: str, root: str | None, token: str | None = None) -> list[Checked]:
+    """Check each item; with `root` (the store's artifact directory) store them there too."""
+    if root is not None and not os.path.exists(os.path.join(root, "tmp", token)):
+        raise RuntimeError(f"this worker cannot see the store's artifact directory {root}: checking existing "
+                           "proofs on a cluster needs a file system shared with its workers")
+    out = [check_one(item, kernel, root) for item in items]
+    if root is not None:
+        _sync(root)  # before the main process commits: no result without its artifacts, even after a crash
+    return out
+
+
+def check_one(item: Item, kernel: str, root: str | None) -> Checked:
+    temps = []
+    try:
+        try:
+            if root is None:
+                paths = (item.formula, item.answer)
+            else:
+                paths = (_clone(item.formula, root, temps), _clone(item.answer, root, temps))
+            v = checker.check_lrat(*paths, kernel) if item.kind == "proof" else checker.check_model(*paths)
+        except checker.InputError as error:
+            where = error.outcome.message() if error.outcome else str(error).split(": ", 1)[-1]
+            name = item.formula if error.path == str(paths[0]) else item.answer
+            return Checked("BAD INPUT", f"bad input: {name}: {where}")
+        except OSError as error:  # the user's file could not be read to be copied
+            return Checked("BAD INPUT", f"bad input: {error.filename}: cannot read: {error.strerror or error}")
+        f_sha, a_sha = v.formula["sha256"], v.proof["sha256"]
+        record = v.to_dict()
+        if root is not None:
+            # The kernel read the private copies; they are stored under their sha256, and the verdict
+            # names them there (as `prove` does), not by a temporary name that no longer exists.
+            for tmp, sha, key in ((paths[0], f_sha, "formula"), (paths[1], a_sha, "proof")):
+                final = artifact_path(root, sha)
+                os.makedirs(os.path.dirname(final), exist_ok=True)
+                os.replace(tmp, final)
+                record[key] = {**record[key], "path": final}
+        data = json.dumps(record, indent=2, sort_keys=True).encode() + b"\n"
+        verdict = _put_bytes(data, root) if root is not None else None
+        return Checked(v.status, v.reason, (f_sha, v.formula["bytes"], v.formula["compression"]), (a_sha, v.proof["bytes"], v.proof["format"]),
+                       verdict, v.code, v.seconds, (v.kernel, v.kernel_version, v.kernel_digest))
+    finally:
+        for t in temps:
+            if os.path.exists(t):
+                os.unlink(t)
+
+
+def _clone(src: str, root: str, temps: list) -> str:
+    global _reflink_works
+    fd, tmp = tempfile.mkstemp(dir=os.path.join(root, "tmp"))
+    temps.append(tmp)
+    with open(src, "rb") as s, os.fdopen(fd, "wb") as d:
+        if _reflink_works:
+            try:
+                fcntl.ioctl(d.fileno(), FICLONE, s.fileno())
+                return tmp
+            except OSError:
+                _reflink_works = False  # another file system, or none that shares extents
+        shutil.copyfileobj(s, d, 1 << 20)
+    return tmp
+
+
+def _put_bytes(data: bytes, root: str) -> tuple:
+    import hashlib
+    sha = hashlib.sha256(data).hexdigest()
+    fd, tmp = tempfile.mkstemp(dir=os.path.join(root, "tmp"))
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    final = artifact_path(root, sha)
+    os.makedirs(os.path.dirname(final), exist_ok=True)
+    os.replace(tmp, final)
+    return sha, len(data)
+
+
+def _sync(root: str) -> None:
+    """One syncfs(2) for the chunk's files and renames, instead of two fsyncs per file."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        if ctypes.CDLL(None, use_errno=True).syncfs(fd) != 0:
+            raise OSError(ctypes.get_errno(), "syncfs failed", root)
+    except AttributeError:  # no syncfs (not Linux): sync everything
+        os.sync()
+    finally:
+        os.close(fd)
+
+
+def kernel_digest(kernel: str) -> str:
+    """The digest a Verdict of this installation's `kernel` carries: a worker's must match it."""
+    from checker import ckernel
+    from checker.verdict import source_digest
+    return source_digest(ckernel.digest()) if kernel == "c" else source_digest()
