@@ -14,7 +14,7 @@ from .addresses import MAX, Address, Block
 from .conditions import Condition
 from .firewall import Packet
 from .network import ICMP, ICMPV6, ICMPS, PORTED, TCP, UDP, NetworkAcl
-from .patterns import STAR, ArnPattern, Glob, Var, Wild, parse_action_pattern, parse_arn_pattern
+from .patterns import STAR, ArnPattern, Glob, Wild, parse_action_pattern, parse_arn_pattern
 from .request import DERIVED_KEYS, Principal, Request
 from .violations import ASSUME_ACTIONS, NetworkWitness, named_literals, principal_can_violate
 

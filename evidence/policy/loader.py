@@ -22,7 +22,7 @@ import yaml
 
 from .document import IDENTITY, RESOURCE, SCP, TRUST, Policy, parse_policy
 from .errors import Where, mapping, one_or_many, text
-from .network import NetworkAcl, SecurityGroup, parse_network_acl, parse_security_group
+from .network import parse_network_acl, parse_security_group
 from .patterns import parse_arn_pattern
 from .addresses import parse_block
 

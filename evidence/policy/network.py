@@ -26,7 +26,8 @@ def parse_protocol(value, where: Where) -> int:
 
 
 def protocol_name(number: int) -> str:
-    return {ALL: "all traffic", TCP: "TCP", UDP: "UDP", ICMP: "ICMP", ICMPV6: "ICMPv6"}.get(number, f"protocol {number}")
+    names = {ALL: "all traffic", TCP: "TCP", UDP: "UDP", ICMP: "ICMP", ICMPV6: "ICMPv6"}
+    return names.get(number, f"protocol {number}")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from .addresses import Address
 from .evaluate import decide, explicitly_denied
 from .firewall import Packet, network_acl_allows, security_group_admits
 from .loader import Estate, Subject
-from .patterns import STAR, Wild, parse_action_pattern, parse_arn_pattern, split_arn
+from .patterns import parse_action_pattern, parse_arn_pattern, split_arn
 from .request import Request
 
 OUTSIDER_KEYS = ("aws:sourcevpc", "aws:sourcevpce", "aws:sourceaccount", "aws:sourceowner", "aws:sourcearn")
@@ -73,7 +73,8 @@ def _named_literals(subject: Subject) -> frozenset:
     out = set()
     for s in subject.document.statements:
         if s.principal is not None:
-            out |= set(s.principal.accounts) | set(s.principal.arns) | set(s.principal.services) | set(s.principal.federated)
+            spec = s.principal
+            out |= set(spec.accounts) | set(spec.arns) | set(spec.services) | set(spec.federated)
         for c in s.conditions:
             for v in c.values:
                 if hasattr(v, "is_literal") and v.is_literal:
