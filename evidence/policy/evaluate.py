@@ -53,7 +53,8 @@ def permitted_by_scps(levels: Iterable[Iterable[Policy]], request: Request) -> b
     return all(decide(level, request) is Decision.ALLOW for level in levels)
 
 
-def decide_access(request: Request, identity=(), resource=(), scps=(), resource_account: str | None = None) -> Decision:
+def decide_access(request: Request, identity=(), resource=(), scps=(),
+                  resource_account: str | None = None) -> Decision:
     """One request against every policy type that applies (IAM "policy evaluation logic"): an explicit
     Deny anywhere wins; SCPs must permit; then, for a principal of the resource's account, an Allow in
     either the identity or the resource policies suffices, while across accounts both must allow."""
