@@ -315,5 +315,8 @@ from .commands import COMMANDS  # noqa: E402  the evidence pipeline: prove, repo
 for _command in COMMANDS:
     cli.add_command(_command)
 
+from .run_command import run as _run  # noqa: E402  proofgate run: a control catalog over a directory of subjects
+cli.add_command(_run)
+
 if __name__ == "__main__":
     main()

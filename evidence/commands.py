@@ -345,7 +345,8 @@ def _recheck(store, r) -> str | None:
     if not (f.is_file() and p.is_file()):
         return "the stored formula or proof is missing"
     try:
-        v = checker.check_lrat(f, p, checker.kernels()[0])
+        check = checker.check_smt if r.formula.suffix == ".smt2" else checker.check_lrat  # a control run's SMT
+        v = check(f, p, checker.kernels()[0])
     except checker.InputError as error:
         return f"the kernel cannot read the stored files: {error}"
     if not v.verified:

@@ -1,0 +1,342 @@
+"""Access policies as SMT: a request is a handful of variables, and "the policies allow it" a formula
+over them that holds exactly when `evaluate.decide` says Allow (the differential test checks this).
+
+The request, as variables (docs/CONTROLS.md, "Encoding"):
+
+* principal: `pk` (0 AWS, 1 Service, 2 Federated, 3 Anonymous). An AWS caller's ARN is
+  arn:`p_part`:`p_svc`::`p_acct`:`p_res` (each component free of ':'), with its organisation
+  (`p_hasorg`, `p_org`) and, for a role session, the role arn:`p_part`:iam::`p_acct`:`p_role`
+  (`p_hasrole`). A service or federated provider is named by `p_other`.
+* action `act` (no upper-case letters: IAM compares actions case-insensitively, and the evaluator
+  lower-cases them), resource arn:`r1`:`r2`:`r3`:`r4`:`r5` (r5 may hold ':').
+* every condition key the policies name: how many values it has (`n_K`, 0 = absent) and that many
+  value slots, as many as conditions test the key: a violation needs at most one value per condition
+  (to make a ForAnyValue true or a ForAllValues false), so the bound loses no request.
+
+Keys no condition names change no decision; leaving them out of requests loses no violation, because
+every query below only gets easier to violate without them (an outsider without source keys).
+Anything else raises `Unsupported`, naming the feature: never an approximation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .conditions import Condition
+from .document import Policy, PrincipalSpec, Statement
+from .errors import Unsupported
+from .patterns import STAR, ArnPattern, Glob, Wild, parse_glob
+from .smtlib import FALSE, TRUE, Const, Problem, and_, contains_any, eq, implies, in_glob, lit, not_, num, \
+    one_of, or_
+
+AWS, SERVICE, FEDERATED, ANONYMOUS = range(4)
+KINDS = ("AWS", "Service", "Federated", "Anonymous")
+TYPES = ("Account", "AssumedRole", "FederatedUser", "User", "Role")
+DERIVED = ("aws:principalarn", "aws:principalaccount", "aws:principalorgid", "aws:principaltype",
+           "aws:username", "aws:principalservicename", "kms:calleraccount")
+STRING_FAMILIES = {"string", "string-ignore-case", "like", "bool", "null"}
+NOT_ARN, NOT_IP, NOT_NUMBER = "not-an-arn", "not-an-ip", "not-a-number"
+
+
+# --- values a condition can be judged on --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Str:
+    term: str  # a String variable or a Const
+
+
+@dataclass(frozen=True)
+class Arn:
+    parts: tuple  # six String terms
+    is_arn: str  # formula: the value is an ARN at all
+    tail_colons: bool  # may the last component hold ':'?
+
+
+@dataclass(frozen=True)
+class Ip:
+    is_ip: str
+    version: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Number:
+    is_number: str
+    value: str  # a Real variable
+    dates: bool  # read as a date (ISO 8601 or epoch seconds) rather than a number
+
+
+@dataclass
+class Key:
+    """A condition key of the request: its kind (str, arn, ip, number) and value slots."""
+    name: str
+    kind: str
+    count: str  # Int variable: how many values
+    slots: list = field(default_factory=list)
+
+
+class Request:
+    """The request's variables in a problem, and the formulas policies are read into."""
+
+    def __init__(self, problem: Problem, policies, extra_keys=()):
+        self.problem = p = problem
+        self.pk = p.declare("pk", "Int")
+        s = {n: p.declare(n, "String") for n in ("p_part", "p_svc", "p_acct", "p_res", "p_org", "p_role", "p_other",
+                                                 "act", "r1", "r2", "r3", "r4", "r5")}
+        self.s = s
+        self.hasorg, self.hasrole = p.declare("p_hasorg", "Bool"), p.declare("p_hasrole", "Bool")
+        self.name = (Const("arn"), s["p_part"], s["p_svc"], Const(""), s["p_acct"], s["p_res"])
+        self.role = (Const("arn"), s["p_part"], Const("iam"), Const(""), s["p_acct"], s["p_role"])
+        self.resource = (Const("arn"), s["r1"], s["r2"], s["r3"], s["r4"], s["r5"])
+        self.keys: dict[str, Key] = {}
+        self._domain()
+        self._declare_keys(policies, extra_keys)
+
+    def is_kind(self, kind: int) -> str:
+        return f"(= {self.pk} {kind})"
+
+    def _domain(self):
+        p, s = self.problem, self.s
+        p.add(f"(<= 0 {self.pk})")
+        p.add(f"(<= {self.pk} 3)")
+        for name in ("p_part", "p_acct", "p_res", "p_role", "r1", "r2", "r3", "r4"):
+            p.add(not_(contains_any(s[name], ":")))
+        for name in ("p_part", "p_acct"):  # so ':user/' and the like can only start the resource part
+            p.add(not_(contains_any(s[name], "/")))
+        p.add(in_glob(s["p_acct"], parse_glob("?" * 12, True, False)))
+        p.add(one_of(s["p_svc"], ("iam", "sts")))
+        p.add(implies(self.hasorg, not_(eq(s["p_org"], ""))))
+        p.add(implies(self.hasrole, and_(eq(s["p_svc"], "sts"), in_glob(s["p_res"], _glob("assumed-role/*")),
+                                         in_glob(s["p_role"], _glob("role/*")))))
+        upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        p.add(not_(contains_any(s["act"], upper)))
+        p.add(implies(self.is_kind(SERVICE), not_(contains_any(s["p_other"], upper))))
+
+    # --- condition keys ---
+
+    def _declare_keys(self, policies, extra_keys):
+        uses: dict[str, list] = {}
+        for policy in policies:
+            for statement in policy.statements:
+                for c in statement.conditions:
+                    if c.operator.family == "not-modelled":
+                        raise Unsupported(f"condition operator {c.operator.text} ({c.where})")
+                    uses.setdefault(c.key, []).append(c.operator.family)
+        for key in extra_keys:
+            uses.setdefault(key, []).append("string")
+        from .request import DERIVED_KEYS
+        if not set(DERIVED_KEYS) <= set(DERIVED):  # the evaluator derives a key this encoding does not
+            raise Unsupported(f"derived condition keys {', '.join(sorted(set(DERIVED_KEYS) - set(DERIVED)))}")
+        for i, (key, families) in enumerate(sorted(uses.items())):
+            if key in DERIVED:
+                continue
+            self.keys[key] = self._key(i, key, families)
+
+    def _key(self, i, key, families) -> Key:
+        p = self.problem
+        kinds = {"str" if f in STRING_FAMILIES else "number" if f in ("numeric", "date") else f for f in families}
+        kinds.discard("null") if len(kinds) > 1 else None
+        if len(kinds - {"str"}) > 1 or (len(kinds) > 1 and not ({"str", "arn"} >= kinds)) or \
+                len({f for f in families if f in ("numeric", "date")}) > 1:
+            raise Unsupported(f"condition key {key} compared with operators of different kinds ({', '.join(sorted(set(families)))})")
+        kind = "arn" if "arn" in kinds else kinds.pop()
+        count = p.declare(f"n{i}", "Int")
+        slots = max(1, len(families))
+        p.add(f"(<= 0 {count})")
+        p.add(f"(<= {count} {slots})")
+        entry = Key(key, kind, count)
+        for j in range(slots):
+            v = f"k{i}_{j}"
+            if kind == "str":
+                entry.slots.append(Str(p.declare(v, "String")))
+            elif kind == "arn":
+                parts = tuple(p.declare(f"{v}_{c}", "String") for c in range(6))
+                for part in parts[:5]:
+                    p.add(not_(contains_any(part, ":")))
+                entry.slots.append(Arn(parts, p.declare(f"{v}_arn", "Bool"), True))
+            elif kind == "ip":
+                ver, val = p.declare(f"{v}_ver", "Int"), p.declare(f"{v}_ip", "Int")
+                p.add(f"(or (= {ver} 4) (= {ver} 6))")
+                p.add(f"(<= 0 {val})")
+                p.add(f"(or (and (= {ver} 4) (<= {val} {(1 << 32) - 1})) (and (= {ver} 6) (<= {val} {(1 << 128) - 1})))")
+                entry.slots.append(Ip(p.declare(f"{v}_isip", "Bool"), ver, val))
+            else:
+                entry.slots.append(Number(p.declare(f"{v}_isnum", "Bool"), p.declare(f"{v}_num", "Real"),
+                                          "date" in families))
+        return entry
+
+    def values(self, key: str) -> list:
+        """(guard, value) pairs: the key's values in the request, each present when its guard holds."""
+        aws = self.is_kind(AWS)
+        if key == "aws:principalarn":
+            return [(and_(aws, self.hasrole), Arn(self.role, TRUE, False)),
+                    (and_(aws, not_(self.hasrole)), Arn(self.name, TRUE, False))]
+        if key in ("aws:principalaccount", "kms:calleraccount"):
+            return [(aws, Str(self.s["p_acct"]))]
+        if key == "aws:principalorgid":
+            return [(and_(aws, self.hasorg), Str(self.s["p_org"]))]
+        if key == "aws:principaltype":
+            return [(and_(aws, self.type_is(t)), Str(Const(t))) for t in TYPES] + \
+                [(self.is_kind(ANONYMOUS), Str(Const("Anonymous")))]
+        if key == "aws:principalservicename":
+            return [(self.is_kind(SERVICE), Str(self.s["p_other"]))]
+        if key == "aws:username":
+            raise Unsupported("condition key aws:username (the user name is part of the caller's ARN)")
+        entry = self.keys.get(key)
+        if entry is None:
+            return []
+        return [(f"(< {j} {entry.count})", slot) for j, slot in enumerate(entry.slots)]
+
+    def type_is(self, principal_type: str) -> str:
+        res = self.s["p_res"]
+        root = eq(res, "root")
+        assumed = and_(not_(root), in_glob(res, _glob("assumed-role/*")))
+        federated = and_(not_(root), not_(assumed), in_glob(res, _glob("federated-user/*")))
+        user = and_(not_(root), not_(assumed), not_(federated), in_glob(res, _glob("user/*")))
+        return {"Account": root, "AssumedRole": assumed, "FederatedUser": federated, "User": user,
+                "Role": and_(not_(root), not_(assumed), not_(federated), not_(user))}[principal_type]
+
+    # --- policies ---
+
+    def allowed(self, policies) -> str:
+        return and_(not_(self.denied(policies)),
+                    or_(*(self.applies(s) for p in policies for s in p.statements if s.effect == "Allow")))
+
+    def denied(self, policies) -> str:
+        """Some Deny statement applies: an explicit deny."""
+        return or_(*(self.applies(s) for p in policies for s in p.statements if s.effect == "Deny"))
+
+    def applies(self, st: Statement) -> str:
+        parts = []
+        if st.principal is not None:
+            matched = self.principal_matches(st.principal)
+            parts.append(not_(matched) if st.not_principal else matched)
+        actions = or_(*(in_glob(self.s["act"], g) for g in st.actions))
+        parts.append(not_(actions) if st.not_action else actions)
+        if st.resources is not None:
+            resources = or_(*(arn_matches(r, self.resource, TRUE, True) for r in st.resources))
+            parts.append(not_(resources) if st.not_resource else resources)
+        parts += [self.holds(c) for c in st.conditions]
+        return and_(*parts)
+
+    def principal_matches(self, spec: PrincipalSpec) -> str:
+        if spec.everyone:
+            return TRUE
+        if spec.unsupported:
+            raise Unsupported(spec.unsupported[0])
+        s = self.s
+        aws = or_(one_of(s["p_acct"], spec.accounts) if spec.accounts else FALSE,
+                  *(self.is_named(a) for a in sorted(spec.arns)))
+        return or_(and_(self.is_kind(AWS), aws),
+                   and_(self.is_kind(SERVICE), one_of(s["p_other"], spec.services)) if spec.services else FALSE,
+                   and_(self.is_kind(FEDERATED), one_of(s["p_other"], spec.federated)) if spec.federated else FALSE)
+
+    def is_named(self, arn: str) -> str:
+        """The AWS caller is the principal with this ARN: itself, or a session of this role."""
+        return or_(literal_arn(self.name, arn), and_(self.hasrole, literal_arn(self.role, arn)))
+
+    def holds(self, c: Condition) -> str:
+        op = c.operator
+        values = self.values(c.key)
+        present = or_(*(g for g, _ in values))
+        if op.family == "null":
+            return or_(*((not_(present) if v else present) for v in c.values))
+        if op.if_exists or op.qualifier == "ForAllValues":
+            absent = TRUE
+        elif op.qualifier == "ForAnyValue":
+            absent = FALSE
+        else:
+            absent = TRUE if op.negated else FALSE
+        judged = [(g, self.value_holds(c, v)) for g, v in values]
+        if op.qualifier == "ForAllValues" or (op.qualifier is None and op.negated):
+            combined = and_(*(implies(g, h) for g, h in judged))
+        else:
+            combined = or_(*(and_(g, h) for g, h in judged))
+        return or_(and_(not_(present), absent), and_(present, combined))
+
+    def value_holds(self, c: Condition, value) -> str:
+        matched = or_(*(match(c, pv, value) for pv in c.values))
+        return not_(matched) if c.operator.negated else matched
+
+
+# --- matching one request value against one policy value -----------------------------------------------
+
+def match(c: Condition, policy_value, value) -> str:
+    family = c.operator.family
+    if family in ("string", "string-ignore-case", "like", "bool"):
+        glob = parse_glob("true" if policy_value else "false", False, False) if family == "bool" else policy_value
+        ignore = family in ("string-ignore-case", "bool")
+        if isinstance(value, Str):
+            return in_glob(value.term, glob, ignore)
+        if isinstance(value, Arn):  # a value that is no ARN is the text NOT_ARN
+            return or_(and_(value.is_arn, glob_on_arn(glob, value, ignore, c)),
+                       and_(not_(value.is_arn), in_glob(Const(NOT_ARN), glob, ignore)))
+        raise Unsupported(f"string operator {c.operator.text} on {c.key_text} ({c.where})")
+    if family == "arn":
+        if not isinstance(value, Arn):
+            raise Unsupported(f"ARN operator {c.operator.text} on {c.key_text} ({c.where})")
+        return and_(value.is_arn, arn_matches(policy_value, value.parts, TRUE, value.tail_colons))
+    if family == "ip":
+        b = policy_value
+        return and_(value.is_ip, f"(= {value.version} {b.version})", f"(<= {b.first} {value.value})",
+                    f"(<= {value.value} {b.last})")
+    if family in ("numeric", "date"):
+        operator = {"==": "="}.get(c.operator.comparison, c.operator.comparison)
+        return and_(value.is_number, f"({operator} {value.value} {num(policy_value)})")
+    raise Unsupported(f"condition operator {c.operator.text} ({c.where})")
+
+
+def glob_on_arn(glob: Glob, value: Arn, ignore_case: bool, c: Condition) -> str:
+    """A whole-string glob on an ARN held as components: exact when the glob has exactly five literal
+    colons and no component holds one (each literal colon must then meet one of the ARN's five)."""
+    pieces, current = [], []
+    for part in glob.parts:
+        if isinstance(part, str) and ":" in part:
+            chunks = part.split(":")
+            for chunk in chunks[:-1]:
+                if chunk:
+                    current.append(chunk)
+                pieces.append(current)
+                current = []
+            if chunks[-1]:
+                current.append(chunks[-1])
+        else:
+            current.append(part)
+    pieces.append(current)
+    if len(pieces) != 6 or value.tail_colons:
+        if glob.is_literal and len(pieces) < 6:
+            return FALSE  # an ARN has five colons: a literal with fewer equals none
+        raise Unsupported(f"{c.operator.text} pattern {glob.text!r} on the ARN key {c.key_text} ({c.where})")
+    return and_(*(in_glob(t, Glob(tuple(p), ""), ignore_case) for t, p in zip(value.parts, pieces)))
+
+
+def arn_matches(pattern: ArnPattern, parts: tuple, is_arn: str, tail_colons: bool) -> str:
+    """`ArnPattern.matches` on six components (the first four free of ':')."""
+    n = len(pattern.components)
+    if not pattern.open_tail:
+        return and_(is_arn, *(in_glob(t, g) for t, g in zip(parts, pattern.components)))
+    head = [in_glob(t, g) for t, g in zip(parts, pattern.components[:n - 1])]
+    last = pattern.components[-1].parts
+    if last == (Wild(STAR),):
+        tail = TRUE
+    elif len(last) == 2 and isinstance(last[0], str) and ":" not in last[0] and last[1] == Wild(STAR) and n - 1 < 5:
+        tail = in_glob(parts[n - 1], pattern.components[-1])  # a colon-free prefix lies in that component
+    else:
+        raise Unsupported(f"ARN pattern {pattern.text!r} (a wildcard spanning components)")
+    return and_(is_arn, *head, tail)
+
+
+def literal_arn(parts: tuple, arn: str) -> str:
+    values = arn.split(":", 5)
+    if len(values) != 6:
+        return FALSE
+    if any(":" in v for v in values[:5]):
+        return FALSE
+    return and_(*(eq(t, v) for t, v in zip(parts, values)))
+
+
+def _glob(text: str) -> Glob:
+    return parse_glob(text, True, False)
+
+
+__all__ = ["Request", "Problem", "Unsupported", "literal_arn", "arn_matches", "lit", "KINDS", "NOT_ARN", "NOT_IP",
+           "NOT_NUMBER", "TRUE", "FALSE", "Policy"]
