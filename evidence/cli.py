@@ -172,6 +172,8 @@ def demo(samples):
                       style=None if ok else "bold red")
     Console(width=None if sys.stdout.isatty() else 150).print(table)
     click.echo(f"{len(expectations) - wrong} of {len(expectations)} samples gave the expected answer")
+    from .run_command import demo_pipeline
+    wrong += not demo_pipeline(samples)  # the controls on the demo account, and the HTML report
     sys.exit(EXIT_VERIFIED if not wrong else EXIT_REJECTED)
 
 

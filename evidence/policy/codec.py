@@ -59,6 +59,10 @@ def decode(v: Vars, values: dict) -> Request:
         return str(t) if isinstance(t, Const) else get(t, "")
 
     kind = int(get(v.pk, 0))
+    for name, what in (("act", "action"),) + ((("p_other", "service name"),) if kind == SERVICE else ()):
+        text = get(v.s[name], "")
+        if text != text.lower():
+            raise Outside(f"the model's {what} {text!r} has upper-case letters (compared lower-cased)")
     s = v.s
     if kind == AWS:
         name = ":".join(term(t) for t in v.name)

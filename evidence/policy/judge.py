@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import checker
 
-from .codec import decode, model_values
+from .codec import Outside, decode, model_values
 from .concrete import confirm, explain
 from .errors import Unsupported
 from .queries import Encoded, encode_control
@@ -84,7 +84,10 @@ def judge(control, subject, estate, encoded: Encoded, problem_path, cert_path, k
         return Judged("NOT CHECKABLE", f"the kernel rejected the certificate: {verdict.reason}", verdict)
     if answer_of(cert_path) == "unsat":
         return Judged("PASS", None, verdict)
-    witness = decode_model(encoded, cert_path)
+    try:
+        witness = decode_model(encoded, cert_path)
+    except Outside as error:
+        return Judged("NOT CHECKABLE", f"the model lies outside the encoded request space: {error}", verdict)
     if not confirm(control, subject, estate, witness):
         return Judged("NOT CHECKABLE", f"{DISAGREE} on {witness}", verdict)
     return Judged("FAIL", "counterexample confirmed by the evaluator", verdict, witness,
