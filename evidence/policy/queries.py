@@ -12,8 +12,9 @@ from .errors import Unsupported
 from .loader import Estate, Subject
 from .network_encode import Packet, encode_network
 from .patterns import parse_action_pattern, parse_arn_pattern, split_arn
-from .smtlib import FALSE, TRUE, Problem, and_, eq, implies, in_glob, not_, one_of, or_
-from .violations import NETWORK_KINDS, OUTSIDER_KEYS, _nontrivial, named_literals
+from .smtlib import FALSE, TRUE, Problem, and_, eq, implies, in_glob, lit, not_, one_of, or_
+from .violations import ASSUME_ACTIONS, NETWORK_KINDS, OIDC_HOSTS, OUTSIDER_KEYS, _nontrivial, named_literals, \
+    oidc_host
 
 
 @dataclass
@@ -37,6 +38,8 @@ def encode_control(control, subject: Subject, estate: Estate) -> Encoded:
     if query.kind == "no-more-permissive-than-baseline":
         policies.append(estate.subjects[subject.baseline].document)
     extra = tuple(query.params.get("context", {}))
+    if query.kind == "trust-within-organization":
+        extra += tuple(key for keys in _oidc_keys(query.params, subject).values() for key in keys.values())
     r = Request(problem, policies, extra)
     problem.add(POLICY_QUERIES[query.kind](r, query.params, subject, estate))
     return Encoded(problem.text(), r, "request")
@@ -146,7 +149,66 @@ def _no_more_permissive(r, params, subject, estate):
     return and_(r.allowed([subject.document]), not_(r.allowed([baseline])))
 
 
+def _oidc_keys(params, subject) -> dict:
+    """{host: {oidc key: condition key}} for every OIDC host the policy could meet by name: the
+    well-known ones, those of its Federated principals, and those its condition keys name."""
+    keys = tuple(params.get("oidc_keys", ("aud", "sub")))
+    lowered = {k.lower() for k in keys}
+    hosts = set(OIDC_HOSTS)
+    for st in subject.document.statements:
+        if st.principal is not None:
+            hosts |= {h for h in map(oidc_host, st.principal.federated) if h}
+        for c in st.conditions:
+            head, _, tail = c.key.rpartition(":")
+            if tail in lowered and head:
+                hosts.add(head)
+    return {h: {k: f"{h}:{k}".lower() for k in keys} for h in sorted(hosts)}
+
+
+PROVIDER = "(re.++ re.all (str.to_re \":oidc-provider/\") re.all)"
+TWICE = "(re.++ re.all (str.to_re \":oidc-provider/\") re.all (str.to_re \":oidc-provider/\") re.all)"
+
+
+def _host_is(name: str, host: str) -> str:
+    """`violations.oidc_host(name) == host`: the text after the first ':oidc-provider/', or a
+    well-known host named alone."""
+    once = and_(f"(str.in_re {name} (re.++ re.all (str.to_re {lit(':oidc-provider/' + host)})))",
+                f"(not (str.in_re {name} {TWICE}))")
+    alone = and_(eq(name, host), f"(not (str.in_re {name} {PROVIDER}))") if host in OIDC_HOSTS else FALSE
+    return or_(once, alone)
+
+
+def _trust_within_organization(r, params, subject, estate):
+    if any(":oidc-provider/" in h for h in _oidc_keys(params, subject)):
+        raise Unsupported("an OIDC host containing ':oidc-provider/'")
+    name = r.s["p_other"]
+    web = []
+    hosts = _oidc_keys(params, subject)
+    for host, keys in hosts.items():
+        weak = []
+        for key, context_key in keys.items():
+            entry = r.keys[context_key]
+            attacker = params.get("attacker_values", {}).get(key, ())
+            bad = [and_(f"(< {j} {entry.count})", or_(_value_in(slot, attacker) if attacker else FALSE,
+                                                    _fresh_value(slot, context_key, subject)))
+                   for j, slot in enumerate(entry.slots)]
+            weak.append(or_(f"(= {entry.count} 0)", *bad))
+        web.append(and_(_host_is(name, host), or_(*weak)))
+    fresh_host = and_(f"(str.in_re {name} {PROVIDER})", *(not_(_host_is(name, h)) for h in hosts))
+    federated = and_(r.is_kind(FEDERATED), or_(fresh_host, *web))
+    others = and_(is_outsider(r, subject, estate, False), not_(r.is_kind(SERVICE)), not_(r.is_kind(FEDERATED)))
+    return and_(one_of(r.s["act"], ASSUME_ACTIONS), r.allowed([subject.document]), or_(federated, others))
+
+
+def _fresh_value(slot, key, subject) -> str:
+    if not isinstance(slot, Str):
+        raise Unsupported(f"condition key {key} compared as an ARN, address or number")
+    return and_(*(not_(in_glob(slot.term, v)) for st in subject.document.statements for c in st.conditions
+                  if c.key == key for v in c.values if hasattr(v, "parts") and _nontrivial(v)))
+
+
 POLICY_QUERIES = {
+    "trust-within-organization": _trust_within_organization,
     "no-public-access": _no_public_access, "only-trusted-principals": _only_trusted_principals,
     "explicit-deny": _explicit_deny, "no-full-access": _no_full_access,
     "no-action-on-any-resource": _no_action_on_any_resource, "no-more-permissive-than-baseline": _no_more_permissive,
