@@ -193,7 +193,8 @@ def _trust_within_organization(r, params, subject, estate):
                                                     _fresh_value(slot, context_key, subject)))
                    for j, slot in enumerate(entry.slots)]
             weak.append(or_(f"(= {entry.count} 0)", *bad))
-        web.append(and_(_host_is(name, host), or_(*weak)))
+        single = and_(*(f"(<= {r.keys[k].count} 1)" for k in keys.values()))  # aud, sub: single-valued
+        web.append(and_(_host_is(name, host), single, or_(*weak)))
     fresh_host = and_(f"(str.in_re {name} {PROVIDER})", *(not_(_host_is(name, h)) for h in hosts))
     federated = and_(r.is_kind(FEDERATED), or_(fresh_host, *web))
     others = and_(is_outsider(r, subject, estate, False), not_(r.is_kind(SERVICE)), not_(r.is_kind(FEDERATED)))

@@ -149,7 +149,10 @@ def _trust_within_organization(params, subject, estate, request: Request) -> boo
         if host is None:
             return False  # SAML: the provider is the account's own; its assertions are out of scope
         ctx = request.context_map()
-        for key in params.get("oidc_keys", ("aud", "sub")):
+        keys = params.get("oidc_keys", ("aud", "sub"))
+        if any(len(ctx.get(f"{host}:{key}".lower()) or ()) > 1 for key in keys):
+            return False  # a token's aud and sub are single-valued: no token carries two of either
+        for key in keys:
             values = ctx.get(f"{host}:{key}".lower())
             attacker = params.get("attacker_values", {}).get(key, ())
             if not values or any(v in attacker or is_fresh_value(v, f"{host}:{key}", subject) for v in values):
