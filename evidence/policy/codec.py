@@ -5,6 +5,7 @@ confirmed by the evaluator; `assignment` turns a Request into variable values, s
 differential test can evaluate the encoded formula on it with the kernel's model evaluator."""
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from checker.smtlib import sexprs
@@ -47,7 +48,6 @@ def _value(x):
 
 
 def _unescape(text: str) -> str:
-    import re
     return re.sub(r"\\u\{([0-9a-fA-F]+)\}", lambda m: chr(int(m.group(1), 16)), text)
 
 
@@ -59,11 +59,10 @@ def decode(v: Vars, values: dict) -> Request:
         return str(t) if isinstance(t, Const) else get(t, "")
 
     kind = int(get(v.pk, 0))
-    for name, what in (("act", "action"),) + ((("p_other", "service name"),) if kind == SERVICE else ()):
-        text = get(v.s[name], "")
-        if text != text.lower():
-            raise Outside(f"the model's {what} {text!r} has upper-case letters (compared lower-cased)")
     s = v.s
+    action = _cased_action(get(s["act"], ""), v)
+    if kind == SERVICE and get(s["p_other"], "") != get(s["p_other"], "").lower():
+        raise Outside(f"the model's service name {get(s['p_other'])!r} has upper-case letters (compared lower-cased)")
     if kind == AWS:
         name = ":".join(term(t) for t in v.name)
         role = ":".join(term(t) for t in v.role) if get(v.hasrole, False) else None
@@ -78,7 +77,24 @@ def decode(v: Vars, values: dict) -> Request:
         count = int(get(entry.count, 0))
         context[key] = None if count == 0 else [_slot_text(slot, get, term) for slot in entry.slots[:count]]
     resource = ":".join(term(t) for t in v.resource)
-    return Request.make(principal, get(s["act"], ""), resource, {k: c for k, c in context.items()})
+    return Request.make(principal, action, resource, {k: c for k, c in context.items()})
+
+
+SPARE = "0123456789-_.~"
+
+
+def _cased_action(text: str, v: Vars) -> str:
+    """The model's action, its cased letters (the encoding leaves case free, encode.py) replaced by a
+    character that no string literal of the problem holds. Every literal `act` is compared with is
+    lower case, so a cased letter is matched only by a wildcard, as the spare character is: each atom
+    over `act` keeps its truth, and the request is a lower-case one the evaluator then re-decides."""
+    if text == text.lower():
+        return text
+    used = set("".join(re.findall(r'"((?:[^"]|"")*)"', v.problem.text())))
+    spare = next((c for c in SPARE if c not in used), None)
+    if spare is None:
+        raise Outside(f"the model's action {text!r} has upper-case letters (compared lower-cased)")
+    return "".join(spare if ch != ch.lower() else ch for ch in text)
 
 
 def _slot_text(slot, get, term) -> str:

@@ -7,8 +7,9 @@ The request, as variables (docs/CONTROLS.md, "Encoding"):
   arn:`p_part`:`p_svc`::`p_acct`:`p_res` (each component free of ':'), with its organisation
   (`p_hasorg`, `p_org`) and, for a role session, the role arn:`p_part`:iam::`p_acct`:`p_role`
   (`p_hasrole`). A service or federated provider is named by `p_other`.
-* action `act` (a model with upper-case letters in it is refused when decoded: IAM compares actions
-  case-insensitively, and the evaluator lower-cases them), resource arn:`r1`:`r2`:`r3`:`r4`:`r5` (r5 may hold ':').
+* action `act` (upper-case letters in a model's action are replaced when decoded by a character no
+  literal holds: IAM compares actions case-insensitively, and the evaluator lower-cases them),
+  resource arn:`r1`:`r2`:`r3`:`r4`:`r5` (r5 may hold ':').
 * every condition key the policies name: how many values it has (`n_K`, 0 = absent) and that many
   value slots, as many as conditions test the key: a violation needs at most one value per condition
   (to make a ForAnyValue true or a ForAllValues false), so the bound loses no request.
@@ -108,9 +109,10 @@ class Request:
         p.add(implies(self.hasrole, and_(eq(s["p_svc"], "sts"), in_glob(s["p_res"], _glob("assumed-role/*")),
                                          in_glob(s["p_role"], _glob("role/*")))))
         # Actions and service names are compared lower-cased. Forbidding upper case here would cost the
-        # string theory a product state per letter seen (2^26); instead a model with an upper-case
-        # action or service name is refused when decoded (codec.decode), and UNSAT loses nothing: the
-        # evaluator sees only the lower-cased action, so every violation has a lower-case one.
+        # string theory a product state per letter seen (2^26); instead a model's upper-case letters
+        # in the action are replaced when decoded, and one with an upper-case service name is refused
+        # (codec.decode); UNSAT loses nothing: the evaluator sees only the lower-cased action, so
+        # every violation has a lower-case one.
 
     # --- condition keys ---
 
