@@ -145,15 +145,26 @@ def prove(store, formulas, control, subject, run_id, resume, timeout, memory, ke
                    f"continue it with: proofgate prove --resume {run.id} ...", err=True)
         sys.exit(130)
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        if client is None:
-            pool.shutdown(wait=True, cancel_futures=True)
-        else:
-            client.close()
+        release(pool, client, previous)
     store.finish_run(run.id)
-    counts = {v: sum(p.result.verdict == v for p in done) for v in ("PASS", "FAIL", "NOT CHECKABLE")}
-    click.echo(f"run {run.id}: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
+    summary(run.id, [p.result.verdict for p in done])
     sys.exit(exit_code(done))
+
+
+def release(pool, client, previous_sigterm) -> None:
+    """Give SIGTERM its handler back and stop the executor (a local pool, or a Dask client)."""
+    signal.signal(signal.SIGTERM, previous_sigterm)
+    if client is None:
+        pool.shutdown(wait=True, cancel_futures=True)
+    else:
+        client.close()
+
+
+def summary(run_id: str, verdicts) -> dict:
+    """Print and return how many results of the run are PASS, FAIL and NOT CHECKABLE."""
+    counts = {v: sum(x == v for x in verdicts) for v in ("PASS", "FAIL", "NOT CHECKABLE")}
+    click.echo(f"run {run_id}: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
+    return counts
 
 
 class _progress:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .commands import _interrupt, _progress, _user_errors, store_options
+from .commands import _interrupt, _progress, _user_errors, release, store_options, summary
 
 
 @click.command("run")
@@ -59,16 +59,11 @@ def run(store, catalog, inputs, timeout, jobs, executor, run_id):
                    err=True)
         sys.exit(130)
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        if client is None:
-            pool.shutdown(wait=True, cancel_futures=True)
-        else:
-            client.close()
+        release(pool, client, previous)
     store.finish_run(run_record.id)
-    counts = {v: sum(r.verdict == v for r in done) for v in ("PASS", "FAIL", "NOT CHECKABLE")}
     click.echo(f"subjects: {len(estate.subjects)} found = {len({s.id for _, s in pairs})} analysed + "
                f"{len(excluded)} excluded" + "".join(f"\n  excluded {n}: {why}" for n, why in excluded.items()))
-    click.echo(f"run {run_record.id}: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
+    counts = summary(run_record.id, [r.verdict for r in done])
     sys.exit(1 if counts["FAIL"] else 4 if counts["NOT CHECKABLE"] else 0)
 
 
