@@ -10,6 +10,8 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from .atoms import string as string_literal  # one way to write a string literal
+
 OPTIONS = {"produce-proofs": "true", "proof-mode": "sat-proof", "dag-thresh": "0", "produce-models": "true"}
 _AS = re.compile(r"\(as ([^\s()]+) ([^\s()]+)\)")
 SKIPPED = ("check-sat", "get-model", "get-proof", "get-value", "exit")  # we ask ourselves
@@ -103,15 +105,3 @@ def constant(value):
         return string_literal(value.getStringValue())
     return str(value)  # an uninterpreted sort's value: (as @U_0 U)
 
-
-def string_literal(text):
-    """SMT-LIB 2.6 string syntax: printable ASCII as is ("" for a quote), the rest as \\u{hex}."""
-    out = []
-    for ch in text:
-        if ch == '"':
-            out.append('""')
-        elif " " <= ch <= "~" and ch != "\\":
-            out.append(ch)
-        else:
-            out.append(f"\\u{{{ord(ch):x}}}")
-    return '"' + "".join(out) + '"'
