@@ -82,11 +82,16 @@ def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary
         sys.exit(EXIT_BAD_INPUT)
     except ValueError as error:  # e.g. the C kernel was asked for but is not built
         raise click.UsageError(str(error))
+    _answer(verdict, elaboration, as_json, _print_verdict)
+
+
+def _answer(verdict, elaboration, as_json, show):
+    """Print the verdict (as JSON, or as `show` writes it) and exit with its code."""
     if as_json:
         extra = {"elaboration": elaboration.to_dict()} if elaboration else {}
         click.echo(json.dumps({**verdict.to_dict(), **extra}, indent=2))
     else:
-        _print_verdict(verdict)
+        show(verdict)
     sys.exit(EXIT_VERIFIED if verdict.verified else EXIT_REJECTED)
 
 
@@ -103,25 +108,24 @@ def _check_smt(problem, certificate, kernel, as_json, lrat_out, binary_lrat, tim
         sys.exit(EXIT_BAD_INPUT)
     except ValueError as error:  # e.g. the C kernel was asked for but is not built
         raise click.UsageError(str(error))
-    if as_json:
-        extra = {"elaboration": elaboration.to_dict()} if elaboration else {}
-        click.echo(json.dumps({**verdict.to_dict(), **extra}, indent=2))
+    _answer(verdict, elaboration, as_json, lambda v: _print_smt_verdict(v, found))
+
+
+def _print_smt_verdict(verdict, found):
+    name = {"c": "C", "python": "Python"}[verdict.kernel]
+    click.echo(f"c proofgate {verdict.kernel_version}, {name} kernel, source digest {verdict.kernel_digest[:16]}")
+    click.echo(f"c problem {verdict.formula['path']}  sha256 {verdict.formula['sha256']}")
+    click.echo(f"c certificate {verdict.proof['path']}  sha256 {verdict.proof['sha256']}  ({verdict.proof['format']})")
+    c = verdict.counts
+    if found and found.answer == "unsat" and c:
+        click.echo(f"c {found.atoms} atom lines, {found.lemmas} lemmas; refutation over {c['variables']} "
+                   f"variables, {c['clauses']} clauses: {c['steps']} steps, {c['hints']} hints; "
+                   f"{verdict.seconds:.3f} s")
     else:
-        name = {"c": "C", "python": "Python"}[verdict.kernel]
-        click.echo(f"c proofgate {verdict.kernel_version}, {name} kernel, source digest {verdict.kernel_digest[:16]}")
-        click.echo(f"c problem {verdict.formula['path']}  sha256 {verdict.formula['sha256']}")
-        click.echo(f"c certificate {verdict.proof['path']}  sha256 {verdict.proof['sha256']}  ({verdict.proof['format']})")
-        c = verdict.counts
-        if found and found.answer == "unsat" and c:
-            click.echo(f"c {found.atoms} atom lines, {found.lemmas} lemmas; refutation over {c['variables']} "
-                       f"variables, {c['clauses']} clauses: {c['steps']} steps, {c['hints']} hints; "
-                       f"{verdict.seconds:.3f} s")
-        else:
-            click.echo(f"c {verdict.seconds:.3f} s")
-        if verdict.reason:
-            click.echo(f"c reason: {verdict.reason}")
-        click.echo(f"s {verdict.status}")
-    sys.exit(EXIT_VERIFIED if verdict.verified else EXIT_REJECTED)
+        click.echo(f"c {verdict.seconds:.3f} s")
+    if verdict.reason:
+        click.echo(f"c reason: {verdict.reason}")
+    click.echo(f"s {verdict.status}")
 
 
 def _report_elaboration(e, verdict, as_json):

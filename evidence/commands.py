@@ -116,14 +116,7 @@ def prove(store, formulas, control, subject, run_id, resume, timeout, memory, ke
         from .checkrun import with_answers
         with _user_errors():
             tasks = with_answers(tasks, proof_dir)
-    client = None
-    if executor:
-        try:
-            pool, client = parallel.dask_executor(executor)
-        except parallel.UserError as error:
-            raise click.UsageError(str(error)) from None
-    else:
-        pool = parallel.local_executor(min(jobs or parallel.default_jobs(), len(tasks)))
+    pool, client = open_executor(executor, jobs, len(tasks))
     run = store.begin_run(resume or run_id, resume=bool(resume), **run_fields())
     previous = signal.signal(signal.SIGTERM, _interrupt)
     done = []
@@ -149,6 +142,17 @@ def prove(store, formulas, control, subject, run_id, resume, timeout, memory, ke
     store.finish_run(run.id)
     summary(run.id, [p.result.verdict for p in done])
     sys.exit(exit_code(done))
+
+
+def open_executor(executor, jobs, tasks: int):
+    """(pool, Dask client or None): a Dask cluster's executor, or a local pool of at most `tasks` workers."""
+    from . import parallel  # imported when a run starts, not with the command line
+    if executor:
+        try:
+            return parallel.dask_executor(executor)
+        except parallel.UserError as error:
+            raise click.UsageError(str(error)) from None
+    return parallel.local_executor(max(1, min(jobs or parallel.default_jobs(), tasks))), None
 
 
 def release(pool, client, previous_sigterm) -> None:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .commands import _interrupt, _progress, _user_errors, release, store_options, summary
+from .commands import _interrupt, _progress, _user_errors, open_executor, release, store_options, summary
 
 
 @click.command("run")
@@ -24,7 +24,6 @@ def run(store, catalog, inputs, timeout, jobs, executor, run_id):
     PASS: the kernel verified an UNSAT certificate (no violation exists). FAIL: the kernel verified a
     model, and the evaluator confirms the decoded request or packet violates the control. Otherwise
     NOT CHECKABLE with the reason. Exit 0 all PASS, 1 a FAIL, 4 a NOT CHECKABLE, 2 bad input."""
-    from . import parallel
     from .policy.catalog import load_catalog
     from .policy.loader import load_estate
     from .policy_run import line, plan, run_catalog
@@ -34,14 +33,7 @@ def run(store, catalog, inputs, timeout, jobs, executor, run_id):
     with _user_errors():
         cat, estate = load_catalog(catalog), load_estate(inputs)
     pairs, excluded = plan(cat, estate)
-    client = None
-    if executor:
-        try:
-            pool, client = parallel.dask_executor(executor)
-        except parallel.UserError as error:
-            raise click.UsageError(str(error)) from None
-    else:
-        pool = parallel.local_executor(max(1, min(jobs or parallel.default_jobs(), len(pairs))))
+    pool, client = open_executor(executor, jobs, len(pairs))
     fields = dict(run_fields(), catalog_version=f"{cat.name} {cat.version} (sha256 {cat.sha256})",
                   solver="proofgate policy encoder; cvc5 or native DPLL(T) certificates")
     run_record = store.begin_run(run_id, **fields)
