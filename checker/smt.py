@@ -84,7 +84,7 @@ def declare(problem, skeleton, number, text, line):
             op == "=" and problem.sort(args[0]) != "Bool" else None
         found = (found[0], True) if isinstance(found, list) and len(found) == 1 else found  # one glob
     except SmtError as error:
-        raise Bad(line, str(error)) from None
+        raise Bad(line, str(error.located(text))) from None
     if not isinstance(found, tuple) or found[0] in (True, False):
         raise Bad(line, "an atom line names one atom (no connective, constant or union)")
     if number != str(skeleton.count + 1) or found[0] in skeleton.var:
@@ -170,11 +170,11 @@ def check_model(problem, data, line):
     try:
         model = Model(problem, data)
         for i, (t, at) in enumerate(problem.assertions, 1):
-            ok = model.term(t) is True
-            if not ok:
-                return Outcome("smt-model", 1, text=f"the model falsifies assertion {i} (problem line {at[0]})")
+            if model.term(t) is not True:
+                at = SmtError(at, "").located(problem.data).where[0]
+                return Outcome("smt-model", 1, text=f"the model falsifies assertion {i} (problem line {at})")
     except SmtError as error:
-        raise Bad(error.where[0] + line, error.message) from None
+        raise Bad((error.located(data).where or (0,))[0] + line, error.message) from None
     except (ValueError, RecursionError) as error:
         return Outcome("smt-model", 1, text=str(error) if isinstance(error, ValueError) else "the model recurses")
     return None

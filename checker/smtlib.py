@@ -6,7 +6,7 @@ import re
 import sys
 from fractions import Fraction
 
-_TOKEN = re.compile(rb'\s+|;[^\n]*|(\()|(\))|("(?:[^"]|"")*")|(\|[^|]*\|)|([^\s()";|]+)')
+_TOKEN = re.compile(rb'(?:\s|;[^\n]*)*+(?:(\()|(\))|("(?:[^"]|"")*")|(\|[^|]*\|)|([^\s()";|]+)|\Z)')
 ARITH = ("Int", "Real")
 COMPARE = ("<", "<=", ">", ">=")
 REGEX = {"str.to_re", "re.*", "re.++", "re.union", "re.allchar", "re.all"}
@@ -14,50 +14,50 @@ STAR, ANY = -2, -1  # glob items; a character is its code point
 
 
 class SmtError(Exception):
-    """Bad or unsupported input at (line, column)."""
+    """Bad or unsupported input at `where`: a byte offset until `located` makes it (line, column)."""
 
     def __init__(self, where, message):
-        super().__init__(f"line {where[0]}, column {where[1]}: {message}")
+        super().__init__(f"line {where[0]}, column {where[1]}: {message}" if isinstance(where, tuple) else
+                         message if where is None else f"byte offset {where}: {message}")
         self.where, self.message = where, message
+
+    def located(self, data):
+        return self if not isinstance(self.where, int) else SmtError(
+            (data.count(b"\n", 0, self.where) + 1, self.where - data.rfind(b"\n", 0, self.where)), self.message)
 
 
 class Node(list):
-    """An s-expression list; .at is its (line, column)."""
+    """An s-expression list; .at is its byte offset."""
 
 
 class Atom(str):
-    """A token; .at is its (line, column), .quoted is set for |symbols| and "strings"."""
+    """A token; .at is its byte offset, .quoted is set for |symbols| and "strings"."""
 
 
 def sexprs(data):
     """Yield the top-level s-expressions of `data` (bytes)."""
-    stack, line, start, end = [Node()], 1, 0, 0
+    stack, end = [Node()], 0
     for m in _TOKEN.finditer(data):
-        at = (line, m.start() - start + 1)
         if m.start() != end:
-            raise SmtError((line, end - start + 1), "unexpected character (an unclosed string?)")
-        end = m.end()
-        open_, close, string, quoted, word = m.groups()
-        if b"\n" in m.group(0):
-            line += m.group(0).count(b"\n")
-            start = m.start() + m.group(0).rindex(b"\n") + 1
-        if open_:
+            break
+        end, kind = m.end(), m.lastindex
+        if kind == 1:
             stack.append(Node())
-            stack[-1].at = at
-        elif close:
+            stack[-1].at = m.start(1)
+        elif kind == 2:
             if len(stack) == 1:
-                raise SmtError(at, "unbalanced ')'")
+                raise SmtError(m.start(2), "unbalanced ')'")
             done = stack.pop()
             stack[-1].append(done)
-        elif string or quoted or word:
-            text = (string or quoted or word).decode("utf-8", "replace")
-            token = Atom(text[1:-1].replace('""', '"') if string else text[1:-1] if quoted else text)
-            token.at, token.quoted = at, '"' if string else "|" if quoted else ""
+        elif kind:
+            text = m.group(kind).decode("utf-8", "replace")
+            token = Atom(text[1:-1].replace('""', '"') if kind == 3 else text[1:-1] if kind == 4 else text)
+            token.at, token.quoted = m.start(kind), '"' if kind == 3 else "|" if kind == 4 else ""
             stack[-1].append(token)
         if len(stack) == 1 and stack[0]:
             yield stack[0].pop()
     if end != len(data):
-        raise SmtError((line, end - start + 1), "unexpected character (an unclosed string?)")
+        raise SmtError(len(data) - len(data[end:].lstrip()), "unexpected character (an unclosed string?)")
     if len(stack) > 1:
         raise SmtError(stack[-1].at, "unclosed '(' (truncated?)")
 
@@ -103,7 +103,7 @@ class Problem:
     # ---- commands ------------------------------------------------------
     def command(self, form):
         if not isinstance(form, Node) or not form or not isinstance(form[0], Atom):
-            raise SmtError(getattr(form, "at", (0, 0)), "expected a command")
+            raise SmtError(getattr(form, "at", None), "expected a command")
         name, rest, at = form[0], form[1:], form.at
         arity = {"declare-sort": (1, 2), "declare-const": (2,), "declare-fun": (3,), "define-fun": (4,),
                  "assert": (1,), "set-logic": (1,)}
@@ -132,30 +132,30 @@ class Problem:
 
     def _pair(self, p):
         if not isinstance(p, Node) or len(p) != 2:
-            raise SmtError(getattr(p, "at", (0, 0)), "expected (name sort)")
+            raise SmtError(getattr(p, "at", None), "expected (name sort)")
         return True
 
     def symbol(self, x):
         if not isinstance(x, Atom) or x.quoted == '"' or x[:1].isdigit():
-            raise SmtError(getattr(x, "at", (0, 0)), "expected a symbol")
+            raise SmtError(getattr(x, "at", None), "expected a symbol")
         return x
 
     def declare(self, name, args, result):
         if name in self.funs or name in self.macros:
-            raise SmtError(getattr(name, "at", (0, 0)), f"{name} is already declared")
+            raise SmtError(getattr(name, "at", None), f"{name} is already declared")
         if args is not None:
             self.funs[name] = (args, result)
 
     def sort_of(self, x):
         if not isinstance(x, Atom) or x not in self.sorts:
-            raise SmtError(getattr(x, "at", (0, 0)), f"unsupported sort: {_text(x)}")
+            raise SmtError(getattr(x, "at", None), f"unsupported sort: {_text(x)}")
         return str(x)
 
     # ---- terms ---------------------------------------------------------
     def term(self, x, env, want=None):
         t = self._term(x, env)
         if want and self.sort(t) != want and not (want in ARITH and self.sort(t) in ARITH):
-            raise SmtError(getattr(x, "at", (0, 0)), f"expected a {want} term, got {self.sort(t)}")
+            raise SmtError(getattr(x, "at", None), f"expected a {want} term, got {self.sort(t)}")
         return t
 
     def _term(self, x, env):
@@ -185,15 +185,15 @@ class Problem:
         return self.apply(head, [self._term(a, env) for a in args], x)
 
     def apply(self, head, args, x):
-        at, sorts, make, ops = getattr(x, "at", (0, 0)), [self.sort(a) for a in args], self.make, \
+        at, sorts, make, ops = getattr(x, "at", None), [self.sort(a) for a in args], self.make, \
             [self.terms[a][0] for a in args]
-        bad = SmtError(at, f"ill-sorted {head}")
+        bad = f"ill-sorted {head}"
         if head in ("true", "false") and not args:
             return self.true if head == "true" else self.false
         if head in ("not", "and", "or", "=>", "xor"):
             if any(s != "Bool" for s in sorts) or head == "not" and len(args) != 1 or \
                     head in ("=>", "xor") and len(args) < 2:
-                raise bad
+                raise SmtError(at, bad)
             if head == "=>":
                 return make("or", None, [make("not", None, [a], "Bool") for a in args[:-1]] + args[-1:], "Bool")
             while head == "xor" and len(args) > 2:
@@ -201,7 +201,7 @@ class Problem:
             return make(head, None, args, "Bool") if args else self.true if head == "and" else self.false
         if head == "ite":
             if len(args) != 3 or sorts[0] != "Bool" or sorts[1] != sorts[2]:
-                raise bad
+                raise SmtError(at, bad)
             if sorts[1] != "Bool" and not self.model:
                 raise SmtError(at, f"unsupported: ite over {sorts[1]}")
             return make("ite", None, args, sorts[1])
@@ -209,7 +209,7 @@ class Problem:
             arith = head not in ("=", "distinct")
             if len(args) < (1 if head in "+-*/" else 2) or len({"Num" if s in ARITH else s for s in sorts}) != 1 \
                     or arith and sorts[0] not in ARITH:
-                raise bad
+                raise SmtError(at, bad)
             sort = "Real" if head == "/" else self._numeric(args, at)
             if head in "+-*/" and all(op == "num" for op in ops):
                 return self.fold(head, [self.terms[a][1] for a in args], sort or "Int", at)
@@ -232,7 +232,7 @@ class Problem:
             params, sort, body = self.macros[head]
             if len(params) != len(args) or any(s != ps and not (s in ARITH and ps in ARITH)
                                                for s, (_, ps) in zip(sorts, params)):
-                raise bad
+                raise SmtError(at, bad)
             if not params:
                 return body
             del self.macros[head]  # define-fun is not recursive: its body cannot use it
@@ -242,7 +242,7 @@ class Problem:
                 self.macros[head] = (params, sort, body)
         if head in self.funs:
             if self.funs[head][0] != sorts:
-                raise bad
+                raise SmtError(at, bad)
             return make("app" if args else "const", str(head), args, self.funs[head][1])
         theory = "." in head or head in ("mod", "div", "abs", "to_real", "to_int", "is_int", "select", "store")
         raise SmtError(at, f"unsupported: {head}" if theory else f"unknown symbol {head}")
@@ -305,9 +305,13 @@ def _text(x):
 
 
 def read(data):
-    """Parse an SMT-LIB script (bytes) into a Problem; SmtError on bad or unsupported input."""
+    """Parse an SMT-LIB script (bytes) into a Problem; SmtError, at a (line, column), on bad or unsupported input."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 200_000))  # terms nest as deep as the input
     problem = Problem()
-    for form in sexprs(data):
-        problem.command(form)
+    try:
+        for form in sexprs(data):
+            problem.command(form)
+    except SmtError as error:
+        raise error.located(data) from None
+    problem.data = data
     return problem

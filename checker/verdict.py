@@ -45,9 +45,7 @@ CODES = {
     "no-empty-clause": (REJECTED, lambda o: "the proof never derives the empty clause"),
     "model-conflict": (REJECTED, lambda o: f"the model sets both {o.detail} and {-o.detail}"),
     "model-unsat": (REJECTED, lambda o: f"the model falsifies clause {o.detail}"),
-    "smt-problem": (REJECTED, lambda o: o.text),
-    "smt-lemma": (REJECTED, lambda o: o.text),
-    "smt-model": (REJECTED, lambda o: o.text),
+    **{name: (REJECTED, lambda o: o.text) for name in ("smt-problem", "smt-lemma", "smt-model")},
 }
 FILES = ("formula", "proof")  # Outcome.file indexes this; a model is the 'proof' of a SAT answer
 
