@@ -138,11 +138,11 @@ def farkas(table, steps):
 # ---- strings: glob memberships, by a closed set of product states ----------
 def strings(tag, hypotheses, witness, problem):
     parent, patterns, subjects = {}, [], set()
-    for key, truth in hypotheses:
-        if key[0] == "eq" and truth:
-            parent[find(parent, key[1])] = find(parent, key[2])
-        elif key[0] not in ("eq", "in"):
+    for key, truth in hypotheses:  # merged: equal terms, and each string with the one literal it is in
+        if key[0] not in ("eq", "in"):
             return "a str lemma has only memberships and string equalities"
+        if truth and (key[0] == "eq" or min(key[2], default=0) >= 0):
+            parent[find(parent, key[1])] = find(parent, key[2] if key[0] == "eq" else ("literal", key[2]))
     for key, truth in hypotheses:
         if key[0] == "eq" and not truth and find(parent, key[1]) == find(parent, key[2]):
             return None

@@ -1,4 +1,4 @@
-"""Random small QF_LRA, QF_LIA and glob problems: the native producer's answer against cvc5's (the
+"""Random small QF_LRA, QF_LIA, glob and string-equality problems: the native producer's answer against cvc5's (the
 `cvc5` package, used here only as an oracle), and every certificate checked by the kernel."""
 import random
 
@@ -68,12 +68,32 @@ def strings(rng):
         "".join(f"(assert {b})" for b in body + extra) + "(check-sat)"
 
 
-@pytest.mark.parametrize("kind", ["lra", "lia", "globs"])
+def string_equalities(rng):
+    """Strings equal or not to each other and to literals: the str rule's classes (two strings equal
+    to one literal are equal) and the models' choice of different strings."""
+    names, values = ["s", "t", "u"], ['"a"', '"ab"', '""', '"arn:x"']
+
+    def literal():
+        r = rng.random()
+        text = "(= {} {})".format(*rng.sample(names, 2)) if r < 0.45 else \
+            f"(= {rng.choice(names)} {rng.choice(values)})" if r < 0.85 else \
+            f'(str.in_re {rng.choice(names)} (re.++ (str.to_re "a") (re.* re.allchar)))'
+        return text if rng.random() < 0.55 else f"(not {text})"
+
+    body = [f"(or {literal()} {literal()})" if rng.random() < 0.3 else literal() for _ in range(rng.randint(3, 7))]
+    return "(set-logic QF_S)" + "".join(f"(declare-const {n} String)" for n in names) + \
+        "".join(f"(assert {b})" for b in body) + "(check-sat)"
+
+
+GENERATORS = {"lra": lambda rng: arithmetic(rng, "Real"), "lia": lambda rng: arithmetic(rng, "Int"),
+              "globs": strings, "equalities": string_equalities}
+
+
+@pytest.mark.parametrize("kind", list(GENERATORS))
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_native_answer_is_cvc5s_and_the_kernel_verifies_it(tmp_path, kind, seed):
     rng = random.Random(f"{kind}-{seed}")
-    text = {"lra": lambda: arithmetic(rng, "Real"), "lia": lambda: arithmetic(rng, "Int"),
-            "globs": lambda: strings(rng)}[kind]()
+    text = GENERATORS[kind](rng)
     problem, cert, result = prove(tmp_path, text)
     assert result.answer == cvc5_answer(problem), text
     found = verdicts(problem, cert)
@@ -83,8 +103,7 @@ def test_the_native_answer_is_cvc5s_and_the_kernel_verifies_it(tmp_path, kind, s
 def test_the_generators_make_both_answers():
     # the differential test is only worth something if both answers occur for each kind
     answers = {}
-    for kind, make in (("lra", lambda r: arithmetic(r, "Real")), ("lia", lambda r: arithmetic(r, "Int")),
-                       ("globs", strings)):
+    for kind, make in GENERATORS.items():
         for seed in SEEDS:
             import tempfile
             from pathlib import Path

@@ -275,6 +275,35 @@ def test_three_memberships_need_a_witness_and_it_must_be_closed(tmp_path):
     assert v.code == "smt-lemma" and ("not closed" in v.reason or "initial" in v.reason)
 
 
+EQUAL = b"""(declare-const x String)
+(declare-const y String)
+(assert (str.in_re x (re.++ (str.to_re "a") (re.* re.allchar))))
+(assert (str.in_re y (re.++ (str.to_re "a") (re.* re.allchar))))
+(assert (= x "ab"))
+(assert (= y "ab"))
+(assert (not (= x y)))"""
+# atoms: 1 = x in a*, 2 = y in a*, 3 = x in "ab", 4 = y in "ab", 5 = x = y; units 1 2 3 4 -5
+
+
+def test_strings_equal_to_one_literal_are_equal(tmp_path):
+    v = verdict(tmp_path, EQUAL, "lemma str -3 -4 5 0\nrefutation lrat\n7 0 3 4 5 6 0\n")
+    assert v.verified, v.reason
+
+
+@pytest.mark.parametrize("lemma, why", [("-1 -2 5", "about one string"), ("-3 -2 5", "about one string"),
+                                         ("-3 5", "not empty")])
+def test_strings_are_not_merged_by_a_wildcard_glob_or_by_one_literal(tmp_path, lemma, why):
+    # x in a* and y in a*, or x = "ab" and y in a*, or x = "ab" alone, do not make x and y equal
+    v = verdict(tmp_path, EQUAL, f"lemma str {lemma} 0\nrefutation lrat\n")
+    assert v.code == "smt-lemma" and why in v.reason, v.reason
+
+
+def test_strings_equal_to_different_literals_are_not_merged(tmp_path):
+    problem = EQUAL.replace(b'(= y "ab")', b'(= y "ac")')
+    v = verdict(tmp_path, problem, "lemma str -3 -4 5 0\nrefutation lrat\n")
+    assert v.code == "smt-lemma" and "about one string" in v.reason, v.reason
+
+
 # ---- malformed input: exit 2 with a position ---------------------------------
 @pytest.mark.parametrize("body, where", [
     ("lemma lra -1 2 3 1 1 1\n", "line 4"),           # no terminating 0

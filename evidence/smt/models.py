@@ -12,7 +12,7 @@ from checker.smtlib import ARITH
 
 from . import euf, globs
 from .atoms import numeral, string, symbol
-from .theories import Unknown, classes
+from .theories import Unknown, classes, is_literal
 
 BUILTIN = ("Bool", "Int", "Real", "String")
 
@@ -89,7 +89,9 @@ class Model:
         terms, atoms, truth = self.problem.terms, self.skeleton.atoms, self.assignment
         eqs = [(key, truth.get(var, False)) for var, key in atoms.items()
                if key[0] == "eq" and self.problem.sort(key[1]) == "String"]
-        root = classes([(key[1], key[2]) for key, true in eqs if true])
+        pins = [(key[1], ("literal", key[2])) for var, key in atoms.items()
+                if key[0] == "in" and truth.get(var, False) and is_literal(key[2])]
+        root = classes([(key[1], key[2]) for key, true in eqs if true] + pins)
         literals, apart = {}, {}
         for var, key in atoms.items():
             if key[0] == "in":
@@ -99,8 +101,10 @@ class Model:
                 apart.setdefault(root(key[1]), []).append(root(key[2]))
                 apart.setdefault(root(key[2]), []).append(root(key[1]))
         chosen = {}
+        pinned = {root(term) for term, _ in pins}  # equal to a literal: chosen first, others avoid them
         subjects = sorted({root(t) for t, (op, _, _, sort) in enumerate(terms) if sort == "String" and
-                           op in ("const", "app")} | set(literals))
+                           op in ("const", "app")} | set(literals),
+                          key=lambda c: (c not in pinned, isinstance(c, tuple), c if isinstance(c, int) else c[1]))
         for c in subjects:
             avoid = [(tuple(map(ord, chosen[d])), False) for d in apart.get(c, []) if d in chosen]
             found = globs.explore(literals.get(c, []) + avoid)

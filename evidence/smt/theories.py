@@ -135,23 +135,26 @@ class Theories:
 
     # ---- strings: glob memberships ----------------------------------------------------------
     def strings(self, memberships, equalities):
-        if not memberships:
-            return []
-        strings = [(var, key, truth) for var, key, truth in equalities
-                   if self.problem.sort(key[1]) == "String"]
-        root = classes([(key[1], key[2]) for _, key, truth in strings if truth])
+        """str lemmas: a disequality between strings that must be equal, or memberships of one string
+        (joined by true equalities, or by being equal to one literal) that no string has."""
+        links = [(var, key) for var, key, truth in equalities if truth and self.problem.sort(key[1]) == "String"]
+        links += [(var, ("in", key[1], ("literal", key[2]))) for var, key, truth in memberships
+                  if truth and is_literal(key[2])]
+        root = classes([(key[1], key[2]) for _, key in links])
+        lemmas = [Lemma("str", [-v for v in connect({key[1], key[2]}, links)] + [var], [])
+                  for var, key, truth in equalities if not truth and self.problem.sort(key[1]) == "String"
+                  and root(key[1]) == root(key[2])]
         groups = {}
         for var, key, truth in memberships:
             groups.setdefault(root(key[1]), []).append((var, key, truth))
-        lemmas = []
         for group in groups.values():
             # Two memberships clash most often (inclusion in, or disjointness of, a true one's glob):
             # every such pair is a lemma now, so one round rules out many of the SAT solver's choices.
             pairs = [[a, b] for i, a in enumerate(group) for b in group[i + 1:]
                      if (a[2] or b[2]) and self.is_empty([a, b])]
-            lemmas += [self.empty(pair, strings) for pair in pairs]
+            lemmas += [self.empty(pair, links) for pair in pairs]
             if not pairs and self.is_empty(group):
-                lemmas.append(self.empty(minimal(group, self.is_empty), strings))
+                lemmas.append(self.empty(minimal(group, self.is_empty), links))
         return lemmas
 
     def is_empty(self, group):
@@ -161,14 +164,22 @@ class Theories:
             self.explored[literals] = globs.explore(list(literals))[0] == "empty"
         return self.explored[literals]
 
-    def empty(self, group, strings):
-        """A str lemma: these memberships (and the equalities joining their subjects) are empty."""
-        literals = [(key[2], truth) for _, key, truth in group]
+    def empty(self, group, links):
+        """A str lemma: these memberships (and the links joining their subjects) are empty.  The kernel
+        reads every membership of the lemma, links included, in its order: so does the witness."""
+        joins = connect({key[1] for _, key, _ in group}, links)
+        clause = list(dict.fromkeys([-var for var in joins] + [hypothesis(var, truth) for var, _, truth in group]))
+        keys = self.atoms.skeleton.atoms
+        literals = [(keys[abs(lit)][2], lit < 0) for lit in clause if keys[abs(lit)][0] == "in"]
         _, states = globs.explore(literals)
-        joins = connect({key[1] for _, key, _ in group}, [(var, key) for var, key, truth in strings if truth])
-        witness = [] if len(group) <= 2 and len(states) <= kernel.LIMIT else \
+        witness = [] if len(literals) <= 2 and len(states) <= kernel.LIMIT else \
             [",".join(format(mask, "x") for mask in state) for state in states]
-        return Lemma("str", [-var for var in joins] + [hypothesis(var, truth) for var, _, truth in group], witness)
+        return Lemma("str", clause, witness)
+
+
+def is_literal(glob):
+    """A glob without wildcards: its one member (the kernel merges strings equal to one literal)."""
+    return all(item >= 0 for item in glob)
 
 
 def minimal(group, is_empty):

@@ -131,6 +131,15 @@ PROBLEMS = {
 (assert (or (str.in_re resource (re.++ (str.to_re "arn:aws:s3:::other/") {ANY}))
             (str.in_re resource (re.++ (str.to_re "arn:aws:s3:::bucket/") {ANY} (str.to_re ".txt")))))
 """),
+    "str-equal-literals-unsat": ("strings: the caller and the owner are both the account's root ARN, yet differ", f"""
+(set-logic QF_S)
+(declare-const caller String) (declare-const owner String)
+(assert (str.in_re owner (re.++ (str.to_re "arn:aws:iam::111122223333:") {ANY})))
+(assert (or (= caller "arn:aws:iam::111122223333:root") (= caller "arn:aws:iam::444455556666:root")))
+(assert (not (str.in_re caller (re.++ (str.to_re "arn:aws:iam::444455556666:") {ANY}))))
+(assert (= owner "arn:aws:iam::111122223333:root"))
+(assert (not (= caller owner)))
+"""),
     "str-policy-sat": ("strings: a key under logs/ ending .gz, outside logs/private/, and a second distinct key", f"""
 (set-logic QF_S)
 (declare-const key String) (declare-const other String)
