@@ -68,35 +68,49 @@ int pg_make_core (engine *e, cref c) {
   return watch_lit (e, lits[0], c, lits[1]) || watch_lit (e, lits[1], c, lits[0]) ? e->res->code : PG_DRAT_OK;
 }
 
+/* Visit the watches of false_lit in one of its lists (core or not).  The
+   arena and values are read through locals: this loop is most of the time
+   spent.  After a conflict the rest of the list is kept as it is. */
 static cref visit_list (engine *e, lit_t false_lit, int core) {
   watches *ws = core ? &e->core_watch[false_lit] : &e->watch[false_lit];
+  watches *lists = core ? e->core_watch : e->watch;
+  const int8_t *val = e->val;
+  uint32_t *arena = e->arena;
   watch *w = ws->a, *end = w + ws->n, *keep = w;
   cref conflict = 0;
-  for (; w < end; w++) {
-    if (conflict || e->val[w->blocker] > 0) { *keep++ = *w; continue; }
-    cref c = w->clause;
-    uint32_t flags = FLAGS (e, c);
+  while (w < end) {
+    watch x = *w++;
+    if (val[x.blocker] > 0) { *keep++ = x; continue; }
+    cref c = x.clause;
+    uint32_t flags = arena[c + 1];
     if (!(flags & ACTIVE) || (!core && (flags & CORE))) continue;  /* stale */
-    lit_t *lits = LITS (e, c);
-    if (lits[0] == false_lit) lits[0] = lits[1], lits[1] = false_lit;
-    if (lits[1] != false_lit) continue;  /* a stale entry */
-    if (e->val[lits[0]] > 0) { w->blocker = lits[0]; *keep++ = *w; continue; }
-    uint32_t n = SIZE (e, c), start = LINK (e, c), k = n;  /* LINK: where the last search stopped */
+    lit_t *lits = arena + c + HEADER;
+    lit_t other = lits[0];
+    if (other == false_lit) other = lits[1];
+    else if (lits[1] != false_lit) continue;  /* stale: no longer watched here */
+    lits[0] = other, lits[1] = false_lit;
+    if (val[other] > 0) { x.blocker = other; *keep++ = x; continue; }
+    uint32_t n = arena[c], start = arena[c + 2], k = n;  /* arena[c + 2] (LINK): where the last search stopped */
     if (start < 2 || start >= n) start = 2;
-    for (uint32_t i = start; i < n && k == n; i++)
-      if (e->val[lits[i]] >= 0) k = i;
-    for (uint32_t i = 2; i < start && k == n; i++)
-      if (e->val[lits[i]] >= 0) k = i;
+    for (uint32_t i = start; i < n; i++)
+      if (val[lits[i]] >= 0) { k = i; break; }
+    if (k == n)
+      for (uint32_t i = 2; i < start; i++)
+        if (val[lits[i]] >= 0) { k = i; break; }
     if (k < n) {
-      LINK (e, c) = k;
-      lits[1] = lits[k], lits[k] = false_lit;
-      if (watch_lit (e, lits[1], c, lits[0])) { conflict = c; *keep++ = *w; continue; }  /* out of memory: stop */
+      lit_t r = lits[k];
+      arena[c + 2] = k;
+      lits[1] = r, lits[k] = false_lit;
+      watches *to = &lists[r];
+      if (to->n == to->cap && grow_watches (e, to)) { conflict = c; *keep++ = x; break; }  /* out of memory: stop */
+      to->a[to->n++] = (watch) { c, other };
       continue;
     }
-    *keep++ = *w;
-    if (e->val[lits[0]] < 0) conflict = c;
-    else pg_assign (e, lits[0], c);
+    *keep++ = x;
+    if (val[other] < 0) { conflict = c; break; }
+    pg_assign (e, other, c);
   }
+  while (w < end) *keep++ = *w++;
   ws->n = (uint32_t) (keep - ws->a);
   return conflict;
 }
