@@ -9,14 +9,21 @@ proofs that exist already.  Formulas are random 3-SAT at ratio 4.6 (unsat ones k
 proofs written by CaDiCaL through python-sat, cached under bench/.cache (generated once,
 deterministically).  Three sizes: S ~20 KB, M ~200 KB, L ~2 MB proofs.  For each it measures
 
-* the kernel's own time: each proof checked once, one after the other, in this process
-  (checker.check_lrat, the sum of Verdict.seconds): the work there is to do;
+* the kernel's own time, two ways:
+  - 'sum/W' (the older figure): each proof checked once, one after the other, in this process
+    (checker.check_lrat, the sum of Verdict.seconds), divided by the W workers of a configuration;
+  - 'W procs': the wall time of W plain processes started together, each running the kernel on
+    its share of the proofs (every W-th one), with no store and no copy: the kernel's own checking
+    time on W cores (best of the repeats).  Also shown, for information, with each process pinned
+    to one core.  'sum/W' assumes the checks split perfectly; on this 2-core VM two processes
+    each take longer per check than one alone, so 'W procs' is the fair baseline;
 * the wall time of check_all into a fresh store with a local pool of --jobs workers (pool start-up
   included), and with Dask LocalClusters of 1 and --jobs workers (started before the clock: a
-  cluster outlives a run); also `proofgate prove --proof-dir` as a command (interpreter included).
+  cluster outlives a run); also `proofgate prove --proof-dir` as a command (interpreter included;
+  --no-command skips it).
 
-overhead = wall / (sum of kernel seconds / workers) - 1: what the pipeline costs beyond a perfect
-split of the kernel's work.  Figures only: nothing here asserts a speed.
+overhead = wall / baseline - 1, against each baseline: what the pipeline costs beyond the
+kernel's own checking.  Figures only: nothing here asserts a speed.
 
 `--prove` keeps the older measurement (solve each tiny formula, then check): there the solver's
 process start-up per formula dominates, and the kernel is 1-8% of the wall time.
@@ -24,6 +31,7 @@ process start-up per formula dominates, and the kernel is 1-8% of the wall time.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -112,6 +120,36 @@ def generate_checks(label: str) -> list[tuple]:
             for f in sorted((directory / "f").glob("*.cnf"))][:count]
 
 
+def _kernel_share(share, barrier, queue, cpu) -> None:
+    """In a plain process: the kernel on its share of the checks, nothing else (no store, no copy)."""
+    if cpu is not None:
+        os.sched_setaffinity(0, {cpu})
+    import checker
+    barrier.wait()  # every process has started and imported the kernel: the clock starts together
+    start = time.perf_counter()  # CLOCK_MONOTONIC: comparable between processes
+    seconds = sum(checker.check_lrat(f, p).seconds for f, p, *_ in share)
+    queue.put((start, time.perf_counter(), seconds))
+
+
+def kernel_processes(jobs, workers: int, pinned: bool = False) -> float:
+    """Wall seconds for `workers` plain processes, each checking its share of `jobs` (every
+    workers-th one) at the same time on this machine's cores: the kernel's own checking time on
+    that many cores.  `pinned`: process i runs on core i only."""
+    import multiprocessing
+    ctx = multiprocessing.get_context("spawn")
+    barrier, queue = ctx.Barrier(workers), ctx.Queue()
+    cores = sorted(os.sched_getaffinity(0))
+    procs = [ctx.Process(target=_kernel_share, args=(jobs[w::workers], barrier, queue,
+                                                     cores[w % len(cores)] if pinned else None))
+             for w in range(workers)]
+    for p in procs:
+        p.start()
+    got = [queue.get() for _ in procs]
+    for p in procs:
+        p.join()
+    return max(end for _, end, _ in got) - min(start for start, _, _ in got)
+
+
 def kernel_alone(jobs) -> tuple[float, float, float]:
     """(sum, median) of Verdict.seconds, one check after another in this process; median proof bytes."""
     import statistics
@@ -172,20 +210,25 @@ def bench_checks(args) -> None:
                                 lambda c=client: (c.get_executor(pure=False), lambda: None)))
         except ImportError:
             print("dask: not installed (pip install 'proofgate[dask]'): no Dask figures")
-    print(f"{args.jobs} workers on {len(__import__('os').sched_getaffinity(0))} cores; load average at start "
+    print(f"{args.jobs} workers on {len(os.sched_getaffinity(0))} cores; load average at start "
           f"{open('/proc/loadavg').read().split()[0]}; best and median of {args.repeat} repeats")
-    print("overhead = wall / (kernel-alone seconds / workers) - 1; kernel-alone = sum of Verdict.seconds, "
-          "checked one after another")
-    print(f"{'size':<4} {'proofs':>6} {'median':>9} {'kernel':>8} {'kernel':>7}  {'configuration':<24} "
-          f"{'wall s':>13} {'overhead':>17} {'checks/s':>13} {'in-run':>7}")
-    print(f"{'':<4} {'':>6} {'bytes':>9} {'median':>8} {'sum s':>7}  {'':<24} {'best / med':>13} "
-          f"{'best / median':>17} {'best / med':>13} {'kern s':>7}")
+    print("baselines, for W workers: 'sum/W' = the sum of Verdict.seconds of the checks run one after another in one\n"
+          "  process, divided by W (the older figure); 'W procs' = the wall time of W plain processes each running the\n"
+          "  kernel on its share of the checks at the same time (no store, no copy; best of the repeats): the\n"
+          "  kernel's own checking time on W cores.  overhead = wall / baseline - 1")
+    print(f"{'size':<4} {'proofs':>6} {'median':>9} {'kernel':>8}  {'configuration':<24} {'wall s':>13} "
+          f"{'baseline s':>12} {'overhead vs sum/W':>18} {'overhead vs procs':>18} {'checks/s':>13} {'in-run':>7}")
+    print(f"{'':<4} {'':>6} {'bytes':>9} {'median':>8}  {'':<24} {'best / med':>13} {'sum/W procs':>12} "
+          f"{'best / median':>18} {'best / median':>18} {'best / med':>13} {'kern s':>7}")
     try:
         for label in args.sizes.split(","):
             jobs = generate_checks(label)
             kernel_sum, kernel_median, size = kernel_alone(jobs)
+            counts = sorted({w for _, w, _ in configs})
+            procs = {w: min(kernel_processes(jobs, w) for _ in range(args.repeat)) for w in counts}
+            pinned = {w: min(kernel_processes(jobs, w, pinned=True) for _ in range(args.repeat)) for w in counts}
             rows = []
-            for name, workers, make in configs + [("command", args.jobs, None)]:
+            for name, workers, make in configs + ([] if args.no_command else [("command", args.jobs, None)]):
                 runs = []
                 for _ in range(args.repeat):
                     with tempfile.TemporaryDirectory(prefix="bench-check-", dir=CACHE) as tmp:
@@ -195,15 +238,21 @@ def bench_checks(args) -> None:
             for runs in rows:
                 walls = sorted(r["wall"] for r in runs)
                 best, med = walls[0], statistics.median(walls)
-                ideal = kernel_sum / runs[0]["workers"]
-                print(f"{label:<4} {len(jobs):>6} {size:>9.0f} {kernel_median * 1e3:>6.2f}ms {kernel_sum:>7.2f}  "
-                      f"{runs[0]['label']:<24} {best:>6.2f}/{med:<6.2f} {100 * (best / ideal - 1):>7.1f}%/"
-                      f"{100 * (med / ideal - 1):<7.1f}% {len(jobs) / best:>6.0f}/{len(jobs) / med:<6.0f} "
+                w = runs[0]["workers"]
+                old, fair = kernel_sum / w, procs[w]
+                print(f"{label:<4} {len(jobs):>6} {size:>9.0f} {kernel_median * 1e3:>6.2f}ms  {runs[0]['label']:<24} "
+                      f"{best:>6.2f}/{med:<6.2f} {old:>5.2f}/{fair:<6.2f} "
+                      f"{100 * (best / old - 1):>7.1f}%/{100 * (med / old - 1):<8.1f}% "
+                      f"{100 * (best / fair - 1):>7.1f}%/{100 * (med / fair - 1):<8.1f}% "
+                      f"{len(jobs) / best:>6.0f}/{len(jobs) / med:<6.0f} "
                       f"{statistics.median(r['kernel_in_run'] for r in runs):>7.2f}"
                       + ("" if all(r["pass"] == len(jobs) for r in runs) else "  (NOT ALL PASS!)"))
                 for r in runs:
                     if r.get("error"):
                         print(f"     {r['label']}: {r['error']}")
+            print(f"{label:<4} kernel alone: sum of Verdict.seconds {kernel_sum:.2f} s; "
+                  + "; ".join(f"{w} plain process{'es' if w > 1 else ''} {procs[w]:.2f} s "
+                              f"(pinned one per core {pinned[w]:.2f} s)" for w in counts))
             sys.stdout.flush()
     finally:
         for cluster, client in clusters:
@@ -220,6 +269,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs per configuration (default 3)")
     ap.add_argument("--jobs", type=int, default=2, help="local workers, and the larger Dask cluster (default 2)")
     ap.add_argument("--no-dask", action="store_true", help="only the local executor")
+    ap.add_argument("--no-command", action="store_true", help="skip `proofgate prove --proof-dir` as a command")
     args = ap.parse_args()
     if not args.prove:
         return bench_checks(args)
