@@ -6,8 +6,9 @@
 /*  Backward pass: undo the proof from its conflict to its start; check   */
 /*  each lemma found needed (core) against the clauses before it, by RUP  */
 /*  with core-first propagation, else by RAT on its first literal.  Each  */
-/*  check's conflict is analysed into the chain of clauses it used, in    */
-/*  trail order: the LRAT hints.  Those clauses become core in turn.      */
+/*  check's conflict is analysed into the chain of clauses it used, each  */
+/*  after those that make it unit: the LRAT hints.  Those clauses become  */
+/*  core in turn.                                                         */
 /*                                                                        */
 /*  Hint records are appended to e->hints as [hints..., count, lemma];    */
 /*  a RAT group starts with GROUP | candidate.  The first record is the   */
@@ -16,49 +17,43 @@
 
 #define GROUP 0x80000000u
 
-static int cmp_u64 (const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
-  return x < y ? -1 : x > y;
-}
+#define EMIT 0x80000000u  /* on the analysis stack: this variable's antecedents are done */
 
-static int push_variables (engine *e, cref c, uint32_t stamp) {
+static int push_antecedents (engine *e, cref c, uint32_t stamp) {
   for (uint32_t i = 0, size = SIZE (e, c); i < size; i++) {
     uint32_t v = LITS (e, c)[i] >> 1;
     if (e->mark[v] == stamp || e->leaf[v] == e->leaf_stamp) continue;
-    e->mark[v] = stamp;
     if (pg_push (e, &e->seen, v)) return e->res->code;
   }
   return PG_DRAT_OK;
 }
 
-/* Append the clauses that derive the conflict, in trail order, then the
-   conflict itself; all become core.  Leaves (stamp e->leaf_stamp) are the
-   variables the kernel will assume false: they are not explained. */
+/* Append the clauses that derive the conflict, then the conflict itself;
+   all become core.  The order is a depth-first post-order of the
+   implication graph: a reason comes after the reasons of all its other
+   literals, so each clause is unit when the kernel meets it (no sorting
+   by trail position needed).  A variable is marked when expanded, not when
+   pushed, so it may be pushed twice; the second copy is skipped.  Leaves
+   (stamp e->leaf_stamp) are the variables the kernel will assume false:
+   they are not explained. */
 static int analyze (engine *e, cref conflict) {
   uint32_t stamp = ++e->stamp;
   size_t n = 0;
   e->seen.n = 0;
-  if (push_variables (e, conflict, stamp)) return e->res->code;
+  if (push_antecedents (e, conflict, stamp)) return e->res->code;
   while (e->seen.n) {
-    uint32_t v = e->seen.a[--e->seen.n];
-    cref reason = e->reason[v];
-    if (reason <= ASSUMED) continue;
-    uint64_t *a = pg_grow (e, e->chain, &e->chain_cap, n + 1, sizeof *a);
-    if (!a) return pg_fail (e, PG_DRAT_MEMORY, 0, e->bytes);
-    e->chain = a;
-    a[n++] = (uint64_t) e->pos[v] << 32 | v;
-    if (push_variables (e, reason, stamp)) return e->res->code;
-  }
-  if (n > 32) qsort (e->chain, n, sizeof *e->chain, cmp_u64);
-  else
-    for (size_t i = 1; i < n; i++)  /* chains are mostly short: insertion sort */
-      for (size_t j = i; j && e->chain[j - 1] > e->chain[j]; j--) {
-        uint64_t t = e->chain[j];
-        e->chain[j] = e->chain[j - 1], e->chain[j - 1] = t;
-      }
-  for (size_t i = 0; i < n; i++) {
-    cref c = e->reason[(uint32_t) e->chain[i]];
-    if (pg_make_core (e, c) || pg_log (e, c)) return e->res->code;
+    uint32_t top = e->seen.a[e->seen.n - 1];
+    if (top & EMIT) {
+      e->seen.n--, n++;
+      cref c = e->reason[top & ~EMIT];
+      if (pg_make_core (e, c) || pg_log (e, c)) return e->res->code;
+      continue;
+    }
+    cref reason = e->reason[top];
+    if (e->mark[top] == stamp || reason <= ASSUMED) { e->seen.n--; continue; }
+    e->mark[top] = stamp;
+    e->seen.a[e->seen.n - 1] = top | EMIT;
+    if (push_antecedents (e, reason, stamp)) return e->res->code;
   }
   if (pg_make_core (e, conflict)) return e->res->code;
   e->res->hints += (int64_t) n + 1;

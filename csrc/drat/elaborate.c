@@ -11,7 +11,7 @@
 static void release (engine *e) {
   for (size_t l = 0; l < 2 * e->vars_cap; l++) free (e->watch[l].a), free (e->core_watch[l].a);
   free (e->watch), free (e->core_watch), free (e->val), free (e->reason), free (e->pos), free (e->mark), free (e->leaf);
-  free (e->trail), free (e->arena), free (e->items), free (e->buckets), free (e->chain);
+  free (e->trail), free (e->arena), free (e->items), free (e->buckets);
   free (e->lits.a), free (e->seen.a), free (e->hints.a), free (e->window.a);
   if (e->spill >= 0) close (e->spill);
 }

@@ -59,12 +59,11 @@ typedef struct engine {
   size_t vars_cap;                 /* per-variable arrays hold this many */
   int dirty;                       /* the top-level trail may miss implied units */
 
-  u32s lits, seen;                 /* scratch */
+  u32s lits, seen;                 /* scratch; seen: the analysis stack */
   u32s hints;                      /* hint records (backward order): the tail in memory, */
   int spill;                       /* the rest in this unlinked temporary file (-1: none), */
   size_t spilled;                  /* this many entries of it */
   u32s window; size_t window_start;   /* reading them back */
-  uint64_t *chain; size_t chain_cap;  /* analysis: (trail position, variable) to sort */
   int64_t conflict_item;           /* the item at which propagation first conflicts (-1: the formula) */
   cref final_conflict;
 } engine;
