@@ -6,7 +6,7 @@ import re
 import sys
 from fractions import Fraction
 
-_TOKEN = re.compile(rb'(?:\s|;[^\n]*)*+(?:(\()|(\))|("(?:[^"]|"")*")|(\|[^|]*\|)|([^\s()";|]+)|\Z)')
+_TOKEN = re.compile(rb'(?:\s|;[^\n]*)*(?:(\()|(\))|("(?:[^"]|"")*")|(\|[^|]*\|)|([^\s()";|]+)|(.)|\Z)', re.S)
 ARITH = ("Int", "Real")
 COMPARE = ("<", "<=", ">", ">=")
 REGEX = {"str.to_re", "re.*", "re.++", "re.union", "re.allchar", "re.all"}
@@ -35,12 +35,11 @@ class Atom(str):
 
 
 def sexprs(data):
-    """Yield the top-level s-expressions of `data` (bytes)."""
-    stack, end = [Node()], 0
+    """Yield the top-level s-expressions of `data` (bytes).  Every position matches _TOKEN (a stray
+    character is group 6), so matching never searches ahead: linear, whatever the input."""
+    stack = [Node()]
     for m in _TOKEN.finditer(data):
-        if m.start() != end:
-            break
-        end, kind = m.end(), m.lastindex
+        kind = m.lastindex
         if kind == 1:
             stack.append(Node())
             stack[-1].at = m.start(1)
@@ -49,6 +48,8 @@ def sexprs(data):
                 raise SmtError(m.start(2), "unbalanced ')'")
             done = stack.pop()
             stack[-1].append(done)
+        elif kind == 6:
+            raise SmtError(m.start(6), "unexpected character (an unclosed string?)")
         elif kind:
             text = m.group(kind).decode("utf-8", "replace")
             token = Atom(text[1:-1].replace('""', '"') if kind == 3 else text[1:-1] if kind == 4 else text)
@@ -56,8 +57,6 @@ def sexprs(data):
             stack[-1].append(token)
         if len(stack) == 1 and stack[0]:
             yield stack[0].pop()
-    if end != len(data):
-        raise SmtError(len(data) - len(data[end:].lstrip()), "unexpected character (an unclosed string?)")
     if len(stack) > 1:
         raise SmtError(stack[-1].at, "unclosed '(' (truncated?)")
 

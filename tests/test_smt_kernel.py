@@ -330,6 +330,11 @@ def test_malformed_certificates(tmp_path, body, where):
     (b"(declare-const s String)(assert (str.in_re s (re.+ re.allchar)))", "unsupported: re.+"),
     (b"\xff\xfe(garbage", "expected a command"),
     (b"(assert (> 1 " + b"9" * 5000 + b"))", "unknown symbol"),
+    (b"(declare-const x Int)\n(assert (> x \"1))", "line 2, column 14: unexpected character"),
+    # a long run of blanks before a bad character: reading stays linear (a search from every
+    # position after a failed match would take minutes here)
+    (b"(declare-const x Int)" + b" " * 200_000 + b'"x', "column 200022: unexpected character"),
+    (b"(declare-const x Int)\n" + b"; note\n" * 50_000 + b"|x", "line 50002, column 1: unexpected character"),
 ])
 def test_malformed_or_unsupported_problems_name_the_construct(tmp_path, problem, message):
     with pytest.raises(checker.InputError) as error:
