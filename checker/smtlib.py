@@ -163,7 +163,7 @@ class Problem:
                 return self.make("str", unescape(x), (), "String")
             if x in env:
                 return env[x]
-            if re.fullmatch(r"[0-9]{1,4000}(\.[0-9]{1,4000})?", x):
+            if re.fullmatch(r"(?=.{1,4000}$)[0-9]+(\.[0-9]+)?", x):  # str() refuses 4,300+ digits
                 return self.make("num", Fraction(x), (), "Real" if "." in x else "Int")
             return self.apply(x, [], x)
         if not x:
@@ -210,14 +210,14 @@ class Problem:
                     or arith and sorts[0] not in ARITH:
                 raise SmtError(at, bad)
             sort = "Real" if head == "/" else self._numeric(args, at)
+            if head == "/" and any(self.terms[a][1] == 0 for a in args[1:]):
+                raise SmtError(at, "unsupported: division by zero")
             if head in "+-*/" and all(op == "num" for op in ops):
                 return self.fold(head, [self.terms[a][1] for a in args], sort or "Int", at)
             if head == "-" and len(args) == 1:
                 return make("*", None, [make("num", Fraction(-1), (), "Int"), args[0]], sort)
             if head in "*/" and ops[1 if head == "/" else 0:].count("num") < len(args) - 1:
                 raise SmtError(at, f"unsupported: non-linear {head}")
-            if head == "/" and any(self.terms[a][1] == 0 for a in args[1:]):
-                raise SmtError(at, "unsupported: division by zero")
             if head in "+-*/":
                 return make(head, None, args, sort)
             pairs = [(a, b) for i, a in enumerate(args) for b in args[i + 1:]] if head == "distinct" \
@@ -244,14 +244,14 @@ class Problem:
                 raise SmtError(at, bad)
             return make("app" if args else "const", str(head), args, self.funs[head][1])
         theory = "." in head or head in ("mod", "div", "abs", "to_real", "to_int", "is_int", "select", "store")
-        raise SmtError(at, f"unsupported: {head}" if theory else f"unknown symbol {head}")
+        raise SmtError(at, f"unsupported: {head:.80}" if theory else f"unknown symbol {head:.80}")
 
     def fold(self, head, values, sort, at):
-        if head == "/" and 0 in values[1:]:
-            raise SmtError(at, "unsupported: division by zero")
-        value = {"+": lambda: sum(values), "*": lambda: math.prod(values), "/": lambda: values[0] / math.prod(
-            values[1:]), "-": lambda: values[0] - sum(values[1:]) if values[1:] else -values[0]}[head]()
-        return self.make("num", Fraction(value), (), sort)
+        value = Fraction({"+": lambda: sum(values), "*": lambda: math.prod(values), "/": lambda: values[0] / math.prod(
+            values[1:]), "-": lambda: values[0] - sum(values[1:]) if values[1:] else -values[0]}[head]())
+        if max(abs(value.numerator), value.denominator).bit_length() > 13_000:  # as numerals: 4,000 digits
+            raise SmtError(at, "unsupported: a constant of more than 4,000 digits")
+        return self.make("num", value, (), sort)
 
     def _numeric(self, args, at):
         """The sort of an arithmetic combination; numerals fit either sort."""

@@ -35,7 +35,8 @@ def number(token, line):
     digits = token[1:] if token[:1] == b"-" else token
     if not digits.isdigit():
         raise Stop("syntax", line)
-    value = int(digits)
+    digits = digits.lstrip(b"0") or b"0"  # int() refuses 4,300 digits or more: the length decides first
+    value = int(digits) if len(digits) <= 10 else MAXNUM + 1
     if value > MAXNUM:
         raise Stop("range", line)
     return -value if token[:1] == b"-" else value

@@ -331,6 +331,11 @@ def test_malformed_certificates(tmp_path, body, where):
     (b"\xff\xfe(garbage", "expected a command"),
     (b"(assert (> 1 " + b"9" * 5000 + b"))", "unknown symbol"),
     (b"(declare-const x Int)\n(assert (> x \"1))", "line 2, column 14: unexpected character"),
+    # numbers Python cannot print (4,300 digits and more) never reach str(): refused where they are made
+    pytest.param(b"(declare-fun f (Int) Int)(assert (> (f (* " + b"9" * 3000 + b" " + b"9" * 3000 + b")) 0))",
+                 "column 40: unsupported: a constant of more than 4,000 digits", id="folded 6000 digits"),
+    pytest.param(b"(declare-fun f (Real) Real)(assert (> (f " + b"9" * 3000 + b"." + b"9" * 3000 + b") 0))",
+                 "column 42: unsupported: 9999", id="numeral of 6001 characters"),
     # a long run of blanks before a bad character: reading stays linear (a search from every
     # position after a failed match would take minutes here)
     (b"(declare-const x Int)" + b" " * 200_000 + b'"x', "column 200022: unexpected character"),
