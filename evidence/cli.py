@@ -46,6 +46,7 @@ def cli():
 def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary_lrat, core_out, trimmed_out,
           strict_deletions, drat_encoding, timeout, max_memory):
     """Check PROOF (LRAT or DRAT, text or binary) or --model MODEL against FORMULA (DIMACS CNF).
+    A PROOF named *.model is a model.
 
     Prints 's VERIFIED' (exit 0) or 's NOT VERIFIED' with the reason (exit 1);
     bad input exits 2 with the file and position.  Inputs may be gzip, xz or bz2.
@@ -61,6 +62,7 @@ def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary
     if model is None and proof_format == "auto":
         from .drat import proof_format as by_name
         proof_format = by_name(proof) or "lrat"
+        proof, model = (None, proof) if proof_format == "model" else (proof, None)  # NAME.model, as prove writes
     try:
         if model is not None:
             verdict = checker.check_model(formula, model)

@@ -100,11 +100,12 @@ LRAT_SUFFIXES = (".lrat", ".blrat", ".clrat")
 
 
 def proof_format(path):
-    """'drat' or 'lrat' by the file name (compression suffixes aside), or None."""
+    """'drat', 'lrat' or 'model' by the file name (compression suffixes aside), or None."""
     name = os.path.basename(path).lower()
     for suffix in (".gz", ".xz", ".bz2"):
         name = name.removesuffix(suffix)
-    return "drat" if name.endswith(DRAT_SUFFIXES) else "lrat" if name.endswith(LRAT_SUFFIXES) else None
+    return "drat" if name.endswith(DRAT_SUFFIXES) else "lrat" if name.endswith(LRAT_SUFFIXES) else \
+        "model" if name.endswith(".model") else None
 
 
 def check(formula, proof, kernel, lrat=None, **options):

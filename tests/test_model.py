@@ -50,3 +50,14 @@ def test_command_checks_models(tmp_path):
     (tmp_path / "m.txt").write_bytes(b"v -1 -2 -3 0\n")
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1 and "falsifies clause 1" in result.output
+
+
+def test_a_proof_argument_named_model_is_checked_as_a_model(tmp_path):
+    # prove --proof-dir names answers NAME.model; the positional argument takes them as models too
+    (tmp_path / "f.cnf").write_bytes(CNF)
+    (tmp_path / "f.model").write_bytes(b"v 1 -2 3 0\n")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "f.cnf"), str(tmp_path / "f.model")])
+    assert result.exit_code == 0 and "s VERIFIED" in result.output, result.output
+    (tmp_path / "f.model").write_bytes(b"v -1 -2 -3 0\n")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "f.cnf"), str(tmp_path / "f.model")])
+    assert result.exit_code == 1 and "falsifies clause 1" in result.output
