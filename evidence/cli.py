@@ -56,6 +56,8 @@ def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary
     if (proof is None) == (model is None):
         raise click.UsageError("give exactly one of PROOF or --model MODEL")
     kernel, elaboration = kernel or checker.kernels()[0], None
+    if kernel not in checker.kernels():
+        raise click.UsageError(f"the {kernel} kernel is not available here (have: {', '.join(checker.kernels())})")
     from .smt.checking import is_smt
     if proof is not None and is_smt(formula, proof):
         _check_smt(formula, proof, kernel, as_json, lrat_out, binary_lrat, timeout, max_memory)
@@ -82,8 +84,6 @@ def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary
     except OSError as error:
         _report_bad_input(checker.InputError(error.filename or formula, f"cannot open: {error.strerror}"), as_json)
         sys.exit(EXIT_BAD_INPUT)
-    except ValueError as error:  # e.g. the C kernel was asked for but is not built
-        raise click.UsageError(str(error))
     _answer(verdict, elaboration, as_json, _print_verdict)
 
 
@@ -108,8 +108,6 @@ def _check_smt(problem, certificate, kernel, as_json, lrat_out, binary_lrat, tim
     except checker.InputError as error:
         _report_bad_input(error, as_json)
         sys.exit(EXIT_BAD_INPUT)
-    except ValueError as error:  # e.g. the C kernel was asked for but is not built
-        raise click.UsageError(str(error))
     _answer(verdict, elaboration, as_json, lambda v: _print_smt_verdict(v, found))
 
 
