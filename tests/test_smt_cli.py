@@ -94,3 +94,11 @@ def test_a_rejected_certificate_from_the_producer_is_an_internal_error(tmp_path,
     result = smt_prove(problem, "-o", tmp_path / "k.cert")
     assert result.exit_code == 3 and "the kernel rejects" in result.output, result.output
     assert (tmp_path / "k.cert.rejected").exists() and not (tmp_path / "k.cert").exists()
+
+
+def test_prove_refuses_terms_nested_too_deeply_as_bad_input(tmp_path):
+    depth = 300_000  # beyond what the kernel's reader accepts: the producer says so, as the kernel would
+    problem = tmp_path / "deep.smt2"
+    problem.write_text("(declare-const b Bool)(assert " + "(not " * depth + "b" + ")" * depth + ")")
+    result = smt_prove(problem, "-o", tmp_path / "c.cert")
+    assert result.exit_code == 2 and "terms nested too deeply" in result.output, result.output
