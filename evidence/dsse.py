@@ -36,16 +36,23 @@ def envelope(statement: dict, private_key=None) -> bytes:
     return json.dumps(env, indent=1, sort_keys=True).encode() + b"\n"
 
 
+def _json(data: bytes):
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
 def open_envelope(data: bytes) -> tuple[dict, bytes, list]:
     """(statement, payload bytes, signatures); ValueError if it is not a well-formed envelope."""
-    env = json.loads(data)
+    env = _json(data)
     if not isinstance(env, dict) or env.get("payloadType") != PAYLOAD_TYPE:
         raise ValueError(f"not a DSSE envelope of type {PAYLOAD_TYPE}")
     payload = base64.b64decode(env.get("payload", ""), validate=True)
     signatures = env.get("signatures")
     if not isinstance(signatures, list):
         raise ValueError("the envelope has no list of signatures")
-    statement = json.loads(payload)
+    statement = _json(payload)
     if not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE \
             or statement.get("predicateType") != PREDICATE_TYPE or not isinstance(statement.get("subject"), list):
         raise ValueError("the payload is not a proofgate in-toto Statement v1")

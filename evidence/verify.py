@@ -195,7 +195,7 @@ def verify(path, workdir: Path, public_key=None, allow_unsigned=False, kernel=No
     try:
         manifest = json.loads(entries[MANIFEST].path.read_bytes())
         files, results = manifest["files"], manifest["results"]
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, RecursionError) as error:
         report.bad(f"{MANIFEST}: malformed: {error}")
         return report
     if {n: f.get("sha256") for n, f in files.items()} != {n: h for n, h in listed.items() if n != MANIFEST}:

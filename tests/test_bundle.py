@@ -137,6 +137,15 @@ def test_a_consistent_forgery_fails_the_signature(made, tmp_path):
     assert r.exit_code == 1 and "no valid signature" in r.output
 
 
+@pytest.mark.parametrize("name", ["bundle.dsse.json", "manifest.json"])
+def test_json_nested_too_deeply_is_a_malformed_bundle_not_a_crash(made, tmp_path, name):
+    files = members(made["bundle"])
+    files[name] = b"[" * 200_000 + b"]" * 200_000
+    r = verify(rewrite(files, tmp_path / "n.tar.gz"), "--pubkey", made["pub"])
+    assert r.exit_code in (1, 2) and "internal error" not in r.output, r.output
+    assert "nested too deeply" in r.output or "malformed" in r.output, r.output
+
+
 def test_dropped_or_added_files_are_detected(made, tmp_path):
     files = members(made["bundle"])
     files.pop(next(n for n in files if n.startswith("models/")))

@@ -111,6 +111,11 @@ def test_malformed_json(tmp_path, text, words):
     assert words in str(refused(tmp_path, text))
 
 
+def test_nesting_too_deep_for_the_parser_is_refused_by_name(tmp_path):
+    assert "nested too deeply" in str(refused(tmp_path, "[" * 200_000 + "]" * 200_000))
+    assert "nested too deeply" in str(refused(tmp_path, "[" * 200_000 + "]" * 200_000, "sg.yaml"))
+
+
 def test_json_syntax_error_gives_line_and_column(tmp_path):
     error = refused(tmp_path, '{\n  "kind": "s3-bucket-policy",\n  "id" "x"\n}')
     assert f"{tmp_path / 'bucket-logs.json'}:3:" in str(error)

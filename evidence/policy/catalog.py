@@ -107,6 +107,8 @@ def load_catalog(path) -> Catalog:
         raise where.fail(f"cannot read: {error.strerror or error}") from None
     try:
         data = yaml.safe_load(raw.decode("utf-8"))
+    except RecursionError:
+        raise where.fail("not valid YAML: nested too deeply") from None
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         mark = getattr(error, "problem_mark", None)
         at = Where(f"{path}:{mark.line + 1}:{mark.column + 1}") if mark else where

@@ -85,8 +85,12 @@ def read_structured(path) -> object:
             raise Where(f"{path}:{error.lineno}:{error.colno}").fail(f"not valid JSON: {error.msg}") from None
         except _DuplicateKey as error:
             raise Where(path).fail(f"not valid JSON: key {error.args[0]!r} given twice") from None
+        except RecursionError:
+            raise Where(path).fail("not valid JSON: nested too deeply") from None
     try:
         return yaml.safe_load(raw)
+    except RecursionError:
+        raise Where(path).fail("not valid YAML: nested too deeply") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
