@@ -237,12 +237,12 @@ def record(store: Store, job: Job) -> Proved:
     return Proved(result, bad_input=job.bad_input)
 
 
-def _display_path(formula) -> str:
+def _display_path(formula, cwd: Path | None = None) -> str:
     """As given, but relative to the working directory when inside it (SARIF locations, reports)."""
     path = Path(formula)
     if path.is_absolute():
         try:
-            path = path.relative_to(Path.cwd())
+            path = path.relative_to(cwd or Path.cwd())
         except ValueError:
             pass
     return path.as_posix()
