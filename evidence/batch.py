@@ -4,8 +4,11 @@ A task is a chunk of items (not one future per proof: a future costs more than a
 For each item the worker copies the formula and the proof (or model) into the store's private
 `tmp/` (a reflink where the file system can, a copy otherwise), has the kernel check the copies,
 and renames them to their sha256 -- the digests the kernel computed while reading them, so nothing
-is hashed twice.  The kernel's verdict JSON is stored beside them.  One file-system sync per chunk
-makes the chunk durable before the main process commits its results.
+is hashed twice.  The kernel's verdict JSON is stored beside them.  The chunk must be durable
+before the main process commits its results: a worker on the main process's own kernel and file
+system (`here`: a local worker, or a Dask worker on the same machine) leaves that sync to the
+main process, which does it for many chunks at once while the workers go on checking; any other
+worker syncs its file system itself (one syncfs per chunk) before it answers.
 
 Why not a hard link: it shares the inode with the user's file, and a later in-place write to that
 file would silently change stored evidence.  A reflink or a copy cannot.
@@ -50,15 +53,32 @@ def artifact_path(root: str, sha256: str) -> str:
     return os.path.join(root, sha256[:2], sha256)  # Store.path_of's layout
 
 
-def check_chunk(items, kernel: str, root: str | None, token: str | None = None) -> list[Checked]:
-    """Check each item; with `root` (the store's artifact directory) store them there too."""
+def check_chunk(items, kernel: str, root: str | None, token: str | None = None,
+                here: tuple | None = None) -> tuple[bool, list[Checked]]:
+    """Check each item; with `root` (the store's artifact directory) store them there too.
+    Returns (synced, results): synced is False when this worker is `here` (see `place`) and left
+    the sync of the files it wrote to the caller, who must sync before it commits any result."""
     if root is not None and not os.path.exists(os.path.join(root, "tmp", token)):
         raise RuntimeError(f"this worker cannot see the store's artifact directory {root}: checking existing "
                            "proofs on a cluster needs a file system shared with its workers")
     out = [check_one(item, kernel, root) for item in items]
-    if root is not None:
-        _sync(root)  # before the main process commits: no result without its artifacts, even after a crash
-    return out
+    if root is None:
+        return True, out
+    if here is not None and place(root) == here:
+        return False, out  # the caller's syncfs covers these files: same kernel, same file system
+    sync(root)  # before the main process commits: no result without its artifacts, even after a crash
+    return True, out
+
+
+def place(root: str) -> tuple | None:
+    """(boot id, device) of `root` as this process sees it: two processes that see the same pair run
+    on the same kernel and write to the same file system, so a syncfs by either makes durable what
+    both wrote.  None where the boot id cannot be read (not Linux): then every worker syncs."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id") as f:
+            return f.read().strip(), os.stat(root).st_dev
+    except OSError:
+        return None
 
 
 def check_one(item: Item, kernel: str, root: str | None) -> Checked:
@@ -82,10 +102,7 @@ def check_one(item: Item, kernel: str, root: str | None) -> Checked:
             # The kernel read the private copies; they are stored under their sha256, and the verdict
             # names them there (as `prove` does), not by a temporary name that no longer exists.
             for tmp, sha, key in ((paths[0], f_sha, "formula"), (paths[1], a_sha, "proof")):
-                final = artifact_path(root, sha)
-                os.makedirs(os.path.dirname(final), exist_ok=True)
-                os.replace(tmp, final)
-                record[key] = {**record[key], "path": final}
+                record[key] = {**record[key], "path": _publish(tmp, root, sha)}
         data = json.dumps(record, indent=2, sort_keys=True).encode() + b"\n"
         verdict = _put_bytes(data, root) if root is not None else None
         return Checked(v.status, v.reason, (f_sha, v.formula["bytes"], v.formula["compression"]), (a_sha, v.proof["bytes"], v.proof["format"]),
@@ -94,6 +111,17 @@ def check_one(item: Item, kernel: str, root: str | None) -> Checked:
         for t in temps:
             if os.path.exists(t):
                 os.unlink(t)
+
+
+def _publish(tmp: str, root: str, sha256: str) -> str:
+    """Rename a finished temporary file to its content address (its fan-out directory made on first use)."""
+    final = artifact_path(root, sha256)
+    try:
+        os.replace(tmp, final)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        os.replace(tmp, final)
+    return final
 
 
 def _clone(src: str, root: str, temps: list) -> str:
@@ -107,8 +135,21 @@ def _clone(src: str, root: str, temps: list) -> str:
                 return tmp
             except OSError:
                 _reflink_works = False  # another file system, or none that shares extents
-        shutil.copyfileobj(s, d, 1 << 20)
+        _copy(s, d)
     return tmp
+
+
+def _copy(s, d) -> None:
+    """Copy an open file into another in the kernel (sendfile), not through Python's buffers."""
+    size, done = os.fstat(s.fileno()).st_size, 0
+    try:
+        while done < size and (n := os.sendfile(d.fileno(), s.fileno(), done, size - done)):
+            done += n
+    except OSError:  # no sendfile between these files: the ordinary way, from where it stopped
+        pass
+    s.seek(done)
+    d.seek(done)
+    shutil.copyfileobj(s, d, 1 << 20)  # also whatever grew past the size first seen
 
 
 def _put_bytes(data: bytes, root: str) -> tuple:
@@ -117,14 +158,12 @@ def _put_bytes(data: bytes, root: str) -> tuple:
     fd, tmp = tempfile.mkstemp(dir=os.path.join(root, "tmp"))
     with os.fdopen(fd, "wb") as f:
         f.write(data)
-    final = artifact_path(root, sha)
-    os.makedirs(os.path.dirname(final), exist_ok=True)
-    os.replace(tmp, final)
+    _publish(tmp, root, sha)
     return sha, len(data)
 
 
-def _sync(root: str) -> None:
-    """One syncfs(2) for the chunk's files and renames, instead of two fsyncs per file."""
+def sync(root: str) -> None:
+    """One syncfs(2) for many files and renames, instead of two fsyncs per file."""
     fd = os.open(root, os.O_RDONLY)
     try:
         if ctypes.CDLL(None, use_errno=True).syncfs(fd) != 0:

@@ -7,16 +7,24 @@ A Dask worker may be elsewhere, so its verdicts are refused unless they carry th
 kernel digest; the cluster is then trusted to run that kernel (`gate` re-checks each PASS here by
 default, `verify` re-checks everything offline).
 
+Durability is a group commit: a worker on this machine and file system (a local worker, a Dask
+worker beside us) writes its chunk's files and answers without syncing; a thread here runs one
+syncfs for every chunk that has arrived, while the workers go on checking, and only then are those
+chunks' results committed.  A run killed at any point leaves no result without its artifacts: a
+chunk is committed only after a sync that started after its files were written.  A worker
+elsewhere syncs its own chunk before it answers (batch.check_chunk).
+
 Overheads removed (bench/bench_pipeline.py): items go in chunks (a future per chunk, not per
 proof), workers stay up with the kernel imported, results are small tuples, the worker stores the
-files under the sha256 the kernel computed (no second hash), one sync per chunk, and one store
-transaction per chunk.  Results are recorded and printed in the order given, chunk by chunk.
+files under the sha256 the kernel computed (no second hash) and copies in the kernel (sendfile),
+no worker waits for the disk, and the results ready in order go in one store transaction of
+plain inserts.  Results are recorded and printed in the order given.
 """
 from __future__ import annotations
 
 import math
 import os
-from concurrent.futures import as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import checker
@@ -61,21 +69,29 @@ def check_all(store, run_id: str, jobs, executor, workers: int, kernel=None, res
     chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
     chunk_of = {i: c for c, members in enumerate(chunks) for i in members}
     root = str(store.artifacts.resolve())
+    here = batch.place(root)  # a worker that is here leaves the sync to us
     token = store.temp_path(".visible")  # a worker that sees it shares our file system
-    finished: dict[int, list] = {}
+    ready: dict[int, list] = {}  # chunk -> its results, durable (or with no artifacts)
+    held: dict[int, list] = {}  # chunk -> its results, waiting for our sync
     recorded: dict[int, Proved] = {}
     done: list[Proved] = []
     futures = {}
+    syncer = ThreadPoolExecutor(1, thread_name_prefix="proofgate-sync")
 
     def flush():
         while len(done) < len(jobs):
             i = len(done)
             if i in chunk_of and i not in recorded:
-                c = chunk_of[i]
-                if c not in finished:
+                group, c = [], chunk_of[i]
+                while c in ready:  # the ready chunks from here on, in one transaction
+                    group.append(c)
+                    c += 1
+                if not group:
                     return
-                recorded.update(zip(chunks[c], record(store, run_id, [jobs[j] for j in chunks[c]],
-                                                      finished.pop(c), expected)))
+                members = [j for c in group for j in chunks[c]]
+                checked = [x for c in group for x in ready.pop(c)]
+                recorded.update(zip(members, record(store, run_id, [jobs[j] for j in members], checked,
+                                                    expected)))
             proved = recorded.pop(i) if i in chunk_of else Proved(old[jobs[i][3], jobs[i][4]], skipped=True)
             done.append(proved)
             if on_result:
@@ -85,15 +101,28 @@ def check_all(store, run_id: str, jobs, executor, workers: int, kernel=None, res
         for c, members in enumerate(chunks):
             items = [batch.Item(os.path.abspath(jobs[i][0]), os.path.abspath(jobs[i][1]), jobs[i][2])
                      for i in members]
-            futures[executor.submit(batch.check_chunk, items, kernel, root, token.name)] = c
+            futures[executor.submit(batch.check_chunk, items, kernel, root, token.name, here)] = c
         flush()
-        for future in as_completed(futures):
-            c = futures[future]
-            try:
-                finished[c] = future.result()
-            except Exception as error:  # the worker died, or cannot see the store: no verdict
-                finished[c] = [batch.Checked("ERROR", f"the worker failed: {type(error).__name__}: {error}")] \
-                    * len(chunks[c])
+        pending, syncing, sync = set(futures), [], None
+        while pending or held:
+            if sync is None and held:
+                # One syncfs for every chunk whose files were written before it starts.
+                syncing, sync = list(held), syncer.submit(batch.sync, root)
+            finished, _ = wait((pending | {sync}) if sync else pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                if future is sync:
+                    future.result()  # a sync that failed: none of these chunks is committed
+                    ready.update((c, held.pop(c)) for c in syncing)
+                    syncing, sync = [], None
+                    continue
+                pending.discard(future)
+                c = futures[future]
+                try:
+                    synced, checked = future.result()
+                except Exception as error:  # the worker died, or cannot see the store: no verdict
+                    synced, checked = True, [batch.Checked(
+                        "ERROR", f"the worker failed: {type(error).__name__}: {error}")] * len(chunks[c])
+                (ready if synced else held)[c] = checked
             flush()
         return done
     except BaseException:
@@ -102,47 +131,49 @@ def check_all(store, run_id: str, jobs, executor, workers: int, kernel=None, res
         parallel.stop(executor)
         raise
     finally:
+        syncer.shutdown(wait=False)
         token.unlink(missing_ok=True)
 
 
 def record(store, run_id: str, jobs, checked, expected: dict) -> list[Proved]:
-    """One chunk's results, in one transaction, each only with artifacts that are on disk."""
+    """Results in one transaction, each only with artifacts that are on disk."""
     entries, proved = [], []
+    cwd = Path.cwd()
     for (formula, answer, kind, control, subject), c in zip(jobs, checked):
         reason = c.reason
         for given in (formula, answer):  # the worker had absolute paths; the user gave these
             reason = reason.replace(os.path.abspath(given), str(given)) if reason else reason
-        result = Result(run_id=run_id, control_id=control, subject=subject, verdict="NOT CHECKABLE",
-                        reason=reason, formula_path=_display_path(formula), created_at=utcnow())
-        artifacts = _fill(store, result, kind, c, expected)
-        if result.verdict != "NOT CHECKABLE" and result.kernel_status != "VERIFIED":
+        fields = {"run_id": run_id, "control_id": control, "subject": subject, "verdict": "NOT CHECKABLE",
+                  "reason": reason, "formula_path": _display_path(formula, cwd), "created_at": utcnow()}
+        artifacts = _fill(store, fields, kind, c, expected)
+        if fields["verdict"] != "NOT CHECKABLE" and fields.get("kernel_status") != "VERIFIED":
             raise RuntimeError("a PASS or FAIL without a kernel verdict")  # never: guards the rule itself
+        result = Result(**fields)
         entries.append((result, artifacts))
         proved.append(Proved(result, bad_input=c.status == "BAD INPUT"))
     store.record_many(run_id, entries)
     return proved
 
 
-def _fill(store, result: Result, kind: str, c: batch.Checked, expected: dict) -> list[Artifact]:
+def _fill(store, fields: dict, kind: str, c: batch.Checked, expected: dict) -> list[Artifact]:
     """Result fields and artifact rows from a worker's report; [] when there is no verdict to use."""
     if c.status not in ("VERIFIED", "NOT VERIFIED"):
         return []
     if c.kernel[2] != expected.get(c.kernel[0]):
-        result.reason = f"the worker's {c.kernel[0]} kernel is not this installation's (digest {c.kernel[2][:16]})"
+        fields["reason"] = f"the worker's {c.kernel[0]} kernel is not this installation's (digest {c.kernel[2][:16]})"
         return []
     (f_sha, f_size, compression), (a_sha, a_size, fmt), (v_sha, v_size) = c.formula, c.answer, c.verdict
     if not all(store.has_artifact(h) for h in (f_sha, a_sha, v_sha)):
-        result.reason = "the worker's files are missing from the store (a file system not shared?)"
+        fields["reason"] = "the worker's files are missing from the store (a file system not shared?)"
         return []
-    result.formula_sha256, result.verdict_sha256 = f_sha, v_sha
-    setattr(result, f"{kind}_sha256", a_sha)
-    result.kernel, result.kernel_version, result.kernel_digest = c.kernel
-    result.kernel_status, result.kernel_code, result.check_seconds = c.status, c.code, c.seconds
+    fields.update({"formula_sha256": f_sha, "verdict_sha256": v_sha, f"{kind}_sha256": a_sha,
+                   "kernel": c.kernel[0], "kernel_version": c.kernel[1], "kernel_digest": c.kernel[2],
+                   "kernel_status": c.status, "kernel_code": c.code, "check_seconds": c.seconds})
     if c.status == "VERIFIED":
-        result.verdict = "PASS" if kind == "proof" else "FAIL"
-        result.reason = None if kind == "proof" else "the formula is satisfiable: the model is a counterexample"
+        fields["verdict"] = "PASS" if kind == "proof" else "FAIL"
+        fields["reason"] = None if kind == "proof" else "the formula is satisfiable: the model is a counterexample"
     else:
-        result.reason = f"the kernel rejected the {kind}: {result.reason}"
+        fields["reason"] = f"the kernel rejected the {kind}: {fields['reason']}"
     return [Artifact(sha256=f_sha, size=f_size, kind="formula", suffix=SUFFIX[compression]),
             Artifact(sha256=a_sha, size=a_size, kind=kind, suffix=PROOF_SUFFIX[fmt]),
             Artifact(sha256=v_sha, size=v_size, kind="verdict", suffix=".json")]

@@ -104,11 +104,14 @@ def test_a_worker_with_another_kernel_or_no_view_of_the_store_makes_no_verdict(t
     store = Store(sqlite_url(tmp_path))
     run_ = store.begin_run(**run_fields())
     real = batch.check_chunk
-    monkeypatch.setattr(batch, "check_chunk", lambda items, kernel, root, token: [
-        c._replace(kernel=(c.kernel[0], c.kernel[1], "0" * 64)) for c in real(items, kernel, root, token)])
+    def another_kernel(items, kernel, root, token, here=None):
+        synced, checked = real(items, kernel, root, token, here)
+        return synced, [c._replace(kernel=(c.kernel[0], c.kernel[1], "0" * 64)) for c in checked]
+    monkeypatch.setattr(batch, "check_chunk", another_kernel)
     with ThreadPoolExecutor(1) as pool:
         stale = checkrun.check_all(store, run_.id, jobs, pool, 1)
-        monkeypatch.setattr(batch, "check_chunk", lambda items, kernel, root, token: real(items, kernel, root, "nope"))
+        monkeypatch.setattr(batch, "check_chunk", lambda items, kernel, root, token, here=None:
+                            real(items, kernel, root, "nope", here))
         blind = checkrun.check_all(store, run_.id, jobs, pool, 1)
     assert stale[0].result.verdict == "NOT CHECKABLE" and "not this installation's" in stale[0].result.reason
     assert blind[0].result.verdict == "NOT CHECKABLE" and "cannot see the store" in blind[0].result.reason
@@ -124,3 +127,87 @@ def test_record_many_refuses_a_batch_with_an_artifact_not_on_disk(tmp_path):
     with pytest.raises(StoreError, match="not on disk"):
         store.record_many(run_.id, [(result, [Artifact(sha256="ab" * 32, size=1, kind="formula", suffix=".cnf")])])
     assert store.results(run_.id) == []
+
+
+def test_no_result_is_committed_before_a_sync_that_started_after_its_files_were_written(tmp_path, pairs, monkeypatch):
+    """Workers beside us leave the sync to check_all (group commit): each chunk's results are committed
+    only after a syncfs that began once the chunk's files were written, never before."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evidence import batch, checkrun
+    from evidence.prove import run_fields
+    jobs = checkrun.with_answers([(f, f.stem, "s") for f in sorted((pairs / "f").glob("*.cnf"))], pairs / "p")
+    store = Store(sqlite_url(tmp_path))
+    run_ = store.begin_run(**run_fields())
+    events, lock = [], threading.Lock()
+
+    def log(*event):
+        with lock:
+            events.append(event)
+    real_chunk, real_sync, real_record = batch.check_chunk, batch.sync, store.record_many
+
+    def chunk(items, kernel, root, token, here=None):
+        synced, checked = real_chunk(items, kernel, root, token, here)
+        assert not synced  # a thread of this process is here: it leaves the sync to check_all
+        log("written", *[i.formula for i in items])
+        return synced, checked
+
+    def sync(root):
+        log("sync start")
+        real_sync(root)
+        log("sync end")
+
+    def record_many(run_id, entries):
+        log("record", *[r.formula_path for r, _ in entries])
+        real_record(run_id, entries)
+    monkeypatch.setattr(batch, "check_chunk", chunk)
+    monkeypatch.setattr(batch, "sync", sync)
+    monkeypatch.setattr(store, "record_many", record_many)
+    with ThreadPoolExecutor(2) as pool:
+        done = checkrun.check_all(store, run_.id, jobs, pool, 2, chunk=1)
+    assert [(p.result.control_id, p.result.verdict) for p in done] == EXPECTED
+    written = {}
+    for n, (what, *names) in enumerate(events):
+        if what == "written":
+            written.update((name, n) for name in names)
+        if what == "record":
+            for name in names:
+                start = next(k for k in range(written[str(pairs / "f" / name.rsplit("/", 1)[-1])], n)
+                             if events[k][0] == "sync start")  # a sync began after the files were written
+                assert any(events[k][0] == "sync end" for k in range(start, n))  # and ended before the commit
+    assert_consistent(store)
+
+
+def test_a_failed_sync_commits_nothing_and_stops_the_run(tmp_path, pairs, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evidence import batch, checkrun
+    from evidence.prove import run_fields
+    jobs = checkrun.with_answers([(f, f.stem, "s") for f in sorted((pairs / "f").glob("*.cnf"))], pairs / "p")
+    store = Store(sqlite_url(tmp_path))
+    run_ = store.begin_run(**run_fields())
+
+    def broken(root):
+        raise OSError(5, "syncfs failed", root)
+    monkeypatch.setattr(batch, "sync", broken)
+    with ThreadPoolExecutor(2) as pool, pytest.raises(OSError, match="syncfs failed"):
+        checkrun.check_all(store, run_.id, [j for j in jobs if j[2] == "proof" and j[3] != "bad"], pool, 2)
+    assert store.results(run_.id) == []
+
+
+def test_a_worker_elsewhere_syncs_its_own_chunk(tmp_path, pairs, monkeypatch):
+    """check_chunk leaves the sync to its caller only when it runs on the caller's kernel and file system."""
+    from evidence import batch
+    store = Store(sqlite_url(tmp_path))
+    root, token = str(store.artifacts.resolve()), store.temp_path(".visible").name
+    items = [batch.Item(str(pairs / "f" / "php-3.cnf"), str(pairs / "p" / "php-3.lrat"), "proof")]
+    synced = []
+    monkeypatch.setattr(batch, "sync", synced.append)
+    here = batch.place(root)
+    assert here is not None
+    assert batch.check_chunk(items, "python", root, token, here)[0] is False and synced == []
+    elsewhere = ("another boot", here[1])  # another machine (or reboot) writing to a shared file system
+    answer, checked = batch.check_chunk(items, "python", root, token, elsewhere)
+    assert answer is True and synced == [root] and checked[0].status == "VERIFIED"
+    assert batch.check_chunk(items, "python", root, token)[0] is True and synced == [root, root]  # no `here`
