@@ -63,8 +63,8 @@ def _smt(p, c, kernel, refutation):
             return smt.check_model(task, c.stream.read(), cert.line) or Outcome(), "smt-model"
         skeleton = smt.Skeleton(task)
         found = smt.check_unsat(task, cert, skeleton)
-    except (smt.SmtError, RecursionError) as error:  # the certificate's own SmtErrors are Bad
-        raise InputError(p.path, str(error) if isinstance(error, smt.SmtError) else "terms nested too deeply")
+    except smt.SmtError as error:  # the certificate's own SmtErrors are Bad
+        raise InputError(p.path, str(error)) from None
     except smt.Bad as error:
         raise InputError(c.path, f"line {error.args[0]}: {error.args[1]}") from None
     except READ_ERRORS as error:

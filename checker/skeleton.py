@@ -4,7 +4,7 @@ import functools
 import math
 from fractions import Fraction
 
-from .smtlib import ANY, ARITH, STAR, SmtError
+from .smtlib import ANY, ARITH, STAR, SmtError, bottom_up
 
 CONNECTIVES = ("not", "and", "or", "xor", "ite", "=")
 
@@ -23,21 +23,15 @@ class Skeleton:
         return self.count
 
     def literal(self, t):
-        terms, lit, stack = self.problem.terms, self.lit, [t]
-        while stack:
-            u = stack[-1]
-            if u in lit:
-                stack.pop()
-                continue
-            op, _, args, _ = terms[u]
-            boolean = op in CONNECTIVES and (op != "=" or terms[args[0]][3] == "Bool")
-            todo = [a for a in args if a not in lit] if boolean else []
-            if todo:
-                stack.extend(reversed(todo))
-                continue
-            stack.pop()
-            lit[u] = self.connective(op, [lit[a] for a in args]) if boolean else self.atom(u)
-        return lit[t]
+        return bottom_up(self.problem.terms, t, self.lit, self.value, self.boolean)
+
+    def boolean(self, t):
+        op, _, args, _ = self.problem.terms[t]
+        return op in CONNECTIVES and (op != "=" or self.problem.sort(args[0]) == "Bool")
+
+    def value(self, t):
+        op, _, args, _ = self.problem.terms[t]
+        return self.connective(op, [self.lit[a] for a in args]) if self.boolean(t) else self.atom(t)
 
     def connective(self, op, x):
         if op == "not":
@@ -106,31 +100,30 @@ def canonical(problem, t):
 
 def linearize(problem, t, memo):
     """{variable term: coefficient}, constant."""
-    if t in memo:
-        return memo[t]
+    return bottom_up(problem.terms, t, memo, lambda u: _linear(problem, u, memo),
+                     lambda u: problem.terms[u][0] not in ("num", "const", "app"))
+
+
+def _linear(problem, t, memo):
     op, payload, args, sort = problem.terms[t]
     if op == "num":
-        out = {}, payload
-    elif op in ("const", "app"):
-        out = {t: Fraction(1)}, Fraction(0)
-    else:
-        parts = [linearize(problem, a, memo) for a in args]
-        if op == "*" or op == "/":
-            scale = Fraction(1)
-            for _, k in parts[1:] if op == "/" else [p for p in parts if not p[0]]:
-                scale = scale / k if op == "/" else scale * k
-            coeffs, k = parts[0] if op == "/" else next((p for p in parts if p[0]), ({}, 1))
-            out = {x: c * scale for x, c in coeffs.items()}, k * scale
-        else:
-            signs = [1] + [-1 if op == "-" else 1] * (len(parts) - 1)
-            coeffs, k = {}, Fraction(0)
-            for sign, (cs, c0) in zip(signs, parts):
-                k += sign * c0
-                for x, c in cs.items():
-                    coeffs[x] = coeffs.get(x, 0) + sign * c
-            out = coeffs, k
-    memo[t] = out
-    return out
+        return {}, payload
+    if op in ("const", "app"):
+        return {t: Fraction(1)}, Fraction(0)
+    parts = [memo[a] for a in args]
+    if op == "*" or op == "/":
+        scale = Fraction(1)
+        for _, k in parts[1:] if op == "/" else [p for p in parts if not p[0]]:
+            scale = scale / k if op == "/" else scale * k
+        coeffs, k = parts[0] if op == "/" else next((p for p in parts if p[0]), ({}, 1))
+        return {x: c * scale for x, c in coeffs.items()}, k * scale
+    signs = [1] + [-1 if op == "-" else 1] * (len(parts) - 1)
+    coeffs, k = {}, Fraction(0)
+    for sign, (cs, c0) in zip(signs, parts):
+        k += sign * c0
+        for x, c in cs.items():
+            coeffs[x] = coeffs.get(x, 0) + sign * c
+    return coeffs, k
 
 
 def linear(problem, op, a, b):

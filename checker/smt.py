@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from . import ckernel, lrat, theory
 from .skeleton import Skeleton, canonical, matches
-from .smtlib import SmtError, read, sexprs
+from .smtlib import SmtError, bottom_up, read, sexprs
 from .verdict import Outcome
 
 
@@ -103,7 +103,8 @@ def refute(cnf, proof, kernel):
 OPS = {"not": lambda x: not x[0], "xor": lambda x: x[0] != x[1], "=": lambda x: all(v == x[0] for v in x),
        "+": sum, "-": lambda x: x[0] - sum(x[1:]), "*": math.prod, "/": lambda x: x[0] / math.prod(x[1:]),
        "<": lambda x: x[0] < x[1], "<=": lambda x: x[0] <= x[1], ">": lambda x: x[0] > x[1],
-       ">=": lambda x: x[0] >= x[1]}
+       ">=": lambda x: x[0] >= x[1], "and": all, "or": any, "ite": lambda x: x[1] if x[0] else x[2],
+       "in": lambda x: any(matches(glob, x[0]) for glob in x[1])}
 
 
 class Model:
@@ -134,34 +135,31 @@ class Model:
             "str" if isinstance(value, str) else "num", value, (), sort)
 
     def term(self, t):
-        if t in self.memo:
-            return self.memo[t]
+        return bottom_up(self.problem.terms, t, self.memo, self.value)
+
+    def value(self, t):
         op, payload, args, sort = self.problem.terms[t]
-        x = [self.term(a) for a in args] if op not in ("and", "or", "ite", "in") else None
+        x = [self.memo[a] for a in args]
         if op in ("const", "app") and payload in self.abstract:
-            value = t
-        elif op in ("const", "app"):
+            return t
+        if op in ("const", "app"):
             if payload not in self.defs:
                 raise ValueError(f"the model gives no value for {payload}")
             params, body = self.defs[payload]
             env = {p: self.constant(v, s) for p, v, s in zip(params, x, self.problem.funs[payload][0])}
-            value = self.term(self.problem.term(body, env, sort))
+            funs, self.problem.funs = self.problem.funs, {v: self.problem.funs[v] for v in self.abstract}
+            try:  # a value is built from literals and abstract values: no declared function, no recursion
+                value = self.term(self.problem.term(body, env, sort))
+            finally:
+                self.problem.funs = funs
             ok = {"Bool": isinstance(value, bool), "Int": isinstance(value, Fraction) and value.denominator == 1,
                   "Real": isinstance(value, Fraction), "String": isinstance(value, str)}
             if not ok.get(sort, type(value) is int and self.problem.sort(value) == sort):
                 raise ValueError(f"the model gives {payload} a value that is not a {sort}")
-        elif op in ("num", "str", "true", "false"):
-            value = op == "true" if payload is None else payload
-        elif op in ("and", "or"):
-            value = (all if op == "and" else any)(self.term(a) for a in args)
-        elif op == "ite":
-            value = self.term(args[1] if self.term(args[0]) else args[2])
-        elif op == "in":
-            value = any(matches(g, self.term(args[0])) for g in self.problem.terms[args[1]][1])
-        else:
-            value = OPS[op](x)
-        self.memo[t] = value
-        return value
+            return value
+        if op in ("num", "str", "true", "false", "re"):
+            return op == "true" if payload is None else payload
+        return OPS[op](x)
 
 
 def check_model(problem, data, line):
@@ -175,7 +173,7 @@ def check_model(problem, data, line):
                 return Outcome("smt-model", 1, text=f"the model falsifies assertion {i} (problem line {at})")
     except SmtError as error:
         raise Bad((error.located(data).where or (0,))[0] + line, error.message) from None
-    except (ValueError, RecursionError) as error:
-        return Outcome("smt-model", 1, text=str(error) if isinstance(error, ValueError) else "the model recurses")
+    except ValueError as error:
+        return Outcome("smt-model", 1, text=str(error))
     return None
 

@@ -3,7 +3,6 @@ is an index in `Problem.terms`, of entries (op, payload, args, sort); sugar is r
 says while reading; anything outside the subset is refused by name."""
 import math
 import re
-import sys
 from fractions import Fraction
 
 _TOKEN = re.compile(rb'(?:\s|;[^\n]*)*(?:(\()|(\))|("(?:[^"]|"")*")|(\|[^|]*\|)|([^\s()";|]+)|(.)|\Z)', re.S)
@@ -72,9 +71,9 @@ class Problem:
         self.terms, self._ids = [], {}
         self.sorts = {"Bool", "Int", "Real", "String"}
         self.funs = {}  # name -> (argument sorts, result sort); declared ones only
-        self.macros = {}  # define-fun: name -> (parameters, result sort, body)
+        self.macros = {}  # define-fun: name -> (parameters, result sort, body, index)
         self.assertions = []  # (term, (line, column))
-        self.logic, self.linear, self.model = None, {}, False  # linear: term -> its linear form, filled by the skeleton
+        self.linear, self.model = {}, False  # linear: term -> its linear form, filled by the skeleton
         self.true, self.false = self.make("true", None, (), "Bool"), self.make("false", None, (), "Bool")
 
     def make(self, op, payload, args, sort):
@@ -89,15 +88,20 @@ class Problem:
         return self.terms[t][3]
 
     def show(self, t):
-        op, payload, args, sort = self.terms[t]
-        if op == "num":
-            text = str(abs(payload.numerator)) if payload.denominator == 1 else \
-                f"(/ {abs(payload.numerator)} {payload.denominator})"
-            return f"(- {text})" if payload < 0 else text
-        if op == "str":
-            return '"' + payload.replace('"', '""') + '"'
-        head = payload if op in ("const", "app") else op
-        return f"({head} {' '.join(self.show(a) for a in args)})" if args else head
+        """SMT-LIB text of term t (an explicit stack: nesting costs no recursion)."""
+        out, todo = [], [t]
+        while todo:
+            op, payload, args, _ = self.terms[t] if isinstance(t := todo.pop(), int) else ("text", t, (), None)
+            if op == "num":
+                text = str(abs(payload.numerator)) if payload.denominator == 1 else \
+                    f"(/ {abs(payload.numerator)} {payload.denominator})"
+                payload = f"(- {text})" if payload < 0 else text
+            elif op == "str":
+                payload = '"' + payload.replace('"', '""') + '"'
+            head = payload if op in ("const", "app", "num", "str", "text") else op
+            out.append(f"({head}" if args else head)
+            todo += [")"] + [x for a in reversed(args) for x in (a, " ")] if args else []
+        return "".join(out)
 
     # ---- commands ------------------------------------------------------
     def command(self, form):
@@ -105,16 +109,14 @@ class Problem:
             raise SmtError(getattr(form, "at", None), "expected a command")
         name, rest, at = form[0], form[1:], form.at
         arity = {"declare-sort": (1, 2), "declare-const": (2,), "declare-fun": (3,), "define-fun": (4,),
-                 "assert": (1,), "set-logic": (1,)}
-        if name in ("set-info", "set-option", "check-sat", "exit", "get-model", "get-proof"):
+                 "assert": (1,)}
+        if name in ("set-logic", "set-info", "set-option", "check-sat", "exit", "get-model", "get-proof"):
             return
         if name not in arity:
             raise SmtError(at, f"unsupported: {name}")
         if len(rest) not in arity[name] or name in ("declare-fun", "define-fun") and not isinstance(rest[1], Node):
             raise SmtError(at, f"malformed {name}")
-        if name == "set-logic":
-            self.logic = str(rest[0])
-        elif name == "declare-sort":
+        if name == "declare-sort":
             if rest[1:] not in ([], ["0"]):
                 raise SmtError(at, "unsupported: sorts with parameters")
             self.sorts.add(self.symbol(rest[0]))
@@ -125,7 +127,7 @@ class Problem:
             params = [(self.symbol(p[0]), self.sort_of(p[1])) for p in rest[1] if self._pair(p)]
             body = rest[3] if params else self.term(rest[3], {}, self.sort_of(rest[2]))
             self.declare(self.symbol(rest[0]), None, None)
-            self.macros[rest[0]] = (params, self.sort_of(rest[2]), body)
+            self.macros[rest[0]] = (params, self.sort_of(rest[2]), body, len(self.macros))
         else:
             self.assertions.append((self.term(rest[0], {}, "Bool"), at))
 
@@ -147,41 +149,61 @@ class Problem:
 
     def sort_of(self, x):
         if not isinstance(x, Atom) or x not in self.sorts:
-            raise SmtError(getattr(x, "at", None), f"unsupported sort: {_text(x)}")
+            raise SmtError(getattr(x, "at", None), f"unsupported sort: {_name(x)}")
         return str(x)
 
     # ---- terms ---------------------------------------------------------
     def term(self, x, env, want=None):
-        t = self._term(x, env)
-        if want and self.sort(t) != want and not (want in ARITH and self.sort(t) in ARITH):
-            raise SmtError(getattr(x, "at", None), f"expected a {want} term, got {self.sort(t)}")
-        return t
+        """Read s-expression x as a term (of sort `want`), bottom-up with an explicit stack (nesting costs
+        no recursion): `todo` holds (step, s-expression, environment, define-funs in scope)."""
+        done, todo = [], [("want", x, want, 0), ("read", x, env, len(self.macros))]
+        while todo:
+            what, x, env, scope = todo.pop()
+            head = x[0] if isinstance(x, Node) and x else None
+            if what == "want":  # the environment of this step is the sort wanted
+                if env and self.sort(done[-1]) != env and not (env in ARITH and self.sort(done[-1]) in ARITH):
+                    raise SmtError(getattr(x, "at", None), f"expected a {env} term, got {self.sort(done[-1])}")
+            elif what == "read" and isinstance(x, Atom):
+                done.append(self.atom(x, env, scope))
+            elif what == "read" and (head is None or isinstance(head, Node)):
+                raise SmtError(x.at, f"unsupported: {_name(head)}" if x else "empty application")
+            elif what == "read" and head == "!" and x[1:]:  # an annotation: the term it names
+                todo.append(("read", x[1], env, scope))
+            elif what == "read":  # the arguments (a let's bound terms) first
+                if head == "let" and (len(x) != 3 or not isinstance(x[1], Node)):
+                    raise SmtError(x.at, "malformed let")
+                args = [b[1] for b in x[1] if self._pair(b)] if head == "let" else x[1:]
+                todo.append(("let" if head == "let" else "apply", x, env, scope))
+                todo += [("read", a, env, scope) for a in reversed(args)]
+            elif what == "let":  # parallel bindings: read in the outer environment
+                values = dict(zip([self.symbol(b[0]) for b in x[1]], [done.pop() for _ in x[1]][::-1]))
+                todo.append(("read", x[2], {**env, **values}, scope))
+            elif self.macros.get(head, (0, 0, 0, scope))[3] < scope:  # a define-fun sees those before it only
+                sort, body, inner, index = self.macro(head, [done.pop() for _ in x[1:]][::-1], x)
+                if inner:
+                    todo += [("want", body, sort, 0), ("read", body, inner, index)]
+                else:  # no parameters: read where it is defined
+                    done.append(body)
+            else:
+                done.append(self.apply(head, [done.pop() for _ in x[1:]][::-1], x))
+        return done.pop()
 
-    def _term(self, x, env):
-        if isinstance(x, Atom):
-            if x.quoted == '"':
-                return self.make("str", unescape(x), (), "String")
-            if x in env:
-                return env[x]
-            if re.fullmatch(r"(?=.{1,4000}$)[0-9]+(\.[0-9]+)?", x):  # str() refuses 4,300+ digits
-                return self.make("num", Fraction(x), (), "Real" if "." in x else "Int")
-            return self.apply(x, [], x)
-        if not x:
-            raise SmtError(x.at, "empty application")
-        head, args = x[0], x[1:]
-        if head == "!" and args:  # an annotation: the term it names
-            return self._term(args[0], env)
-        if head == "let":
-            if len(x) != 3 or not isinstance(x[1], Node):
-                raise SmtError(x.at, "malformed let")
-            inner = dict(env)
-            for binding in x[1]:
-                self._pair(binding)
-                inner[self.symbol(binding[0])] = self._term(binding[1], env)
-            return self._term(x[2], inner)
-        if isinstance(head, Node):
-            raise SmtError(x.at, f"unsupported: {_text(head)}")
-        return self.apply(head, [self._term(a, env) for a in args], x)
+    def atom(self, x, env, scope):
+        if x.quoted == '"':
+            return self.make("str", unescape(x), (), "String")
+        if x in env:
+            return env[x]
+        if re.fullmatch(r"(?=.{1,4000}$)[0-9]+(\.[0-9]+)?", x):  # str() refuses 4,300+ digits
+            return self.make("num", Fraction(x), (), "Real" if "." in x else "Int")
+        return self.macro(x, [], x)[1] if self.macros.get(x, (0, 0, 0, scope))[3] < scope else self.apply(x, [], x)
+
+    def macro(self, head, args, x):
+        """A define-fun's sort, body (a term if it has no parameters), parameters bound to args, index."""
+        params, sort, body, index = self.macros[head]
+        if len(params) != len(args) or any(self.sort(a) != s and not (self.sort(a) in ARITH and s in ARITH)
+                                           for a, (_, s) in zip(args, params)):
+            raise SmtError(getattr(x, "at", None), f"ill-sorted {head}")
+        return sort, body, dict(zip((p for p, _ in params), args)), index
 
     def apply(self, head, args, x):
         at, sorts, make, ops = getattr(x, "at", None), [self.sort(a) for a in args], self.make, \
@@ -227,18 +249,6 @@ class Problem:
             return eqs[0] if len(eqs) == 1 else make("and", None, eqs, "Bool")
         if head in ("str.in_re", "str.++") or head in REGEX:
             return self.string(head, args, sorts, at)
-        if head in self.macros:
-            params, sort, body = self.macros[head]
-            if len(params) != len(args) or any(s != ps and not (s in ARITH and ps in ARITH)
-                                               for s, (_, ps) in zip(sorts, params)):
-                raise SmtError(at, bad)
-            if not params:
-                return body
-            del self.macros[head]  # define-fun is not recursive: its body cannot use it
-            try:
-                return self.term(body, dict(zip((p for p, _ in params), args)), sort)
-            finally:
-                self.macros[head] = (params, sort, body)
         if head in self.funs:
             if self.funs[head][0] != sorts:
                 raise SmtError(at, bad)
@@ -299,13 +309,27 @@ def squeeze(glob):
     return tuple(out)
 
 
-def _text(x):
-    return f"({' '.join(map(_text, x))})" if isinstance(x, list) else str(x)
+def _name(x):
+    """An s-expression in a message: an atom, or a list by its head (never all of it: it may be deep)."""
+    return x if isinstance(x, Atom) else f"({x[0] if x and isinstance(x[0], Atom) else '...'} ...)"
+
+
+def bottom_up(terms, t, memo, value, inside=lambda u: True):
+    """memo[u] = value(u) for t and the terms under it (where `inside` says), arguments first, left to right."""
+    # an explicit stack, not recursion: terms nest as deep as the input
+    todo = [t]
+    while todo:
+        u = todo.pop()
+        missing = [a for a in terms[u][2] if a not in memo] if inside(u) else []
+        if missing:
+            todo += [u] + missing[::-1]
+        elif u not in memo:
+            memo[u] = value(u)
+    return memo[t]
 
 
 def read(data):
     """Parse an SMT-LIB script (bytes) into a Problem; SmtError, at a (line, column), on bad or unsupported input."""
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 200_000))  # terms nest as deep as the input
     problem = Problem()
     try:
         for form in sexprs(data):

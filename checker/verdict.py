@@ -47,13 +47,12 @@ CODES = {
     "model-unsat": (REJECTED, lambda o: f"the model falsifies clause {o.detail}"),
     **{name: (REJECTED, lambda o: o.text) for name in ("smt-problem", "smt-lemma", "smt-model")},
 }
-FILES = ("formula", "proof")  # Outcome.file indexes this; a model is the 'proof' of a SAT answer
 
 
 class Outcome(NamedTuple):
     """What a kernel found.  line > 0 for text positions, offset >= 0 for binary ones."""
     code: str = "ok"
-    file: int = 1
+    file: int = 1  # 0: the formula, 1: the proof (a model is the proof of a SAT answer)
     line: int = 0
     offset: int = -1
     step: int = 0
@@ -86,14 +85,8 @@ class InputError(Exception):
         self.path, self.outcome = str(path), outcome
 
 
-def _python_sources():
-    h = hashlib.sha256()
-    for p in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-    return h
-
-
-_PYTHON_SOURCES = _python_sources()  # read once, when the kernel is loaded
+_PYTHON_SOURCES = hashlib.sha256(b"".join(p.name.encode() + b"\0" + p.read_bytes() + b"\0" for p in
+                                          sorted(Path(__file__).parent.glob("*.py"))))  # read once, at load
 
 
 def source_digest(extra=""):

@@ -220,9 +220,9 @@ def smt_prove(problem, output, via, refutation, timeout, check):
             answer = result.answer
             what = (f"native DPLL(T): {result.rounds} rounds, {result.lemmas} lemmas, {result.atoms} atom lines; "
                     f"search {result.seconds['search']:.3f} s, refutation {result.seconds['refutation']:.3f} s")
-    except (SmtError, RecursionError) as error:  # the kernel's reader refuses the same nesting
+    except (SmtError, RecursionError) as error:  # some of the producer's passes recurse (the kernel never does)
         click.echo(f"proofgate: bad input: {problem}: "
-                   f"{error if isinstance(error, SmtError) else 'terms nested too deeply'}", err=True)
+                   f"{error if isinstance(error, SmtError) else 'terms nested too deeply for the producer'}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     except OSError as error:
         click.echo(f"proofgate: bad input: {error.filename or problem}: cannot open: {error.strerror}", err=True)
