@@ -14,6 +14,7 @@ import tempfile
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 
+from .policy.encode import READABLE
 from .policy.errors import Unsupported
 from .policy.judge import encode, judge, produce
 from .store import Artifact, Control, Result, Subject, utcnow
@@ -29,19 +30,30 @@ class Work:
     reason: str | None
 
 
-def work(problem: bytes, timeout: float | None) -> Work:
+def work(problem: bytes, timeout: float | None, hints: dict | None = None) -> Work:
     """In a worker: produce a certificate for the problem (bytes in, bytes out: Dask workers may not
-    share this file system)."""
+    share this file system); a model's strings are made readable where they can be (`hints` first)."""
     scratch = tempfile.mkdtemp(prefix="proofgate-run-")
     try:
         path, cert = os.path.join(scratch, "problem.smt2"), os.path.join(scratch, "problem.cert")
         with open(path, "wb") as f:
             f.write(problem)
         produced = produce(path, cert, timeout)
+        if produced.answer == "sat":
+            _readable(path, cert, hints)
         data = open(cert, "rb").read() if produced.answer in ("sat", "unsat") else None
         return Work(produced.answer, data, produced.producer, round(produced.seconds, 3), produced.reason)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _readable(path, cert, hints):
+    from checker.smtlib import SmtError
+    from .smt.readable import improve
+    try:
+        improve(path, cert, hints)
+    except (SmtError, ValueError, OSError, RecursionError):
+        pass  # cosmetic: the certificate stays as the producer wrote it, and the kernel checks it either way
 
 
 def plan(catalog, estate):
@@ -65,7 +77,7 @@ def run_catalog(store, run_id, catalog, estate, executor, timeout, on_result=Non
     for name, reason in excluded.items():
         store.add_subject(Subject(run_id=run_id, name=name, status="excluded", reason=reason))
     encoded = [(c, s, encode(c, s, estate)) for c, s in pairs]
-    futures = {executor.submit(work, e.problem.encode(), timeout): i for i, (_, _, e) in enumerate(encoded)
+    futures = {executor.submit(work, e.problem.encode(), timeout, READABLE): i for i, (_, _, e) in enumerate(encoded)
                if not isinstance(e, Unsupported)}
     results: list = [None] * len(encoded)
     for i, (c, s, e) in enumerate(encoded):

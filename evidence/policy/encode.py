@@ -31,6 +31,12 @@ from .smtlib import FALSE, TRUE, Const, Problem, and_, contains_any, eq, implies
 
 AWS, SERVICE, FEDERATED, ANONYMOUS = range(4)
 KINDS = ("AWS", "Service", "Federated", "Anonymous")
+# Values a reader expects in a counterexample, offered first for each string variable of Request
+# (evidence/smt/readable.py keeps one only where the problem stays satisfied): an S3 object ARN, an
+# outsider account's root, a lower-case action.
+READABLE = {"p_part": ["aws"], "p_acct": ["123456789012"], "p_res": ["root", "user/example"],
+            "p_role": ["role/example"], "p_other": ["example.amazonaws.com"], "act": ["s3:getobject"],
+            "r1": ["aws"], "r2": ["s3"], "r3": [""], "r4": [""], "r5": ["example-bucket/example"]}
 TYPES = ("Account", "AssumedRole", "FederatedUser", "User", "Role")
 DERIVED = ("aws:principalarn", "aws:principalaccount", "aws:principalorgid", "aws:principaltype",
            "aws:username", "aws:principalservicename", "kms:calleraccount")
