@@ -98,6 +98,7 @@ def check_all(store, run_id: str, jobs, executor, workers: int, kernel=None, res
                 on_result(proved)
 
     try:
+        token.touch()
         for c, members in enumerate(chunks):
             items = [batch.Item(os.path.abspath(jobs[i][0]), os.path.abspath(jobs[i][1]), jobs[i][2])
                      for i in members]

@@ -97,7 +97,7 @@ def run_task(task, timeout, memory_mb):
         _busy = False
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     """In each local worker: die with the main process (even on SIGKILL, Linux); leave Ctrl-C to the
     main process (which stops the workers); on SIGTERM unwind through the solver's cleanup, which
     kills and reaps the solver, then exit."""
@@ -106,6 +106,8 @@ def _worker_init() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:  # the main process died while this one started: no signal will come
+        os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_term)
 
@@ -120,7 +122,7 @@ def local_executor(jobs: int) -> ProcessPoolExecutor:
     # spawn: workers whose parent is this process (so the death signal above is about us), and no
     # fork of a process that may hold threads (the progress bar) or an open database.
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init)
+                               initializer=_worker_init, initargs=(os.getpid(),))
 
 
 def dask_executor(address: str):

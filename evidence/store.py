@@ -17,7 +17,7 @@ import os
 import re
 import secrets
 import shutil
-import tempfile
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -165,10 +165,10 @@ class Store:
         return self.artifacts / sha256[:2] / sha256
 
     def temp_path(self, suffix: str = "") -> Path:
-        """A fresh path on the artifacts' file system, for a file to be ingested."""
-        fd, name = tempfile.mkstemp(suffix=suffix, dir=self.tmp)
-        os.close(fd)
-        return Path(name)
+        """A fresh name on the artifacts' file system for a file to be ingested, not yet created: whoever
+        holds the name removes the file if anything stops the work (a SIGTERM included), and there is
+        no moment at which the file exists while nobody holds its name."""
+        return self.tmp / f"{uuid.uuid4().hex}{suffix}"
 
     def ingest(self, tmp: Path) -> tuple[str, int]:
         """Move a finished temporary file into the store: hash, fsync, rename."""
@@ -182,14 +182,19 @@ class Store:
         return sha, size
 
     def put_file(self, path) -> tuple[str, int]:
-        tmp = self.temp_path()
-        shutil.copyfile(path, tmp)
-        return self.ingest(tmp)
+        return self._put(lambda tmp: shutil.copyfile(path, tmp))
 
     def put_bytes(self, data: bytes) -> tuple[str, int]:
+        return self._put(lambda tmp: tmp.write_bytes(data))
+
+    def _put(self, write) -> tuple[str, int]:
         tmp = self.temp_path()
-        tmp.write_bytes(data)
-        return self.ingest(tmp)
+        try:
+            write(tmp)
+            return self.ingest(tmp)
+        except BaseException:  # an interrupt too: no temporary file is left behind
+            tmp.unlink(missing_ok=True)
+            raise
 
     def has_artifact(self, sha256: str) -> bool:
         return os.path.isfile(os.path.join(self.artifacts, sha256[:2], sha256))  # path_of, without Path's cost

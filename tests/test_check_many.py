@@ -200,7 +200,9 @@ def test_a_worker_elsewhere_syncs_its_own_chunk(tmp_path, pairs, monkeypatch):
     """check_chunk leaves the sync to its caller only when it runs on the caller's kernel and file system."""
     from evidence import batch
     store = Store(sqlite_url(tmp_path))
-    root, token = str(store.artifacts.resolve()), store.temp_path(".visible").name
+    visible = store.temp_path(".visible")
+    visible.touch()
+    root, token = str(store.artifacts.resolve()), visible.name
     items = [batch.Item(str(pairs / "f" / "php-3.cnf"), str(pairs / "p" / "php-3.lrat"), "proof")]
     synced = []
     monkeypatch.setattr(batch, "sync", synced.append)

@@ -1,12 +1,13 @@
 """`proofgate prove` in parallel: --jobs N (a local process pool) and --executor dask://HOST:PORT
 (a real Dask cluster) give the verdicts one worker gives, in the same order."""
+import subprocess
 import sys
 
 import pytest
 
 from evidence.families import pigeonhole, random_ksat, write_dimacs
 from evidence.store import Store
-from pipeline import IN_CI, assert_consistent, run, sqlite_url
+from pipeline import IN_CI, ROOT, assert_consistent, run, sqlite_url
 
 
 @pytest.fixture(scope="module")
@@ -106,9 +107,6 @@ def test_a_lying_worker_never_makes_a_pass_or_fail(tmp_path, formulas, monkeypat
 
 def test_sigterm_stops_a_parallel_run_cleanly_and_it_resumes(tmp_path, formulas):
     import signal
-    import subprocess
-
-    from pipeline import ROOT
     from test_interrupt import stored, wait_until
     from test_prove import solver_processes
     hard = tmp_path / "php-12.cnf"
@@ -134,3 +132,14 @@ def test_sigterm_stops_a_parallel_run_cleanly_and_it_resumes(tmp_path, formulas)
     assert r.exit_code == 4, r.output
     assert [line.split()[0] for line in r.output.splitlines()[:4]] == ["PASS", "NOT", "FAIL", "FAIL"]
     assert "already in run" in r.output.splitlines()[0]
+
+
+def test_a_worker_started_after_its_main_process_died_exits_at_once():
+    """PR_SET_PDEATHSIG only covers a parent that dies later: a worker still starting when the main
+    process was killed (seen under load) would wait forever, holding the run's output pipes open."""
+    code = "import os\nfrom evidence import parallel\nparallel._worker_init({})\nprint('still here')"
+    gone = subprocess.run([sys.executable, "-c", code.format(-1)], capture_output=True, text=True, cwd=ROOT)
+    assert gone.returncode == 1 and "still here" not in gone.stdout, gone.stderr
+    alive = subprocess.run([sys.executable, "-c", code.format("os.getppid()")], capture_output=True, text=True,
+                           cwd=ROOT)
+    assert alive.returncode == 0 and "still here" in alive.stdout, alive.stderr
