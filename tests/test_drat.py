@@ -214,6 +214,10 @@ def test_sanitized_engine_runs_clean(tmp_path):
                    check=True, capture_output=True)
     cases = [make(tmp_path, family, solver) for family in FAMILIES for solver in ("cadical195", "lingeling")]
     cases.append(make(tmp_path, "parity-12", "cadical195", binary=True))
+    rat_cnf, rat_proof = tmp_path / "rat.cnf", tmp_path / "rat.drat"  # occurrence lists (RAT)
+    for path, text in zip((rat_cnf, rat_proof), rat_copies(12)):
+        path.write_text(text)
+    cases.append((rat_cnf, rat_proof))
     cnf, proof = cases[0]
     rng = random.Random(5)
     for i in range(40):  # damaged bytes too
@@ -274,3 +278,48 @@ def test_a_huge_header_costs_nothing_until_used(tmp_path):
     proof.write_text("0\n")
     done, answer = elaborate_and_check(cnf, proof, tmp_path)
     assert done.status == "elaborated" and answer[:2] == ("VERIFIED", "ok")
+
+
+def rat_copies(copies):
+    """(DIMACS, DRAT): `copies` disjoint copies of rat-extension, copy k's clauses and lemmas all
+    widened by a selector s_k (so each copy derives the unit s_k with its own RAT lemmas over its own
+    extension variable), and one clause (-s_1 ... -s_m): every copy's RAT lemmas are in the core.
+    Each copy repeats a literal in a formula clause, and 5 in the lemmas that are candidates for RAT on
+    -5 (the parser keeps each literal once)."""
+    cnf_text = (ROOT / "samples" / "lrat" / "rat-extension.cnf").read_text()
+    drat_text = lrat_to_drat(cnf_text, (ROOT / "samples" / "lrat" / "rat-extension.lrat").read_text())
+    base = [[int(t) for t in line.split()[:-1]] for line in cnf_text.splitlines()
+            if line.strip() and not line.startswith(("c", "p"))]
+    width = 1 + max(abs(lit) for line in drat_text.splitlines() for lit in map(int, line.split()[1 if
+                    line.startswith("d") else 0:-1]))  # the variables of one copy, and its selector
+    shift = lambda lit, k: (abs(lit) + k * width) * (1 if lit > 0 else -1)  # noqa: E731
+    clauses, proof = [], []
+    for k in range(copies):
+        s = (k + 1) * width
+        clauses += [[shift(lit, k) for lit in c] + [s] for c in base]
+        clauses[-1].insert(0, clauses[-1][0])
+        for line in drat_text.splitlines():
+            deletion, lits = line.startswith("d"), [int(t) for t in line.split()[1 if line.startswith("d") else 0:-1]]
+            lemma = [shift(lit, k) for lit in lits] + [s]
+            if not deletion and len(lits) > 1 and lits[0] == 5:  # a candidate for RAT on -5, repeating 5
+                lemma.insert(1, lemma[0])
+            proof.append(("d " if deletion else "") + " ".join(map(str, lemma + [0])))
+    clauses.append([-(k + 1) * width for k in range(copies)])
+    nvars = copies * width
+    dimacs = f"p cnf {nvars} {len(clauses)}\n" + "".join(" ".join(map(str, c + [0])) + "\n" for c in clauses)
+    return dimacs, "\n".join(proof + ["0"]) + "\n"
+
+
+def test_many_rat_lemmas_from_occurrence_lists_the_kernels_accept(tmp_path):
+    """RAT candidates come from occurrence lists (made at the first RAT check): candidates before and
+    after the lemma, and deleted ones, over 40 extension variables; both kernels check the LRAT."""
+    counts = []
+    for copies in (1, 40):
+        cnf, proof = tmp_path / f"rat-{copies}.cnf", tmp_path / f"rat-{copies}.drat"
+        dimacs, drat_text = rat_copies(copies)
+        cnf.write_text(dimacs)
+        proof.write_text(drat_text)
+        done, answer = elaborate_and_check(cnf, proof, tmp_path)
+        assert done.status == "elaborated" and answer[:2] == ("VERIFIED", "ok"), (done, answer)
+        counts.append(done.counts["rat_lemmas"])
+    assert counts[0] > 0 and counts[1] == 40 * counts[0]

@@ -83,23 +83,24 @@ static cref assume_negation (engine *e, cref lemma) {
 }
 
 /*------------------------------------------------------------------------*/
-/*  RAT on the pivot: every active clause with the negated pivot, in      */
-/*  arena (= LRAT id) order, gets a group.  The kernel sees a candidate's */
-/*  other literals made false in order, and calls it blocked when one is  */
-/*  true by assumption; a literal true by propagation is instead the      */
-/*  conflict of its reason.                                               */
+/*  RAT on the pivot: every active clause with the negated pivot (from    */
+/*  its occurrence list, in arena = LRAT id order) gets a group.  The     */
+/*  kernel sees a candidate's other literals made false in order, and     */
+/*  calls it blocked when one is true by assumption; a literal true by    */
+/*  propagation is instead the conflict of its reason.                    */
 /*------------------------------------------------------------------------*/
 
 static int rat (engine *e, cref lemma) {  /* with the lemma assumed false */
   lit_t negated = PIVOT (e, lemma) ^ 1;
   size_t level = e->trail_n;
   if (!SIZE (e, lemma)) return PG_DRAT_LEMMA;
-  for (cref d = 2; d < e->size; d += HEADER + SIZE (e, d)) {
+  if (!e->occurs && pg_build_occurrences (e)) return e->res->code;
+  for (size_t k = e->occurs_start[negated]; k < e->occurs_start[negated + 1]; k++) {
+    cref d = e->occurs[k];
+    if (d >= lemma) break;  /* the rest: lemmas not yet added */
     if (!(FLAGS (e, d) & ACTIVE)) continue;
     const lit_t *lits = LITS (e, d);
-    uint32_t n = SIZE (e, d), i = 0;
-    while (i < n && lits[i] != negated) i++;
-    if (i == n) continue;
+    uint32_t n = SIZE (e, d), i;
     if (pg_make_core (e, d) || pg_log (e, GROUP | d)) return e->res->code;
     cref conflict = 0;
     int blocked = 0;

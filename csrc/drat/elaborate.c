@@ -13,6 +13,7 @@ static void release (engine *e) {
   free (e->watch), free (e->core_watch), free (e->val), free (e->reason), free (e->pos), free (e->mark), free (e->leaf);
   free (e->trail), free (e->arena), free (e->items), free (e->buckets);
   free (e->lits.a), free (e->seen.a), free (e->hints.a), free (e->window.a);
+  free (e->occurs_start), free (e->occurs);
   if (e->spill >= 0) close (e->spill);
 }
 

@@ -64,6 +64,8 @@ typedef struct engine {
   int spill;                       /* the rest in this unlinked temporary file (-1: none), */
   size_t spilled;                  /* this many entries of it */
   u32s window; size_t window_start;   /* reading them back */
+  size_t *occurs_start;            /* per literal: where its clauses start in 'occurs' (built for RAT) */
+  cref *occurs;                    /* the clauses holding each literal, in arena (= LRAT id) order */
   int64_t conflict_item;           /* the item at which propagation first conflicts (-1: the formula) */
   cref final_conflict;
 } engine;
@@ -100,6 +102,9 @@ static inline int is_reason (const engine *e, cref c) {
 int pg_log (engine *, uint32_t);
 static inline size_t pg_logged (const engine *e) { return e->spilled + e->hints.n; }
 const uint32_t *pg_log_range (engine *, size_t start, size_t n);
+
+/* occurs.c: occurrence lists over the whole arena, made at the first RAT check */
+int pg_build_occurrences (engine *);
 
 /* forward.c, backward.c */
 int pg_forward (engine *);
