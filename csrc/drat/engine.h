@@ -20,16 +20,19 @@
 typedef uint32_t lit_t;
 typedef uint32_t cref;
 
-enum { HEADER = 4 };  /* size, flags, link (hash chain; then where a watch search stopped; then LRAT id), pivot */
+enum { HEADER = 3 };  /* size and flags, link (hash chain; then where a watch search stopped; then LRAT id), pivot */
 enum { NO_REASON = 0, ASSUMED = 1 };       /* reasons that are no clause (refs start at 2) */
-enum { ACTIVE = 1, CORE = 2, LEMMA = 4, TAUTOLOGY = 8 };
+enum { ACTIVE = 1, CORE = 2, LEMMA = 4, TAUTOLOGY = 8 };  /* the low FLAG_BITS of a clause's first word */
+enum { FLAG_BITS = 4, MAX_SIZE = (1u << (32 - FLAG_BITS)) - 1 };
 enum { DELETION = 1, IGNORED = 2 };        /* item flags */
 enum { CONFLICT = -1 };
 
-#define SIZE(e, c) ((e)->arena[(c)])
-#define FLAGS(e, c) ((e)->arena[(c) + 1])
-#define LINK(e, c) ((e)->arena[(c) + 2])
-#define PIVOT(e, c) ((e)->arena[(c) + 3])
+/* The first word holds size << FLAG_BITS | flags: FLAGS is that word, to be read and set through
+   the flag masks only (a bigger header made large formulas cost more than drat-trim). */
+#define SIZE(e, c) ((e)->arena[(c)] >> FLAG_BITS)
+#define FLAGS(e, c) ((e)->arena[(c)])
+#define LINK(e, c) ((e)->arena[(c) + 1])
+#define PIVOT(e, c) ((e)->arena[(c) + 2])
 #define LITS(e, c) ((e)->arena + (c) + HEADER)
 
 typedef struct item { uint32_t clause : 30, flags : 2; uint32_t where; } item;  /* where: line or offset, capped */

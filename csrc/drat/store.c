@@ -33,11 +33,15 @@ void *pg_grow (engine *e, void *array, size_t *cap, size_t need, size_t size) {
 
 void *pg_grow_zeroed (engine *e, void *array, size_t *cap, size_t need, size_t size, int zero) {
   if (need <= *cap) return array;
-  size_t n = *cap ? *cap : 16;
+  size_t n = *cap ? *cap : 4;  /* small: a large formula has many literals with few watches each */
   while (n < need) n *= 2;
-  void *fresh = realloc (array, n * size);
-  if (!fresh) return 0;
-  if (zero) memset ((char *) fresh + *cap * size, 0, (n - *cap) * size);
+  void *fresh;
+  if (zero) {  /* calloc's fresh pages are resident only once written: unused variables cost nothing */
+    if (!(fresh = calloc (n, size))) return 0;
+    if (array) memcpy (fresh, array, *cap * size);
+    free (array);
+  } else if (!(fresh = realloc (array, n * size)))
+    return 0;
   e->bytes += (int64_t) ((n - *cap) * size);
   if (e->bytes > e->res->peak_bytes) e->res->peak_bytes = e->bytes;
   *cap = n;
@@ -113,12 +117,13 @@ static int rehash (engine *e) {
 int pg_new_clause (engine *e, const u32s *lits, uint32_t flags, cref *out) {
   size_t need = e->size + HEADER + lits->n;
   if (!e->size) e->size = 2, need += 2;  /* references 0 and 1 mean 'no reason' and 'assumed' */
-  if (need > (size_t) 1 << 30) return pg_fail (e, PG_DRAT_MEMORY, 0, e->bytes);  /* items hold 30 bits */
+  if (need > (size_t) 1 << 30 || lits->n > MAX_SIZE)  /* items hold 30 bits; sizes 28 */
+    return pg_fail (e, PG_DRAT_MEMORY, 0, e->bytes);
   uint32_t *a = pg_grow (e, e->arena, &e->cap, need, sizeof *a);
   if (!a) return pg_fail (e, PG_DRAT_MEMORY, 0, e->bytes);
   e->arena = a;
   cref c = (cref) e->size;
-  SIZE (e, c) = (uint32_t) lits->n, FLAGS (e, c) = flags, PIVOT (e, c) = lits->n ? lits->a[0] : 0;
+  FLAGS (e, c) = (uint32_t) lits->n << FLAG_BITS | flags, PIVOT (e, c) = lits->n ? lits->a[0] : 0;
   memcpy (LITS (e, c), lits->a, lits->n * sizeof *lits->a);
   e->size = need;
   if (flags & TAUTOLOGY) return LINK (e, c) = 0, *out = c, PG_DRAT_OK;

@@ -82,7 +82,7 @@ static cref visit_list (engine *e, lit_t false_lit, int core) {
     watch x = *w++;
     if (val[x.blocker] > 0) { *keep++ = x; continue; }
     cref c = x.clause;
-    uint32_t flags = arena[c + 1];
+    uint32_t flags = arena[c];
     if (!(flags & ACTIVE) || (!core && (flags & CORE))) continue;  /* stale */
     lit_t *lits = arena + c + HEADER;
     lit_t other = lits[0];
@@ -90,7 +90,7 @@ static cref visit_list (engine *e, lit_t false_lit, int core) {
     else if (lits[1] != false_lit) continue;  /* stale: no longer watched here */
     lits[0] = other, lits[1] = false_lit;
     if (val[other] > 0) { x.blocker = other; *keep++ = x; continue; }
-    uint32_t n = arena[c], start = arena[c + 2], k = n;  /* arena[c + 2] (LINK): where the last search stopped */
+    uint32_t n = flags >> FLAG_BITS, start = arena[c + 1], k = n;  /* arena[c + 1] (LINK): where the last search stopped */
     if (start < 2 || start >= n) start = 2;
     for (uint32_t i = start; i < n; i++)
       if (val[lits[i]] >= 0) { k = i; break; }
@@ -99,7 +99,7 @@ static cref visit_list (engine *e, lit_t false_lit, int core) {
         if (val[lits[i]] >= 0) { k = i; break; }
     if (k < n) {
       lit_t r = lits[k];
-      arena[c + 2] = k;
+      arena[c + 1] = k;
       lits[1] = r, lits[k] = false_lit;
       watches *to = &lists[r];
       if (to->n == to->cap && grow_watches (e, to)) { conflict = c; *keep++ = x; break; }  /* out of memory: stop */
