@@ -1,6 +1,6 @@
 """Time proofgate's whole DRAT check (untrusted elaboration to LRAT, then the kernel) against drat-trim.
 
-    python bench/bench_drat.py [DIR] [--generate N] [--json]
+    python bench/bench_drat.py [DIR] [--generate N] [--json] [--threads auto|1|2]
 
 Every NAME.cnf with NAME.drat (text) or NAME.bdrat (binary) in DIR is checked by
 `proofgate check --json` and, when `drat-trim` is on PATH, by `drat-trim NAME.cnf
@@ -45,6 +45,7 @@ def main():
     ap.add_argument("dir", nargs="?", help="folder of NAME.cnf + NAME.drat/.bdrat pairs")
     ap.add_argument("--generate", type=int, default=None, metavar="N", help="generated instances (default 4 without DIR)")
     ap.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    ap.add_argument("--threads", choices=["auto", "1", "2"], default="auto", help="passed to proofgate check")
     args = ap.parse_args()
     count = args.generate if args.generate is not None else (0 if args.dir else 4)
     if count:  # in a child: the solver's memory would raise the floor of our children's RSS (see run())
@@ -58,12 +59,12 @@ def main():
         if wanted is not None and cnf.name not in wanted:
             continue
         row = {"file": proof.name, "mb": proof.stat().st_size / 1e6}
-        mine = run([sys.executable, "-m", "evidence.cli", "check", "--json", "--format", "drat", str(cnf), str(proof)],
-                   ours)
+        command = [sys.executable, "-m", "evidence.cli", "check", "--json", "--format", "drat", "--threads",
+                   args.threads, str(cnf), str(proof)]
+        mine = run(command, ours)
         row.update(ours_seconds=mine["seconds"], ours_rss=mine["rss_mb"], ours_ok=mine["ok"])
         try:
-            verdict = json.loads(subprocess.run([sys.executable, "-m", "evidence.cli", "check", "--json", "--format",
-                                                 "drat", str(cnf), str(proof)], capture_output=True, text=True).stdout)
+            verdict = json.loads(subprocess.run(command, capture_output=True, text=True).stdout)
             row.update(lrat_mb=verdict["elaboration"]["counts"]["lrat_bytes"] / 1e6,
                        engine_seconds=sum(verdict["elaboration"]["seconds"].values()), kernel_seconds=verdict["seconds"])
         except (ValueError, KeyError, TypeError):

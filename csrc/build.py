@@ -28,14 +28,14 @@ def builder(module, folder, header, extra_sources=(), **options):
     text = (HERE / folder / header).read_text()
     ffi.cdef("\n".join(line for line in text.splitlines() if not line.startswith("#")))
     sources = [f"csrc/{folder}/{p.name}" for p in sorted((HERE / folder).glob("*.c"))] + list(extra_sources)
-    ffi.set_source(module, f'#include "{header}"', sources=sources, extra_compile_args=FLAGS, **options)
+    ffi.set_source(module, f'#include "{header}"', sources=sources, extra_compile_args=FLAGS + ["-pthread"], **options)
     return ffi
 
 
 kernel = builder("checker._lratc", "kernel", "kernel.h", include_dirs=["csrc/kernel"],
                  define_macros=[("PG_SOURCE_DIGEST", f'"{source_digest(HERE / "kernel")}"')])
 drat = builder("evidence._dratc", "drat", "drat.h", ["csrc/kernel/input.c"],
-               include_dirs=["csrc/drat", "csrc/kernel"])
+               include_dirs=["csrc/drat", "csrc/kernel"], extra_link_args=["-pthread"])  # split.c: a second thread
 
 if __name__ == "__main__":
     kernel.compile(verbose=True)

@@ -55,7 +55,7 @@ def _open_output(path):
 
 
 def elaborate(formula, proof, lrat=None, *, binary_lrat=False, core=None, trimmed=None, strict_deletions=False,
-              encoding="detect", timeout=0.0, max_memory=0):
+              encoding="detect", timeout=0.0, max_memory=0, threads=0):
     """Check a DRAT proof backward and write the LRAT (and core, trimmed proof) asked for.
 
     Raises OSError if a file cannot be opened.  Inputs may be compressed."""
@@ -69,6 +69,7 @@ def elaborate(formula, proof, lrat=None, *, binary_lrat=False, core=None, trimme
             options.lrat_fd, options.core_fd, options.trimmed_fd = outputs
             options.lrat_binary, options.strict_deletions = binary_lrat, strict_deletions
             options.proof_format, options.timeout, options.max_memory = _ENCODINGS[encoding], timeout, max_memory
+            options.threads = threads  # 0: a second thread for a large proof when a core is free (docs/DRAT.md)
             lib.pg_drat_elaborate(options, result)
         finally:
             failed = release((f, p), fds, feeders)
@@ -84,7 +85,7 @@ def elaborate(formula, proof, lrat=None, *, binary_lrat=False, core=None, trimme
             status, code, message = "malformed", "read", _CODES[lib.PG_DRAT_READ][1]
         counts = {name: getattr(r, name) for name in (
             "variables", "clauses", "lemmas", "deletions", "ignored_deletions", "unmatched_deletions",
-            "core_clauses", "core_lemmas", "rat_lemmas", "hints", "lrat_bytes", "peak_bytes")}
+            "core_clauses", "core_lemmas", "rat_lemmas", "hints", "lrat_bytes", "peak_bytes", "split_items")}
         seconds = {name: round(getattr(r, f"{name}_seconds"), 6) for name in ("parse", "forward", "backward", "write")}
         try:
             digest = p.sha256()

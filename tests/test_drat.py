@@ -41,12 +41,26 @@ def elaborate_and_check(cnf, proof, tmp_path, **options):
 
 @pytest.mark.parametrize("family", FAMILIES)
 @pytest.mark.parametrize("solver", SOLVERS)
-def test_solver_proofs_elaborate_to_lrat_both_kernels_accept(tmp_path, family, solver):
+@pytest.mark.parametrize("threads", [1, 2])
+def test_solver_proofs_elaborate_to_lrat_both_kernels_accept(tmp_path, family, solver, threads):
+    """threads=2 makes a second thread take the proof's first lemmas (split.c) whatever the size."""
     cnf, proof = make(tmp_path, family, solver)
-    done, answer = elaborate_and_check(cnf, proof, tmp_path)
+    done, answer = elaborate_and_check(cnf, proof, tmp_path, threads=threads)
     assert done.status == "elaborated", done
     assert answer[:2] == ("VERIFIED", "ok")
     assert done.counts["core_lemmas"] <= done.counts["lemmas"] and done.proof_sha256
+    assert threads == 2 or done.counts["split_items"] == 0
+
+
+@pytest.mark.parametrize("family", ["php-5", "random-50", "parity-12"])
+def test_a_second_thread_takes_the_first_items_and_the_lrat_needs_fewer_or_equal_steps(tmp_path, family):
+    """Forced (threads=2) on proofs whose conflict comes late, the second thread does take items; the
+    kernels accept either LRAT, and both name the same proof."""
+    cnf, proof = make(tmp_path, family, "cadical195")
+    one, answer_one = elaborate_and_check(cnf, proof, tmp_path, threads=1)
+    two, answer_two = elaborate_and_check(cnf, proof, tmp_path, threads=2)
+    assert one.counts["split_items"] == 0 < two.counts["split_items"] <= two.counts["lemmas"] + two.counts["deletions"]
+    assert answer_one[:2] == answer_two[:2] == ("VERIFIED", "ok") and one.proof_sha256 == two.proof_sha256
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -87,6 +101,7 @@ def flip(line):
 
 @pytest.mark.parametrize("mutate", [drop, flip], ids=["dropped-lemma", "flipped-literal"])
 def test_corrupted_proofs_are_rejected_never_falsely_accepted(tmp_path, mutate):
+    """Both ways (one thread, two): the same answer, and a rejection names the same line."""
     nv, clauses = FAMILIES["php-5"]
     cnf, proof = make(tmp_path, "php-5", "cadical195")
     trimmed = tmp_path / "trimmed.drat"  # every lemma of a trimmed proof is used
@@ -95,13 +110,17 @@ def test_corrupted_proofs_are_rejected_never_falsely_accepted(tmp_path, mutate):
     for lines in mutants(lines_of(trimmed), mutate, 40, seed=1):
         broken = tmp_path / "broken.drat"
         broken.write_text("\n".join(lines) + "\n")
-        done, answer = elaborate_and_check(cnf, broken, tmp_path)
-        if done.status == "elaborated":
-            assert answer[:2] == ("VERIFIED", "ok")  # then the kernel agrees the change was harmless
-        else:
-            assert done.status == "rejected" and done.code in ("lemma", "no-conflict")
-            assert done.code == "no-conflict" or done.line
-            rejected += 1
+        answers = []
+        for threads in (1, 2):
+            done, answer = elaborate_and_check(cnf, broken, tmp_path, threads=threads)
+            if done.status == "elaborated":
+                assert answer[:2] == ("VERIFIED", "ok")  # then the kernel agrees the change was harmless
+            else:
+                assert done.status == "rejected" and done.code in ("lemma", "no-conflict")
+                assert done.code == "no-conflict" or done.line
+            answers.append((done.status, done.code, done.line))
+        assert answers[0] == answers[1]
+        rejected += answers[0][0] == "rejected"
     assert rejected > 0
 
 
@@ -190,17 +209,20 @@ def test_limits_stop_with_a_clear_message(tmp_path):
     assert result.exit_code == 4 and "memory limit" in result.output
 
 
-def test_command_names_both_stages_and_writes_outputs(tmp_path):
-    cnf, proof = make(tmp_path, "chessboard-4", "glucose4")
+@pytest.mark.parametrize("family, threads", [("chessboard-4", "auto"), ("php-5", "2")])
+def test_command_names_both_stages_and_writes_outputs(tmp_path, family, threads):
+    """With --threads 2 the core and trimmed proof include what the second thread found needed."""
+    cnf, proof = make(tmp_path, family, "glucose4")
     lrat, core, trimmed = tmp_path / "o.lrat", tmp_path / "core.cnf", tmp_path / "t.drat"
     result = CliRunner().invoke(cli, ["check", str(cnf), str(proof), "--lrat", str(lrat), "--core", str(core),
-                                      "--trimmed", str(trimmed)])
+                                      "--trimmed", str(trimmed), "--threads", threads])
     assert result.exit_code == 0, result.output
     assert "stage 1, DRAT engine (untrusted)" in result.output and "stage 2, kernel (trusted)" in result.output
+    assert ("a second thread took the first" in result.output) == (threads == "2")
     assert result.output.rstrip().endswith("s VERIFIED")
     assert both(str(cnf), str(lrat))[0] == "VERIFIED"
     core_clauses = families.read_dimacs_simple(core)[1]
-    assert set(map(frozenset, core_clauses)) <= set(map(frozenset, FAMILIES["chessboard-4"][1]))
+    assert set(map(frozenset, core_clauses)) <= set(map(frozenset, FAMILIES[family][1]))
     with Solver(name="cadical195", bootstrap_with=core_clauses) as s:
         assert not s.solve()  # the core alone is unsatisfiable
     assert drat.elaborate(str(cnf), str(trimmed)).status == "elaborated"
@@ -226,12 +248,30 @@ def test_sanitized_engine_runs_clean(tmp_path):
         damaged = tmp_path / f"damaged{i}.drat"
         damaged.write_bytes(bytes(data))
         cases.append((cnf, damaged))
-    for cnf, proof in cases:
+    for (cnf, proof), threads in ((case, threads) for case in cases for threads in ("1", "2")):
         run = subprocess.run([str(build / "dratcheck-san"), str(cnf), str(proof), str(tmp_path / "san.lrat"),
-                              "--core", str(tmp_path / "san.core"), "--trimmed", str(tmp_path / "san.drat")],
+                              "--core", str(tmp_path / "san.core"), "--trimmed", str(tmp_path / "san.drat"),
+                              "--threads", threads],
                              capture_output=True, text=True, env={"ASAN_OPTIONS": "detect_leaks=1"})
         assert "Sanitizer" not in run.stderr and "runtime error" not in run.stderr, run.stderr
         assert run.returncode in (0, 1, 2), run.stdout
+
+
+def test_the_two_threads_race_on_nothing(tmp_path):
+    """ThreadSanitizer on the engine with its second thread forced on (split.c), valid and broken proofs."""
+    build = tmp_path / "build"
+    subprocess.run(["make", "-s", "-C", str(ROOT / "csrc"), f"BUILD={build}", f"{build}/dratcheck-tsan"],
+                   check=True, capture_output=True)
+    cases = [make(tmp_path, family, "cadical195") for family in FAMILIES]
+    cnf, proof = cases[0]
+    lines = lines_of(proof)
+    broken = tmp_path / "broken.drat"  # a lemma early in the proof flipped: the second thread meets it
+    broken.write_text("\n".join(lines[:2] + flip(lines[2]) + lines[3:]) + "\n")
+    for cnf, proof in cases + [(cnf, broken)]:
+        run = subprocess.run([str(build / "dratcheck-tsan"), str(cnf), str(proof), str(tmp_path / "t.lrat"),
+                              "--threads", "2"], capture_output=True, text=True)
+        assert "ThreadSanitizer" not in run.stderr, run.stderr
+        assert run.returncode in (0, 1), run.stdout
 
 
 def test_formulas_with_repeated_literals_elaborate_to_lrat_the_kernels_accept(tmp_path):
@@ -319,7 +359,8 @@ def test_many_rat_lemmas_from_occurrence_lists_the_kernels_accept(tmp_path):
         dimacs, drat_text = rat_copies(copies)
         cnf.write_text(dimacs)
         proof.write_text(drat_text)
-        done, answer = elaborate_and_check(cnf, proof, tmp_path)
-        assert done.status == "elaborated" and answer[:2] == ("VERIFIED", "ok"), (done, answer)
-        counts.append(done.counts["rat_lemmas"])
-    assert counts[0] > 0 and counts[1] == 40 * counts[0]
+        for threads in (1, 2):
+            done, answer = elaborate_and_check(cnf, proof, tmp_path, threads=threads)
+            assert done.status == "elaborated" and answer[:2] == ("VERIFIED", "ok"), (done, answer)
+            counts.append(done.counts["rat_lemmas"])
+    assert counts[0] > 0 and counts[2:] == [40 * counts[0]] * 2 and counts[1] == counts[0]

@@ -15,8 +15,6 @@
 /*  final conflict's (lemma 0).                                           */
 /*------------------------------------------------------------------------*/
 
-#define GROUP 0x80000000u
-
 #define EMIT 0x80000000u  /* on the analysis stack: this variable's antecedents are done */
 
 static int push_antecedents (engine *e, cref c, uint32_t stamp) {
@@ -123,7 +121,7 @@ static int rat (engine *e, cref lemma) {  /* with the lemma assumed false */
   return PG_DRAT_OK;
 }
 
-static int check_lemma (engine *e, cref lemma) {
+int pg_check_lemma (engine *e, cref lemma) {
   size_t start = pg_logged (e);
   for (;;) {
     size_t top = e->trail_n;
@@ -143,29 +141,38 @@ static int check_lemma (engine *e, cref lemma) {
   }
 }
 
+/* Undo item j: a deletion comes back, a lemma goes (and is checked if core). */
+static int undo_item (engine *e, int64_t j) {
+  item *it = &e->items[j];
+  cref c = it->clause;
+  if (it->flags & DELETION) {
+    if (it->flags & IGNORED) return PG_DRAT_OK;
+    size_t before = e->trail_n;
+    FLAGS (e, c) |= ACTIVE;
+    if (pg_attach (e, c) == CONFLICT || pg_propagate (e, before, 0)) return pg_fail (e, PG_DRAT_INTERNAL, it->where, 0);
+  } else {
+    FLAGS (e, c) &= ~ACTIVE;
+    if (is_reason (e, c)) pg_backtrack (e, e->pos[LITS (e, c)[0] >> 1]), e->dirty = 1;
+    if (FLAGS (e, c) & CORE) {
+      e->res->core_lemmas++;
+      int r = pg_check_lemma (e, c);
+      if (r == PG_DRAT_LEMMA || r == PG_DRAT_INTERNAL) return pg_fail (e, r, it->where, 0);
+    }
+  }
+  if (e->res->code) return e->res->code;
+  if (!(++e->steps & 0x3ff) && pg_limits (e)) return e->res->code;
+  return PG_DRAT_OK;
+}
+
 int pg_backward (engine *e) {
   e->leaf_stamp++;  /* the final conflict assumes nothing */
   if (analyze (e, e->final_conflict) || pg_log (e, (uint32_t) pg_logged (e)) || pg_log (e, 0))
     return e->res->code;
-  for (int64_t j = e->conflict_item; j >= 0; j--) {
-    item *it = &e->items[j];
-    cref c = it->clause;
-    if (it->flags & DELETION) {
-      if (it->flags & IGNORED) continue;
-      size_t before = e->trail_n;
-      FLAGS (e, c) |= ACTIVE;
-      if (pg_attach (e, c) == CONFLICT || pg_propagate (e, before, 0)) return pg_fail (e, PG_DRAT_INTERNAL, it->where, 0);
-    } else {
-      FLAGS (e, c) &= ~ACTIVE;
-      if (is_reason (e, c)) pg_backtrack (e, e->pos[LITS (e, c)[0] >> 1]), e->dirty = 1;
-      if (FLAGS (e, c) & CORE) {
-        e->res->core_lemmas++;
-        int r = check_lemma (e, c);
-        if (r == PG_DRAT_LEMMA || r == PG_DRAT_INTERNAL) return pg_fail (e, r, it->where, 0);
-      }
-    }
-    if (e->res->code) return e->res->code;
-    if (!(++e->steps & 0x3ff) && pg_limits (e)) return e->res->code;
-  }
-  return PG_DRAT_OK;
+  int64_t j = e->conflict_item;
+  for (; j >= 0 && pg_split_claim (e, j); j--)
+    if (undo_item (e, j)) return e->res->code;
+  if (!e->split) return PG_DRAT_OK;
+  for (int64_t below = pg_split_join (e); j >= below; j--)  /* what the other thread gave back */
+    if (undo_item (e, j)) return e->res->code;
+  return pg_split_merge (e);
 }

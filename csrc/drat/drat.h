@@ -34,6 +34,7 @@ typedef struct pg_drat_options {
   int strict_deletions;       /* honour deletions of unit (reason) clauses */
   double timeout;             /* seconds; 0: none */
   int64_t max_memory;         /* bytes; 0: none */
+  int threads;                /* 0: a second thread for large proofs when a core is free; 1: one; 2: two if any work */
 } pg_drat_options;
 
 typedef struct pg_drat_result {
@@ -44,6 +45,7 @@ typedef struct pg_drat_result {
   int64_t core_clauses, core_lemmas, rat_lemmas, hints, lrat_bytes;
   double parse_seconds, forward_seconds, backward_seconds, write_seconds;
   int64_t peak_bytes;
+  int64_t split_items;        /* items the second thread took (the proof's first ones), 0 if none */
 } pg_drat_result;
 
 int pg_drat_elaborate (const pg_drat_options *options, pg_drat_result *result);

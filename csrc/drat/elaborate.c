@@ -8,15 +8,6 @@
 /*  The engine's entry point: parse, forward, backward, write.            */
 /*------------------------------------------------------------------------*/
 
-static void release (engine *e) {
-  for (size_t l = 0; l < 2 * e->vars_cap; l++) free (e->watch[l].a), free (e->core_watch[l].a);
-  free (e->watch), free (e->core_watch), free (e->val), free (e->reason), free (e->pos), free (e->mark), free (e->leaf);
-  free (e->trail), free (e->arena), free (e->items), free (e->buckets);
-  free (e->lits.a), free (e->seen.a), free (e->hints.a), free (e->window.a);
-  free (e->occurs_start), free (e->occurs);
-  if (e->spill >= 0) close (e->spill);
-}
-
 static int status_of (int code) {
   if (code == PG_DRAT_OK) return PG_DRAT_VERIFIED;
   if (code == PG_DRAT_TIMEOUT || code == PG_DRAT_MEMORY) return PG_DRAT_LIMIT;
@@ -35,6 +26,7 @@ int pg_drat_elaborate (const pg_drat_options *options, pg_drat_result *res) {
   res->parse_seconds = pg_seconds (e);
   if (!r) r = pg_forward (e);
   res->forward_seconds = pg_seconds (e) - res->parse_seconds;
+  if (!r) r = pg_split_start (e);
   if (!r) r = pg_backward (e);
   res->backward_seconds = pg_seconds (e) - res->parse_seconds - res->forward_seconds;
   double before = pg_seconds (e);
@@ -42,7 +34,8 @@ int pg_drat_elaborate (const pg_drat_options *options, pg_drat_result *res) {
   if (!r && e->opt.core_fd >= 0) r = pg_write_core (e);
   if (!r && e->opt.trimmed_fd >= 0) r = pg_write_trimmed (e);
   res->write_seconds = pg_seconds (e) - before;
-  release (e);
+  pg_split_release (e);
+  pg_release (e);
   free (e);
   res->code = r;
   res->status = status_of (r);

@@ -35,6 +35,10 @@ enum { CONFLICT = -1 };
 #define PIVOT(e, c) ((e)->arena[(c) + 2])
 #define LITS(e, c) ((e)->arena + (c) + HEADER)
 
+#define GROUP 0x80000000u  /* in a hint record: a RAT group starts, for this candidate */
+
+typedef struct split split;  /* split.c */
+
 typedef struct item { uint32_t clause : 30, flags : 2; uint32_t where; } item;  /* where: line or offset, capped */
 typedef struct watch { cref clause; lit_t blocker; } watch;
 typedef struct watches { watch *a; uint32_t n, cap; } watches;
@@ -70,6 +74,8 @@ typedef struct engine {
   size_t *occurs_start;            /* per literal: where its clauses start in 'occurs' (built for RAT) */
   cref *occurs;                    /* the clauses holding each literal, in arena (= LRAT id) order */
   int64_t conflict_item;           /* the item at which propagation first conflicts (-1: the formula) */
+  split *split;                    /* the backward pass shared with a second thread (split.c) */
+  size_t log_valid;                /* that thread's log holds whole records up to here */
   cref final_conflict;
 } engine;
 
@@ -104,7 +110,7 @@ static inline int is_reason (const engine *e, cref c) {
 /* hints.c: the hint log, written backward, read back from its end */
 int pg_log (engine *, uint32_t);
 static inline size_t pg_logged (const engine *e) { return e->spilled + e->hints.n; }
-const uint32_t *pg_log_range (engine *, size_t start, size_t n);
+const uint32_t *pg_log_range (engine *, size_t start, size_t n, int forward);  /* how it will be read on */
 
 /* occurs.c: occurrence lists over the whole arena, made at the first RAT check */
 int pg_build_occurrences (engine *);
@@ -112,6 +118,20 @@ int pg_build_occurrences (engine *);
 /* forward.c, backward.c */
 int pg_forward (engine *);
 int pg_backward (engine *);
+int pg_check_lemma (engine *, cref);     /* RUP, else RAT, against the active clauses; logs its record */
+
+/* split.c: a second thread checks the proof's first lemmas forward while this one goes backward */
+int pg_split_start (engine *);
+int pg_split_claim (engine *, int64_t item);  /* may this (the backward) thread do this item? */
+int64_t pg_split_join (engine *);             /* wait for the other; items below the result are its */
+int pg_split_merge (engine *);                /* its needed lemmas become core here */
+int pg_split_active (const engine *, int64_t item);
+int pg_split_record (engine *, cref lemma, const uint32_t **hints, uint32_t *count);
+int64_t pg_split_bytes (engine *);            /* both threads' memory */
+void pg_split_stop (engine *);                /* over the memory limit together: the other thread stops */
+void pg_split_release (engine *);
+void pg_release (engine *);                   /* free all an engine holds */
+void pg_release_solver (engine *);            /* all but its hint log and the proof's items */
 
 /* writers */
 int pg_write_lrat (engine *);

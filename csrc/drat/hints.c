@@ -15,7 +15,7 @@
 /*  e->hints.                                                             */
 /*------------------------------------------------------------------------*/
 
-enum { KEEP = 1 << 20 };  /* entries held in memory before spilling */
+enum { KEEP = 1 << 18 };  /* entries held in memory before spilling (1 MB: two threads may hold one each) */
 
 static int spill (engine *e) {
   if (e->spill < 0) {
@@ -54,12 +54,14 @@ static int read_at (int fd, uint32_t *to, size_t n, size_t at) {
   return 1;
 }
 
-const uint32_t *pg_log_range (engine *e, size_t start, size_t n) {
+const uint32_t *pg_log_range (engine *e, size_t start, size_t n, int forward) {
   if (start >= e->spilled) return e->hints.a + (start - e->spilled);
   if (start >= e->window_start && start + n <= e->window_start + e->window.n)
     return e->window.a + (start - e->window_start);
-  size_t size = n > KEEP ? n : KEEP, end = start + n;  /* a window ending here: we read backward */
-  size_t from = end > size ? end - size : 0;
+  size_t size = n > KEEP ? n : KEEP, end = start + n, logged = pg_logged (e);
+  size_t from = end > size ? end - size : 0;  /* a window ending here: reading backward */
+  if (forward)  /* or one starting here */
+    from = start, end = start + size < logged ? start + size : logged;
   uint32_t *a = pg_grow (e, e->window.a, &e->window.cap, size, sizeof *a);
   if (!a) return 0;
   e->window.a = a, e->window_start = from, e->window.n = end - from;

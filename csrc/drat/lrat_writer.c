@@ -10,8 +10,6 @@
 /*  of written clauses are written where the DRAT proof made them.        */
 /*------------------------------------------------------------------------*/
 
-#define GROUP 0x80000000u
-
 static void number_clauses (engine *e, uint32_t *next) {
   uint32_t id = 1;
   for (cref c = 2; c < e->formula_end; c += HEADER + SIZE (e, c)) LINK (e, c) = id++;
@@ -34,14 +32,8 @@ static void end_line (output *o, int binary) {
   else out_char (o, '0'), out_char (o, '\n');
 }
 
-/* Write the record that ends at *end (backward) for the step with this id. */
-static int write_step (engine *e, output *o, int binary, uint32_t id, cref lemma, size_t *end) {
-  const uint32_t *tail = pg_log_range (e, *end - 2, 2);
-  if (!tail || tail[1] != lemma) return 0;
-  uint32_t count = tail[0];
-  const uint32_t *h = pg_log_range (e, *end - 2 - count, count);
-  if (!h) return 0;
-  *end -= 2 + (size_t) count;
+/* Write the step with this id: the lemma (0: the empty clause), then its hints. */
+static void write_step (engine *e, output *o, int binary, uint32_t id, cref lemma, const uint32_t *h, uint32_t count) {
   if (binary) out_char (o, 'a');
   step (o, binary, id);
   if (lemma) {
@@ -56,7 +48,15 @@ static int write_step (engine *e, output *o, int binary, uint32_t id, cref lemma
   for (uint32_t i = 0; i < count; i++)
     step (o, binary, (h[i] & GROUP) ? -(int64_t) LINK (e, h[i] & ~GROUP) : (int64_t) LINK (e, h[i]));
   end_line (o, binary);
-  return 1;
+}
+
+/* The hints of the record that ends at *end of this engine's log (read backward), for this lemma. */
+static int record (engine *e, cref lemma, size_t *end, const uint32_t **h, uint32_t *count) {
+  const uint32_t *tail = *end >= 2 ? pg_log_range (e, *end - 2, 2, 0) : 0;
+  if (!tail || tail[1] != lemma || tail[0] > *end - 2) return 0;
+  *count = tail[0];
+  *end -= 2 + (size_t) *count;
+  return (*h = pg_log_range (e, *end, *count, 0)) != 0;
 }
 
 int pg_write_lrat (engine *e) {
@@ -85,10 +85,19 @@ int pg_write_lrat (engine *e) {
     if (!(FLAGS (e, c) & CORE)) continue;
     if (deleting) end_line (o, binary), deleting = 0;
     last = LINK (e, c);
-    if (!write_step (e, o, binary, last, c, &end)) { free (o); return pg_fail (e, PG_DRAT_INTERNAL, it->where, 0); }
+    const uint32_t *h;  /* the proof's first lemmas may have been checked by the other thread (split.c) */
+    uint32_t count;
+    if (!(pg_split_active (e, j) ? pg_split_record (e, c, &h, &count) : record (e, c, &end, &h, &count))) {
+      free (o);
+      return pg_fail (e, PG_DRAT_INTERNAL, it->where, 0);
+    }
+    write_step (e, o, binary, last, c, h, count);
   }
   if (deleting) end_line (o, binary);
-  int ok = write_step (e, o, binary, next, 0, &end);
+  const uint32_t *h;
+  uint32_t count;
+  int ok = record (e, 0, &end, &h, &count);
+  if (ok) write_step (e, o, binary, next, 0, h, count);
   out_flush (o);
   e->res->lrat_bytes = o->bytes;
   int failed = o->failed;

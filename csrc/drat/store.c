@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /*------------------------------------------------------------------------*/
 /*  Failures, memory and time                                             */
@@ -24,6 +25,7 @@ double pg_seconds (engine *e) {
 int pg_limits (engine *e) {  /* polled every so often by the long loops */
   if (e->opt.timeout > 0 && pg_seconds (e) > e->opt.timeout) return pg_fail (e, PG_DRAT_TIMEOUT, 0, 0);
   if (e->opt.max_memory > 0 && e->bytes > e->opt.max_memory) return pg_fail (e, PG_DRAT_MEMORY, 0, e->bytes);
+  if (e->opt.max_memory > 0 && pg_split_bytes (e) > e->opt.max_memory) pg_split_stop (e);  /* B gives way */
   return PG_DRAT_OK;
 }
 
@@ -160,4 +162,19 @@ int pg_add_item (engine *e, cref c, uint32_t flags, int64_t where) {
   e->items = a;
   a[e->nitems++] = (item) { c, flags, where > UINT32_MAX ? UINT32_MAX : (uint32_t) where };
   return PG_DRAT_OK;
+}
+
+/* All but the hint log and the proof's items: what a finished second thread no longer needs. */
+void pg_release_solver (engine *e) {
+  for (size_t l = 0; l < 2 * e->vars_cap; l++) free (e->watch[l].a), free (e->core_watch[l].a);
+  free (e->watch), free (e->core_watch), free (e->val), free (e->reason), free (e->pos), free (e->mark), free (e->leaf);
+  free (e->trail), free (e->arena), free (e->lits.a), free (e->seen.a), free (e->occurs_start), free (e->occurs);
+  e->watch = e->core_watch = 0, e->val = 0, e->reason = e->pos = e->mark = e->leaf = e->trail = 0, e->vars_cap = 0;
+  e->arena = 0, e->lits = e->seen = (u32s) { 0, 0, 0 }, e->occurs_start = 0, e->occurs = 0;
+}
+
+void pg_release (engine *e) {
+  pg_release_solver (e);
+  free (e->items), free (e->buckets), free (e->hints.a), free (e->window.a);
+  if (e->spill >= 0) close (e->spill);
 }
