@@ -6,9 +6,11 @@ Every NAME.cnf with NAME.drat (text) or NAME.bdrat (binary) in DIR is checked by
 `proofgate check --json` and, when `drat-trim` is on PATH, by `drat-trim NAME.cnf
 PROOF` (its verdict read from its output, not its exit code).  Without DIR, the
 first N (default 4) generated instances of bench_lrat.py are given CaDiCaL DRAT
-proofs in bench/.cache/drat/.  Prints wall time, peak RSS and LRAT size per
-instance, the ratio to drat-trim (their time / ours: above 1 is faster) and the
-median; nothing here asserts a speed.
+proofs in bench/.cache/drat/ (`--generate 8` adds a multiplier miter and a
+padded pigeonhole: a circuit, and a large formula with a small proof).  Prints
+wall time, peak RSS and LRAT size per instance, the ratio to drat-trim (their
+time / ours: above 1 is faster) and the median; nothing here asserts a speed.
+drat-trim's own example R_4_4_18 (8,575 RAT lemmas) is worth a run from a DIR.
 """
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ PYTHON_LIMIT = 5e6  # bytes: the Python kernel only gets proofs smaller than thi
 def bench_instances():
     """(name, thunk giving (nvars, clauses), approximate proof MB), smallest first."""
     sys.path.insert(0, str(ROOT))
-    from evidence.families import mutilated_chessboard, parity, pigeonhole, random_ksat
+    from evidence.families import multiplier_miter, mutilated_chessboard, padded, parity, pigeonhole, random_ksat
 
     return [
         ("parity-80-s1", lambda: parity(80, seed=1), 21),
@@ -44,6 +44,9 @@ def bench_instances():
         ("chessboard-13", lambda: mutilated_chessboard(13), 57),
         ("rnd3-280-s7", lambda: random_ksat(280, 1193, k=3, seed=7), 99),
         ("chessboard-14", lambda: mutilated_chessboard(14), 170),
+        # circuits, and a large formula with a small proof (unlike the rest); not in the default four
+        ("mult-commute-8", lambda: multiplier_miter(8), 60),
+        ("php-8-padded", lambda: padded(pigeonhole(8), 200_000, 600_000, seed=3), 10),
     ]
 
 

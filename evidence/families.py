@@ -21,6 +21,8 @@ __all__ = [
     "random_ksat",
     "parity",
     "mutilated_chessboard",
+    "multiplier_miter",
+    "padded",
     "write_dimacs",
     "read_dimacs_simple",
 ]
@@ -184,6 +186,74 @@ def mutilated_chessboard(n: int) -> Formula:
         clauses.append(list(vs))
         clauses.extend([-x, -y] for x, y in combinations(vs, 2))
     return len(dominoes), clauses
+
+
+class _Circuit:
+    """Tseitin-encoded gates over fresh variables."""
+
+    def __init__(self):
+        self.nvars, self.clauses = 0, []
+
+    def var(self) -> int:
+        self.nvars += 1
+        return self.nvars
+
+    def gate(self, kind: str, a: int, b: int) -> int:
+        o = self.var()
+        self.clauses += {"and": [[-o, a], [-o, b], [o, -a, -b]], "or": [[o, -a], [o, -b], [-o, a, b]],
+                         "xor": [[-o, a, b], [-o, -a, -b], [o, -a, b], [o, a, -b]]}[kind]
+        return o
+
+    def multiply(self, x: list[int], y: list[int]) -> list[int]:
+        """An array multiplier: the 2n bits of x * y, least significant first."""
+        n = len(x)
+        acc: list[int | None] = [self.gate("and", x[i], y[0]) for i in range(n)] + [None] * n
+        for j in range(1, n):
+            carry = None
+            for i in range(n):
+                k, b = i + j, self.gate("and", x[i], y[j])
+                terms = [t for t in (acc[k], carry) if t is not None]
+                if not terms:
+                    acc[k], carry = b, None
+                elif len(terms) == 1:
+                    acc[k], carry = self.gate("xor", terms[0], b), self.gate("and", terms[0], b)
+                else:
+                    t = self.gate("xor", terms[0], b)
+                    acc[k] = self.gate("xor", t, terms[1])
+                    carry = self.gate("or", self.gate("and", terms[0], b), self.gate("and", t, terms[1]))
+            acc[n + j] = carry
+        return [bit for bit in acc if bit is not None]
+
+
+def multiplier_miter(n: int) -> Formula:
+    """x * y differs from y * x for n-bit x and y, both products by array multipliers (unsat).
+
+    An equivalence check of two circuits, as in hardware verification: thousands of binary and
+    ternary Tseitin clauses, hard for CDCL from n = 8 or so (CaDiCaL: seconds at 8, tens at 9).
+    """
+    if n < 1:
+        raise ValueError("multiplier_miter needs n >= 1")
+    c = _Circuit()
+    x, y = [c.var() for _ in range(n)], [c.var() for _ in range(n)]
+    differ = [c.gate("xor", a, b) for a, b in zip(c.multiply(x, y), c.multiply(y, x))]
+    return c.nvars, c.clauses + [differ]
+
+
+def padded(formula: Formula, extra_vars: int, extra_clauses: int, seed: int = 0) -> Formula:
+    """`formula` among random ternary clauses over `extra_vars` fresh variables (at a ratio below 4.2
+    they are satisfiable, so the formula alone decides): a large formula with a small proof."""
+    nvars, clauses = formula
+    rng = _Rng(seed)
+    pad = []
+    for _ in range(extra_clauses):
+        vs: list[int] = []
+        while len(vs) < 3:
+            v = nvars + 1 + rng.below(extra_vars)
+            if v not in vs:
+                vs.append(v)
+        pad.append([v if rng.below(2) else -v for v in vs])
+    half = len(pad) // 2
+    return nvars + extra_vars, pad[:half] + [list(c) for c in clauses] + pad[half:]
 
 
 def _open_maybe_compressed(path, mode: str):

@@ -4,7 +4,10 @@ import pytest
 from pysat.solvers import Solver
 
 from evidence.families import (
+    _Circuit,
+    multiplier_miter,
     mutilated_chessboard,
+    padded,
     parity,
     pigeonhole,
     random_ksat,
@@ -92,6 +95,31 @@ def test_mutilated_chessboard(n):
     assert len(degree) == cells  # one at-least-one clause per square
     assert len(clauses) == cells + sum(d * (d - 1) // 2 for d in degree.values())
     assert not satisfiable(clauses)
+
+
+@pytest.mark.parametrize("n", [1, 2, 4])
+def test_multiplier_miter_is_unsat_and_its_multiplier_multiplies(n):
+    nvars, clauses = multiplier_miter(n)
+    assert not satisfiable(clauses)
+    x, y = list(range(1, n + 1)), list(range(n + 1, 2 * n + 1))
+    for a, b in [(0, 0), (1, (1 << n) - 1), ((1 << n) - 1, (1 << n) - 1), (2 % (1 << n), 3 % (1 << n))]:
+        fixed = [[v if value >> i & 1 else -v] for value, bits in ((a, x), (b, y)) for i, v in enumerate(bits)]
+        with Solver(name="cadical195", bootstrap_with=clauses[:-1] + fixed) as s:  # without "they differ"
+            assert s.solve()
+            model = set(s.get_model())
+        c = _Circuit()
+        c.nvars = 2 * n  # the same numbering: the first product's bits come first
+        bits = c.multiply(x, y)
+        assert sum(1 << i for i, v in enumerate(bits) if v in model) == a * b
+
+
+def test_padded_keeps_the_formula_and_its_answer():
+    nvars, clauses = pigeonhole(3)
+    big_vars, big = padded((nvars, clauses), 300, 600, seed=1)
+    assert big_vars == nvars + 300 and len(big) == len(clauses) + 600
+    assert all(c in big for c in clauses) and not satisfiable(big)
+    assert satisfiable([c for c in big if c not in clauses])  # the padding alone is satisfiable
+    assert padded((nvars, clauses), 300, 600, seed=1) == (big_vars, big)
 
 
 def test_chessboard_needs_n_at_least_3():
