@@ -21,9 +21,13 @@
 /*                                                                        */
 /*  B never decides anything: a lemma B cannot check, or any trouble of   */
 /*  B's, hands that item back and stops B; A then goes on down alone,     */
-/*  and reports failures exactly as the one-thread pass does.  B runs     */
-/*  only when the proof is large, the formula small beside it (B copies   */
-/*  all of the formula), and a second core is online.                     */
+/*  and reports failures exactly as the one-thread pass does.  By itself  */
+/*  ('auto') B runs only when a second core is online, the proof has      */
+/*  enough items, the formula is small beside it (B copies all of the     */
+/*  formula), and A holds under LARGE bytes: B's copy costs memory in     */
+/*  proportion to its items, while the lemmas it gets, the first ones,    */
+/*  are often the cheapest (chessboard-14: a quarter of the items, no     */
+/*  time saved), so on large proofs memory is worth more than B.          */
 /*------------------------------------------------------------------------*/
 
 struct split {
@@ -42,6 +46,7 @@ enum { MIN_ITEMS = 20000 };  /* below this a second thread costs more than it sa
 #define PART 0.45            /* at most this share of the lemmas' words goes to B, */
 #define BUDGET 0.35          /* and B costs at most this share of A's memory: */
 #define COST(words, clauses) (4.0 * (double) (words) + 24.0 * (double) (clauses))  /* copy, watches */
+#define LARGE 1e8            /* bytes of A: beyond, B would cost 35 MB or more for a share of cheap, early work */
 
 int64_t pg_split_bytes (engine *e) {
   split *s = e->split;
@@ -136,6 +141,7 @@ int pg_split_start (engine *e) {
   if (e->opt.threads == 0 && e->formula_end > lemma_words / 4) return PG_DRAT_OK;  /* B would copy too much */
   for (size_t l = 0; l < 2 * e->vars_cap; l++) watched += e->watch[l].n + e->core_watch[l].n;
   double resident = 4.0 * (double) e->size + 8.0 * (double) (e->nitems + watched);  /* A's memory, roughly */
+  if (e->opt.threads == 0 && resident > LARGE) return PG_DRAT_OK;  /* memory is then the scarcer resource */
   double budget = BUDGET * resident;
   if (e->opt.max_memory > 0 && budget > (double) (e->opt.max_memory - e->bytes))  /* --max-memory holds for both */
     budget = (double) (e->opt.max_memory - e->bytes);
