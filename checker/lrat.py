@@ -66,10 +66,13 @@ class Checker:
         self.peak = max(self.peak, self.live)
         self.empty = self.empty or not literals
         if self.occurs is not None:
-            for lit in literals:
-                ids = self.occurs.setdefault(lit, [])
-                if not ids or ids[-1] != step:
-                    ids.append(step)
+            self.note(step, literals)
+
+    def note(self, cid, literals):  # each clause once in the list of each literal it holds, ids increasing
+        for lit in literals:
+            ids = self.occurs.setdefault(lit, [])
+            if not ids or ids[-1] != cid:
+                ids.append(cid)
 
     # ---- unit propagation over one hint ------------------------------------
     def unit(self, step, hint, base, cur):
@@ -114,10 +117,7 @@ class Checker:
         if self.occurs is None:
             self.occurs = {}
             for cid, clause in self.clauses.items():
-                for other in clause:
-                    ids = self.occurs.setdefault(other, [])
-                    if not ids or ids[-1] != cid:
-                        ids.append(cid)
+                self.note(cid, clause)
         ids = self.occurs.get(lit, [])
         ids[:] = [cid for cid in ids if cid in self.clauses]  # drop the deleted, once
         return ids

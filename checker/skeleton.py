@@ -18,10 +18,6 @@ class Skeleton:
         for t, _ in problem.assertions:
             self.clauses.append([self.literal(t)])
 
-    def fresh(self):
-        self.count += 1
-        return self.count
-
     def literal(self, t):
         return bottom_up(self.problem.terms, t, self.lit, self.value, self.boolean)
 
@@ -36,7 +32,8 @@ class Skeleton:
     def connective(self, op, x):
         if op == "not":
             return -x[0]
-        v, c, a, b = self.fresh(), *(x * 3)[:3]
+        self.count += 1
+        v, c, a, b = self.count, *(x * 3)[:3]
         s = -1 if op == "xor" else 1  # "=" over Bool is iff, xor its negation
         self.clauses.extend(
             [[-v, a] for a in x] + [[v] + [-a for a in x]] if op == "and" else
@@ -61,7 +58,8 @@ class Skeleton:
                 self.clauses.append([self.number(key)])
             return self.var[key] if positive else -self.var[key]
         if key not in self.var:
-            v = self.var[key] = self.fresh()
+            self.count += 1
+            v = self.var[key] = self.count
             if key != "true":
                 self.atoms[v] = key
         return self.var[key]
@@ -98,13 +96,8 @@ def canonical(problem, t):
     return ("eq", a, b), True
 
 
-def linearize(problem, t, memo):
-    """{variable term: coefficient}, constant."""
-    return bottom_up(problem.terms, t, memo, lambda u: _linear(problem, u, memo),
-                     lambda u: problem.terms[u][0] not in ("num", "const", "app"))
-
-
 def _linear(problem, t, memo):
+    """{variable term: coefficient}, constant (those of t's arguments are in memo)."""
     op, payload, args, sort = problem.terms[t]
     if op == "num":
         return {}, payload
@@ -128,7 +121,8 @@ def _linear(problem, t, memo):
 
 def linear(problem, op, a, b):
     """`a op b` as (("lin", kind, ((name, c), ...), bound, integral), positive), or True/False."""
-    (ca, ka), (cb, kb) = linearize(problem, a, problem.linear), linearize(problem, b, problem.linear)
+    terms, memo, inside = problem.terms, problem.linear, lambda u: problem.terms[u][0] not in ("num", "const", "app")
+    (ca, ka), (cb, kb) = (bottom_up(terms, x, memo, lambda u: _linear(problem, u, memo), inside) for x in (a, b))
     coeffs = {x: ca.get(x, 0) - cb.get(x, 0) for x in set(ca) | set(cb)}
     kind, sign = {"<": ("<", 1), "<=": ("<=", 1), ">": ("<", -1), ">=": ("<=", -1), "=": ("=", 1)}[op]
     bound = sign * (kb - ka)

@@ -10,6 +10,7 @@ ARITH = ("Int", "Real")
 COMPARE = ("<", "<=", ">", ">=")
 REGEX = {"str.to_re", "re.*", "re.++", "re.union", "re.allchar", "re.all"}
 STAR, ANY = -2, -1  # glob items; a character is its code point
+ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]{1,5})\}")  # in string literals
 
 
 class SmtError(Exception):
@@ -60,10 +61,6 @@ def sexprs(data):
         raise SmtError(stack[-1].at, "unclosed '(' (truncated?)")
 
 
-def unescape(text):
-    return re.sub(r"\\u\{([0-9a-fA-F]{1,5})\}", lambda m: chr(int(m.group(1), 16)), text)
-
-
 class Problem:
     """The declarations and assertions of an SMT-LIB script."""
 
@@ -73,7 +70,7 @@ class Problem:
         self.funs = {}  # name -> (argument sorts, result sort); declared ones only
         self.macros = {}  # define-fun: name -> (parameters, result sort, body, index)
         self.assertions = []  # (term, (line, column))
-        self.linear, self.model = {}, False  # linear: term -> its linear form, filled by the skeleton
+        self.linear, self.model, self.budget = {}, False, 10**7  # linear: term -> its linear form (skeleton)
         self.true, self.false = self.make("true", None, (), "Bool"), self.make("false", None, (), "Bool")
 
     def make(self, op, payload, args, sort):
@@ -156,9 +153,11 @@ class Problem:
     def term(self, x, env, want=None):
         """Read s-expression x as a term (of sort `want`), bottom-up with an explicit stack (nesting costs
         no recursion): `todo` holds (step, s-expression, environment, define-funs in scope)."""
-        done, todo = [], [("want", x, want, 0), ("read", x, env, len(self.macros))]
+        done, todo, budget = [], [("want", x, want, 0), ("read", x, env, len(self.macros))], self.budget
         while todo:
             what, x, env, scope = todo.pop()
+            if (budget := budget - 1) < 0:  # define-funs could make a short script take exponential time
+                raise SmtError(getattr(x, "at", None), "unsupported: a term whose reading takes over 64 steps a byte")
             head = x[0] if isinstance(x, Node) and x else None
             if what == "want":  # the environment of this step is the sort wanted
                 if env and self.sort(done[-1]) != env and not (env in ARITH and self.sort(done[-1]) in ARITH):
@@ -190,7 +189,7 @@ class Problem:
 
     def atom(self, x, env, scope):
         if x.quoted == '"':
-            return self.make("str", unescape(x), (), "String")
+            return self.make("str", ESCAPE.sub(lambda m: chr(int(m[1], 16)), x), (), "String")
         if x in env:
             return env[x]
         if re.fullmatch(r"(?=.{1,4000}$)[0-9]+(\.[0-9]+)?", x):  # str() refuses 4,300+ digits
@@ -295,6 +294,8 @@ class Problem:
         if head == "re.++" and args:
             globs = ((),)
             for p in payload:
+                if len(globs) * len(p) > 1 << 16:  # each union multiplies them
+                    raise SmtError(at, "unsupported: a regular expression of more than 65,536 globs")
                 globs = tuple(g + h for g in globs for h in p)
             return make("re", tuple(sorted(set(map(squeeze, globs)))), (), "RegLan")
         raise SmtError(at, f"unsupported: {head} (only globs: literals, re.allchar, (re.* re.allchar))")
@@ -331,6 +332,7 @@ def bottom_up(terms, t, memo, value, inside=lambda u: True):
 def read(data):
     """Parse an SMT-LIB script (bytes) into a Problem; SmtError, at a (line, column), on bad or unsupported input."""
     problem = Problem()
+    problem.budget = 64 * len(data) + 10**6
     try:
         for form in sexprs(data):
             problem.command(form)

@@ -23,7 +23,7 @@ def in_child(code, tmp_path):
     """Run `code` in a fresh interpreter (the project on its path); its standard output."""
     script = tmp_path / "child.py"
     script.write_text("import sys\nsys.path[:0] = [%r, %r]\n" % (str(ROOT), str(ROOT / "tests")) + textwrap.dedent(code))
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
     return done.stdout
 
@@ -128,3 +128,24 @@ def test_the_kernel_leaves_the_recursion_limit_alone(tmp_path):
     problem, cert, result = prove(tmp_path, "(declare-const x Int)(assert (< x 0))(assert (> x 0))")
     assert result.answer == "unsat" and all(v.verified for v in verdicts(problem, cert))
     assert sys.getrecursionlimit() == limit
+
+
+@pytest.mark.parametrize("text, words", [
+    ("(declare-const s String)(assert (str.in_re s (re.++ " +
+     " ".join(['(re.union (str.to_re "a") (str.to_re "b"))'] * 40) + ")))", "more than 65,536 globs"),
+    ("(declare-const b Bool)(define-fun f0 ((x Bool)) Bool x)" +
+     "".join(f"(define-fun f{i} ((x Bool)) Bool (and (f{i - 1} x) (f{i - 1} x)))" for i in range(1, 60)) +
+     "(assert (f59 b))", "over 64 steps a byte"),
+], ids=["unions-concatenated", "define-funs-doubling"])
+def test_a_short_script_that_would_take_exponential_time_is_refused(tmp_path, text, words):
+    """Under a kilobyte each: 2^40 globs, or 2^59 expansions of f0.  Refused by name, in a child with a
+    time bound so that a regression fails instead of hanging the run."""
+    (tmp_path / "p.smt2").write_text(text)
+    out = in_child("""
+        from checker import smtlib
+        try:
+            smtlib.read(open("p.smt2", "rb").read())
+        except smtlib.SmtError as error:
+            print(error)
+        """, tmp_path)
+    assert "line 1, column" in out and words in out, out
