@@ -161,14 +161,26 @@ def test_a_lemma_that_does_not_follow_names_its_line(tmp_path):
 UNIT_DELETION = ("p cnf 4 5\n1 0\n-1 2 3 0\n-1 2 -3 0\n-2 4 0\n-2 -4 0\n", "d 1 0\n2 0\n0\n")
 
 
-def test_unit_deletions_ignored_by_default_honoured_when_strict(tmp_path):
+@pytest.mark.parametrize("threads", [1, 2])
+def test_unit_deletions_ignored_by_default_honoured_when_strict(tmp_path, threads):
     cnf, proof = tmp_path / "f.cnf", tmp_path / "p.drat"
     cnf.write_text(UNIT_DELETION[0])
     proof.write_text(UNIT_DELETION[1])
-    done, answer = elaborate_and_check(cnf, proof, tmp_path)
+    done, answer = elaborate_and_check(cnf, proof, tmp_path, threads=threads)
     assert done.status == "elaborated" and done.counts["ignored_deletions"] == 1 and answer[0] == "VERIFIED"
-    done = drat.elaborate(str(cnf), str(proof), strict_deletions=True)
+    done = drat.elaborate(str(cnf), str(proof), strict_deletions=True, threads=threads)
     assert (done.status, done.code, done.line) == ("rejected", "lemma", 2)
+
+
+def test_strict_deletions_the_same_both_ways_on_a_solver_proof(tmp_path):
+    """Deleted reasons: the second thread retracts them as the forward pass does (rebuilding its top level)."""
+    cnf, proof = make(tmp_path, "random-50", "lingeling")
+    answers = [drat.elaborate(str(cnf), str(proof), str(tmp_path / f"{t}.lrat"), strict_deletions=True, threads=t)
+               for t in (1, 2)]
+    assert [(a.status, a.code, a.line) for a in answers][0] == [(a.status, a.code, a.line) for a in answers][1]
+    for t, a in zip((1, 2), answers):
+        if a.status == "elaborated":
+            assert both(str(cnf), str(tmp_path / f"{t}.lrat"))[0] == "VERIFIED"
 
 
 @pytest.mark.parametrize("data, code, line, offset", [
