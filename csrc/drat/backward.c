@@ -12,7 +12,8 @@
 /*                                                                        */
 /*  Hint records are appended to e->hints as [hints..., count, lemma];    */
 /*  a RAT group starts with GROUP | candidate.  The first record is the   */
-/*  final conflict's (lemma 0).                                           */
+/*  final conflict's (lemma 0).  With a second thread (split.c) the pass  */
+/*  stops where that thread, coming forward, has got to.                  */
 /*------------------------------------------------------------------------*/
 
 #define EMIT 0x80000000u  /* on the analysis stack: this variable's antecedents are done */
