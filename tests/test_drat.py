@@ -1,8 +1,10 @@
 """DRAT proofs: the untrusted engine elaborates them to LRAT that both kernels accept; broken proofs
 are rejected, never accepted; malformed files are bad input with a position."""
+import os
 import random
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -376,3 +378,21 @@ def test_many_rat_lemmas_from_occurrence_lists_the_kernels_accept(tmp_path):
             assert done.status == "elaborated" and answer[:2] == ("VERIFIED", "ok"), (done, answer)
             counts.append(done.counts["rat_lemmas"])
     assert counts[0] > 0 and counts[2:] == [40 * counts[0]] * 2 and counts[1] == counts[0]
+
+
+def test_auto_stays_on_one_thread_when_the_process_may_use_one_core(tmp_path):
+    """'auto' counts the cores this process may run on (taskset, a container), not those online."""
+    if not shutil.which("taskset"):
+        pytest.skip("taskset (util-linux) is not here")
+    cnf, proof = tmp_path / "php-8.cnf", tmp_path / "php-8.drat"  # large enough for 'auto' to share it
+    families.write_dimacs(cnf, *families.pigeonhole(8))
+    assert _compat.solve_with_drat(*families.pigeonhole(8), proof, solver="cadical195") is None
+    code = ("import sys; from evidence import drat; "
+            "print(drat.elaborate(sys.argv[1], sys.argv[2], sys.argv[3]).counts['split_items'])")
+    args = [sys.executable, "-c", code, str(cnf), str(proof), str(tmp_path / "o.lrat")]
+    cores = sorted(os.sched_getaffinity(0))
+    pinned = subprocess.run(["taskset", "-c", str(cores[0]), *args], capture_output=True, text=True, cwd=ROOT)
+    assert pinned.returncode == 0 and int(pinned.stdout) == 0, pinned.stderr
+    if len(cores) > 1:  # and with two it does share this proof
+        free = subprocess.run(["taskset", "-c", f"{cores[0]},{cores[1]}", *args], capture_output=True, text=True, cwd=ROOT)
+        assert free.returncode == 0 and int(free.stdout) > 0, free.stderr
