@@ -321,7 +321,7 @@ def bottom_up(terms, t, memo, value, inside=lambda u: True):
     todo = [t]
     while todo:
         u = todo.pop()
-        missing = [a for a in terms[u][2] if a not in memo] if inside(u) else []
+        missing = [a for a in terms[u][2] if a not in memo] if u not in memo and inside(u) else []
         if missing:
             todo += [u] + missing[::-1]
         elif u not in memo:

@@ -69,8 +69,7 @@ def elaborate(formula, proof, lrat=None, *, binary_lrat=False, core=None, trimme
             options.lrat_fd, options.core_fd, options.trimmed_fd = outputs
             options.lrat_binary, options.strict_deletions = binary_lrat, strict_deletions
             options.proof_format, options.timeout, options.max_memory = _ENCODINGS[encoding], timeout, max_memory
-            options.threads = 1 if threads == 0 and _usable_cores() < 2 else threads  # 0: a second thread for a
-            # large proof when a core is free (docs/DRAT.md)
+            options.threads = threads  # 0: a second thread for a large proof when a core is free (docs/DRAT.md)
             lib.pg_drat_elaborate(options, result)
         finally:
             failed = release((f, p), fds, feeders)
@@ -95,14 +94,6 @@ def elaborate(formula, proof, lrat=None, *, binary_lrat=False, core=None, trimme
         path = (f.path, p.path)[r.file if failed is None else failed]
         return Elaboration(status, code, message.format(detail=r.detail), path,
                            r.line or None, r.offset if r.offset >= 0 else None, digest, counts, seconds)
-
-
-def _usable_cores():
-    """Cores this process may run on (its affinity, as a container or taskset sets it), not those online."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 DRAT_SUFFIXES = (".drat", ".drup", ".bdrat", ".dpr", ".proof")

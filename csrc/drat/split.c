@@ -1,6 +1,8 @@
+#define _GNU_SOURCE  /* sched_getaffinity */
 #include "engine.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +24,8 @@
 /*  B never decides anything: a lemma B cannot check, or any trouble of   */
 /*  B's, hands that item back and stops B; A then goes on down alone,     */
 /*  and reports failures exactly as the one-thread pass does.  By itself  */
-/*  ('auto') B runs only when a second core is online, the proof has      */
-/*  enough items, the formula is small beside it (B copies all of the     */
+/*  ('auto') B runs only when the process may use a second core, the     */
+/*  proof has enough items, the formula is small beside it (B copies the  */
 /*  formula), and A holds under LARGE bytes: B's copy costs memory in     */
 /*  proportion to its items, while the lemmas it gets, the first ones,    */
 /*  are often the cheapest (chessboard-14: a quarter of the items, no     */
@@ -128,13 +130,15 @@ static void *run_b (void *arg) {
 /*  Starting B: where its part ends, its copy of the clauses before that. */
 /*------------------------------------------------------------------------*/
 
-static int online_cores (void) {
+static int usable_cores (void) {  /* this process's affinity (taskset, a container), not the cores online */
+  cpu_set_t set;
+  if (!sched_getaffinity (0, sizeof set, &set)) return CPU_COUNT (&set);
   long n = sysconf (_SC_NPROCESSORS_ONLN);
   return n > 0 ? (int) n : 1;
 }
 
 int pg_split_start (engine *e) {
-  if (e->opt.threads == 1 || (e->opt.threads == 0 && online_cores () < 2) || e->opt.lrat_fd < 0 ||
+  if (e->opt.threads == 1 || (e->opt.threads == 0 && usable_cores () < 2) || e->opt.lrat_fd < 0 ||
       e->conflict_item < (e->opt.threads == 2 ? 1 : MIN_ITEMS))
     return PG_DRAT_OK;
   size_t lemma_words = e->size - e->formula_end, watched = 0;
