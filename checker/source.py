@@ -53,12 +53,12 @@ class Source:
         return self._hashing.count
 
     def share(self):
-        """A descriptor of its own for the C kernel to read this uncompressed file, which is hashed
-        meanwhile, by pread, on another core.  drain() then says whether the file stayed unchanged."""
+        """A descriptor of its own for the C kernel to read this uncompressed file, hashed by pread:
+        a large one meanwhile, on another core.  drain() then says whether the file stayed unchanged."""
         fd = self._raw.fileno()
         self._before = os.fstat(fd)
         self._hasher = threading.Thread(target=self._hash_by_pread, args=(fd,), daemon=True)
-        self._hasher.start()
+        (self._hasher.start if self.size > 1 << 20 else self._hasher.run)()  # a small file: a thread costs more
         shared = os.dup(fd)
         os.lseek(shared, 0, os.SEEK_SET)
         return shared
@@ -72,7 +72,7 @@ class Source:
         """Read (and decompress) whatever the kernel did not; False if that fails: a corrupt file
         (or, for a shared file, one that changed while it was read)."""
         if self._hasher:
-            self._hasher.join()
+            self._hasher.is_alive() and self._hasher.join()
             now = os.fstat(self._raw.fileno())
             same = (now.st_size, now.st_mtime_ns, now.st_ino) == (
                 self._before.st_size, self._before.st_mtime_ns, self._before.st_ino)
@@ -87,7 +87,7 @@ class Source:
     def sha256(self):
         """Digest of the whole raw file: reads whatever the parser did not need."""
         if self._hasher:
-            self._hasher.join()
+            self._hasher.is_alive() and self._hasher.join()
         while not self._hasher and self._hashing.read(1 << 20):
             pass
         return self._sha.hexdigest()

@@ -86,3 +86,25 @@ def test_command_prints_reason_and_exits_1(tmp_path, files):
     assert result.exit_code == 1
     assert "c reason: step 5 (line 1): hint 3 is neither unit nor falsified" in result.output
     assert result.output.rstrip().endswith("s NOT VERIFIED")
+
+
+@pytest.mark.parametrize("padding", [0, 2 << 20], ids=["small: hashed first", "large: hashed meanwhile"])
+def test_c_kernel_refuses_a_file_that_changes_while_it_is_checked(tmp_path, monkeypatch, padding):
+    """The C kernel reads an uncompressed file itself and Python hashes it (a small one before, a
+    large one at the same time): a write in between must not leave a VERIFIED for other bytes."""
+    from checker import ckernel
+    formula, proof = tmp_path / "f.cnf", tmp_path / "p.lrat"
+    formula.write_bytes(CNF)
+    proof.write_bytes(b"c " + b"x" * padding + b"\n" + LRAT)
+    assert checker.check_lrat(formula, proof, kernel="c").verified
+    real = ckernel.check_fds
+
+    def changed_meanwhile(formula_fd, proof_fd):
+        with open(proof, "ab") as f:
+            f.write(b"c appended after hashing began\n")
+        return real(formula_fd, proof_fd)
+
+    monkeypatch.setattr(ckernel, "check_fds", changed_meanwhile)
+    with pytest.raises(checker.InputError) as error:
+        checker.check_lrat(formula, proof, kernel="c")
+    assert error.value.path == str(proof)
