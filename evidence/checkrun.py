@@ -175,9 +175,9 @@ def _fill(store, fields: dict, kind: str, c: batch.Checked, expected: dict) -> l
         fields["reason"] = None if kind == "proof" else "the formula is satisfiable: the model is a counterexample"
     else:
         fields["reason"] = f"the kernel rejected the {kind}: {fields['reason']}"
-    return [Artifact(sha256=f_sha, size=f_size, kind="formula", suffix=SUFFIX[compression]),
-            Artifact(sha256=a_sha, size=a_size, kind=kind, suffix=PROOF_SUFFIX[fmt]),
-            Artifact(sha256=v_sha, size=v_size, kind="verdict", suffix=".json")]
+    return [Artifact.model_construct(sha256=f_sha, size=f_size, kind="formula", suffix=SUFFIX[compression]),
+            Artifact.model_construct(sha256=a_sha, size=a_size, kind=kind, suffix=PROOF_SUFFIX[fmt]),
+            Artifact.model_construct(sha256=v_sha, size=v_size, kind="verdict", suffix=".json")]
 
 
 def worker_count(executor, client=None) -> int:
