@@ -23,10 +23,12 @@ import fcntl
 import json
 import os
 import shutil
-import tempfile
+import uuid
 from typing import NamedTuple
 
 import checker
+
+from . import worker
 
 FICLONE = 0x40049409  # linux/fs.h: _IOW(0x94, 9, int)
 _reflink_works = True  # until the file system says otherwise (then stop asking)
@@ -61,7 +63,7 @@ def check_chunk(items, kernel: str, root: str | None, token: str | None = None,
     if root is not None and not os.path.exists(os.path.join(root, "tmp", token)):
         raise RuntimeError(f"this worker cannot see the store's artifact directory {root}: checking existing "
                            "proofs on a cluster needs a file system shared with its workers")
-    out = [check_one(item, kernel, root) for item in items]
+    out = worker.run(lambda: [check_one(item, kernel, root) for item in items])  # a SIGTERM leaves no temporaries
     if root is None:
         return True, out
     if here is not None and place(root) == here:
@@ -104,7 +106,7 @@ def check_one(item: Item, kernel: str, root: str | None) -> Checked:
             for tmp, sha, key in ((paths[0], f_sha, "formula"), (paths[1], a_sha, "proof")):
                 record[key] = {**record[key], "path": _publish(tmp, root, sha)}
         data = json.dumps(record, indent=2, sort_keys=True).encode() + b"\n"
-        verdict = _put_bytes(data, root) if root is not None else None
+        verdict = _put_bytes(data, root, temps) if root is not None else None
         return Checked(v.status, v.reason, (f_sha, v.formula["bytes"], v.formula["compression"]), (a_sha, v.proof["bytes"], v.proof["format"]),
                        verdict, v.code, v.seconds, (v.kernel, v.kernel_version, v.kernel_digest))
     finally:
@@ -124,10 +126,16 @@ def _publish(tmp: str, root: str, sha256: str) -> str:
     return final
 
 
+def _create(root: str, temps: list) -> tuple[int, str]:
+    """A new file in the store's tmp/, named in `temps` before it exists: whoever holds `temps`
+    removes it, whenever the work stops."""
+    temps.append(os.path.join(root, "tmp", uuid.uuid4().hex))
+    return os.open(temps[-1], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), temps[-1]
+
+
 def _clone(src: str, root: str, temps: list) -> str:
     global _reflink_works
-    fd, tmp = tempfile.mkstemp(dir=os.path.join(root, "tmp"))
-    temps.append(tmp)
+    fd, tmp = _create(root, temps)
     with open(src, "rb") as s, os.fdopen(fd, "wb") as d:
         if _reflink_works:
             try:
@@ -152,10 +160,10 @@ def _copy(s, d) -> None:
     shutil.copyfileobj(s, d, 1 << 20)  # also whatever grew past the size first seen
 
 
-def _put_bytes(data: bytes, root: str) -> tuple:
+def _put_bytes(data: bytes, root: str, temps: list) -> tuple:
     import hashlib
     sha = hashlib.sha256(data).hexdigest()
-    fd, tmp = tempfile.mkstemp(dir=os.path.join(root, "tmp"))
+    fd, tmp = _create(root, temps)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
     _publish(tmp, root, sha)

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 
 from . import prove as P
+from . import worker
 from .errors import UserError
 
 
@@ -82,47 +82,17 @@ def prove_all(store, run_id: str, jobs, executor: Executor, timeout, memory_mb, 
 
 # --- executors --------------------------------------------------------------
 
-_busy = False  # in a worker: a task is running
-
-
 def run_task(task, timeout, memory_mb):
-    """What a worker runs: `prove.work`, which a SIGTERM (see `_worker_init`) stops cleanly."""
-    global _busy
-    _busy = True
-    try:
-        return P.work(task, timeout, memory_mb)
-    except SystemExit:  # stopped: the solver is already killed and reaped; the temporary files are main's
-        os._exit(143)
-    finally:
-        _busy = False
-
-
-def _worker_init(parent: int) -> None:
-    """In each local worker: die with the main process (even on SIGKILL, Linux); leave Ctrl-C to the
-    main process (which stops the workers); on SIGTERM unwind through the solver's cleanup, which
-    kills and reaps the solver, then exit."""
-    try:
-        import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the main process died while this one started: no signal will come
-        os._exit(1)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _on_term)
-
-
-def _on_term(signum, frame):
-    if _busy:
-        raise SystemExit(143)
-    os._exit(143)
+    """What a worker runs: `prove.work`, which a SIGTERM (see `worker.init`) stops cleanly; the
+    temporary files are main's."""
+    return worker.run(P.work, task, timeout, memory_mb)
 
 
 def local_executor(jobs: int) -> ProcessPoolExecutor:
-    # spawn: workers whose parent is this process (so the death signal above is about us), and no
+    # spawn: workers whose parent is this process (so worker.init's death signal is about us), and no
     # fork of a process that may hold threads (the progress bar) or an open database.
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(os.getpid(),))
+                               initializer=worker.init, initargs=(os.getpid(),))
 
 
 def dask_executor(address: str):

@@ -213,3 +213,35 @@ def test_a_worker_elsewhere_syncs_its_own_chunk(tmp_path, pairs, monkeypatch):
     answer, checked = batch.check_chunk(items, "python", root, token, elsewhere)
     assert answer is True and synced == [root] and checked[0].status == "VERIFIED"
     assert batch.check_chunk(items, "python", root, token)[0] is True and synced == [root, root]  # no `here`
+
+
+def test_a_worker_stopped_by_sigterm_mid_chunk_leaves_no_temporary_copy(tmp_path, pairs):
+    """The copies a worker checks are named before they exist and removed as a SIGTERM unwinds the
+    chunk, so a run stopped at any moment leaves the store's tmp/ as it found it."""
+    import os
+    import signal
+    import time
+    from concurrent.futures.process import BrokenProcessPool
+
+    from evidence import batch, parallel
+    store = Store(sqlite_url(tmp_path))
+    visible = store.temp_path(".visible")
+    visible.touch()
+    root = str(store.artifacts.resolve())
+    # The Python kernel on php-5 takes long enough that the signal lands while copies exist.
+    items = [batch.Item(str(pairs / "f" / "php-5.cnf"), str(pairs / "p" / "php-5.lrat"), "proof")] * 500
+    pool = parallel.local_executor(1)
+    try:
+        future = pool.submit(batch.check_chunk, items, "python", root, visible.name, batch.place(root))
+        end = time.monotonic() + 60
+        while not any(p.name != visible.name for p in store.tmp.iterdir()) and time.monotonic() < end:
+            time.sleep(0.01)  # until a copy exists: the worker is inside the chunk
+        (worker,) = pool._processes.values()
+        os.kill(worker.pid, signal.SIGTERM)
+        with pytest.raises(BrokenProcessPool):
+            future.result(timeout=60)
+        worker.join(60)
+        assert worker.exitcode == 143
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    assert [p.name for p in store.tmp.iterdir()] == [visible.name]

@@ -137,7 +137,7 @@ def test_sigterm_stops_a_parallel_run_cleanly_and_it_resumes(tmp_path, formulas)
 def test_a_worker_started_after_its_main_process_died_exits_at_once():
     """PR_SET_PDEATHSIG only covers a parent that dies later: a worker still starting when the main
     process was killed (seen under load) would wait forever, holding the run's output pipes open."""
-    code = "import os\nfrom evidence import parallel\nparallel._worker_init({})\nprint('still here')"
+    code = "import os\nfrom evidence import worker\nworker.init({})\nprint('still here')"
     gone = subprocess.run([sys.executable, "-c", code.format(-1)], capture_output=True, text=True, cwd=ROOT)
     assert gone.returncode == 1 and "still here" not in gone.stdout, gone.stderr
     alive = subprocess.run([sys.executable, "-c", code.format("os.getppid()")], capture_output=True, text=True,
