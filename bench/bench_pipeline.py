@@ -1,7 +1,7 @@
 """Time the evidence pipeline on many proof checks: how much of the wall time is the kernel's own
 checking, and how many checks a second each executor gets through.
 
-    python bench/bench_pipeline.py [--sizes S,M,L] [--repeat 3] [--jobs 2] [--no-dask]
+    python bench/bench_pipeline.py [--sizes S,M,L] [--repeat 3] [--jobs 2] [--no-dask] [--store-dir DIR]
     python bench/bench_pipeline.py --prove [--n 1000]     # the older figure: solve + check
 
 Default (the issue's target): `prove --proof-dir`, i.e. `evidence.checkrun.check_all`, checking
@@ -191,6 +191,28 @@ def cli_run(jobs, workers: int, workdir: Path) -> dict:
             "error": None if r.returncode == 0 else f"exit {r.returncode}: {r.stderr.strip()[-300:]}"}
 
 
+def storage_costs(directory: str, write: bool = True) -> tuple[float, float]:
+    """What the store's file system charges: ms to create (and rename) one small file, MB/s written
+    with fsync.  Every stored proof pays both; on some virtual disks creating a file costs more than
+    checking a small proof."""
+    with tempfile.TemporaryDirectory(prefix="bench-fs-", dir=directory) as tmp:
+        start = time.perf_counter()
+        for i in range(300):
+            with open(f"{tmp}/t{i}", "wb") as f:
+                f.write(b"x" * 4096)
+            os.replace(f"{tmp}/t{i}", f"{tmp}/f{i}")
+        create = (time.perf_counter() - start) / 300 * 1e3
+        if not write:
+            return create, float("nan")
+        block, count = b"x" * (1 << 20), 256
+        start = time.perf_counter()
+        with open(f"{tmp}/big", "wb") as f:
+            for _ in range(count):
+                f.write(block)
+            os.fsync(f.fileno())
+        return create, count / (time.perf_counter() - start)
+
+
 def bench_checks(args) -> None:
     import shutil
     import statistics
@@ -210,16 +232,20 @@ def bench_checks(args) -> None:
                                 lambda c=client: (c.get_executor(pure=False), lambda: None)))
         except ImportError:
             print("dask: not installed (pip install 'proofgate[dask]'): no Dask figures")
+    create_ms, write_mb = storage_costs(args.store_dir)
+    print(f"stores in {args.store_dir}: creating a file there takes {create_ms:.3f} ms (a run stores three files a "
+          f"proof: formula, proof, verdict); writing with fsync {write_mb:.0f} MB/s")
     print(f"{args.jobs} workers on {len(os.sched_getaffinity(0))} cores; load average at start "
           f"{open('/proc/loadavg').read().split()[0]}; best and median of {args.repeat} repeats")
     print("baselines, for W workers: 'sum/W' = the sum of Verdict.seconds of the checks run one after another in one\n"
           "  process, divided by W (the older figure); 'W procs' = the wall time of W plain processes each running the\n"
           "  kernel on its share of the checks at the same time (no store, no copy; best of the repeats): the\n"
-          "  kernel's own checking time on W cores.  overhead = wall / baseline - 1")
+          "  kernel's own checking time on W cores.  overhead = wall / baseline - 1.  'create file ms': what creating\n"
+          "  one file in the store's directory cost just before those runs (it drifts on a shared virtual disk)")
     print(f"{'size':<4} {'proofs':>6} {'median':>9} {'kernel':>8}  {'configuration':<24} {'wall s':>13} "
           f"{'baseline s':>12} {'overhead vs sum/W':>18} {'overhead vs procs':>18} {'checks/s':>13} {'in-run':>7}")
     print(f"{'':<4} {'':>6} {'bytes':>9} {'median':>8}  {'':<24} {'best / med':>13} {'sum/W procs':>12} "
-          f"{'best / median':>18} {'best / median':>18} {'best / med':>13} {'kern s':>7}")
+          f"{'best / median':>18} {'best / median':>18} {'best / med':>13} {'kern s':>7} {'file ms':>7}")
     try:
         for label in args.sizes.split(","):
             jobs = generate_checks(label)
@@ -229,13 +255,14 @@ def bench_checks(args) -> None:
             pinned = {w: min(kernel_processes(jobs, w, pinned=True) for _ in range(args.repeat)) for w in counts}
             rows = []
             for name, workers, make in configs + ([] if args.no_command else [("command", args.jobs, None)]):
-                runs = []
+                runs, creates = [], []
                 for _ in range(args.repeat):
-                    with tempfile.TemporaryDirectory(prefix="bench-check-", dir=CACHE) as tmp:
+                    creates.append(storage_costs(args.store_dir, write=False)[0])
+                    with tempfile.TemporaryDirectory(prefix="bench-check-", dir=args.store_dir) as tmp:
                         runs.append(cli_run(jobs, workers, Path(tmp)) if make is None
                                     else check_run(name, jobs, make, workers, Path(tmp)))
-                rows.append(runs)
-            for runs in rows:
+                rows.append((runs, statistics.median(creates)))
+            for runs, create_ms in rows:
                 walls = sorted(r["wall"] for r in runs)
                 best, med = walls[0], statistics.median(walls)
                 w = runs[0]["workers"]
@@ -245,7 +272,7 @@ def bench_checks(args) -> None:
                       f"{100 * (best / old - 1):>7.1f}%/{100 * (med / old - 1):<8.1f}% "
                       f"{100 * (best / fair - 1):>7.1f}%/{100 * (med / fair - 1):<8.1f}% "
                       f"{len(jobs) / best:>6.0f}/{len(jobs) / med:<6.0f} "
-                      f"{statistics.median(r['kernel_in_run'] for r in runs):>7.2f}"
+                      f"{statistics.median(r['kernel_in_run'] for r in runs):>7.2f} {create_ms:>7.3f}"
                       + ("" if all(r["pass"] == len(jobs) for r in runs) else "  (NOT ALL PASS!)"))
                 for r in runs:
                     if r.get("error"):
@@ -269,6 +296,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs per configuration (default 3)")
     ap.add_argument("--jobs", type=int, default=2, help="local workers, and the larger Dask cluster (default 2)")
     ap.add_argument("--no-dask", action="store_true", help="only the local executor")
+    ap.add_argument("--store-dir", default=tempfile.gettempdir(),
+                    help="where each run's store goes (default: the temporary directory); its file system's costs are printed")
     ap.add_argument("--no-command", action="store_true", help="skip `proofgate prove --proof-dir` as a command")
     args = ap.parse_args()
     if not args.prove:
