@@ -163,8 +163,8 @@ def strings(tag, hypotheses, witness, problem):
         states, todo = {start}, [start]
         while todo and len(states) <= LIMIT:
             state = todo.pop()
-            for nxt in (after(state, char) for char in chars):
-                if nxt not in states:
+            for nxt in (after(state, char) for char in chars):  # not past a dead asserted glob: it never accepts
+                if nxt not in states and all(m or not t for (_, t), m in zip(patterns, nxt)):
                     states.add(nxt)
                     todo.append(nxt)
         if todo:

@@ -397,3 +397,24 @@ def test_predicate_conflicts():
 def test_consistent_literals_give_none():
     assert euf.explain([("a", "b"), (("f", "a"), "c")], [(("f", "b"), "d"), ("a", "c")],
                        [(("p", "a"), True), (("p", "c"), False)]) is None
+
+
+def test_the_kernels_own_exploration_of_two_globs_agrees_with_brute_force():
+    """Without a witness the kernel explores the product of at most two globs itself (and stops at an
+    asserted glob that can no longer match): its answer must be the brute-force one."""
+    from checker import skeleton, theory
+    from checker.smtlib import ANY, STAR
+    rng, answers = random.Random(9), set()
+    items = {"a": ord("a"), "b": ord("b"), "?": ANY, "*": STAR}
+    strings = ["".join(t) for n in range(7) for t in itertools.product("abc", repeat=n)]
+    for _ in range(300):
+        texts = ["".join(rng.choice("ab*?") for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(1, 2))]
+        literals = [(tuple(items[ch] for ch in text), rng.random() < 0.6) for text in texts]
+        hypotheses = [(("in", "s", glob), truth) for glob, truth in literals]
+        empty = not any(all(skeleton.matches(g, s) == truth for g, truth in literals) for s in strings)
+        assert all(fnmatch.fnmatchcase(s, t) == skeleton.matches(g, s) for s in strings[:40]
+                   for t, (g, _) in zip(texts, literals))
+        why = theory.check("str", hypotheses, [], None)
+        assert (why is None) == empty, (texts, literals, why)
+        answers.add(empty)
+    assert answers == {True, False}
