@@ -13,7 +13,7 @@ worker syncs its file system itself (one syncfs per chunk) before it answers.
 Why not a hard link: it shares the inode with the user's file, and a later in-place write to that
 file would silently change stored evidence.  A reflink or a copy cannot.
 
-Standard library and `checker` only: no store, no database, no solver (`verify` may use this).
+Standard library, `checker` and `worker` only: no store, no database, no solver (`verify` may use this).
 The result per item is a small tuple; the main process records it.
 """
 from __future__ import annotations
