@@ -46,8 +46,10 @@ def cli():
 @click.option("--threads", type=click.Choice(["auto", "1", "2"]), default="auto",
               help="DRAT: 'auto' lets a second thread take the first lemmas of a large proof when a core is free "
                    "(faster, some more memory); 1 never; 2 whenever there is work (docs/DRAT.md).")
+@click.option("--fixed-split", is_flag=True, hidden=True,
+              help="Tests: with --threads 2, the second thread takes exactly the first part, whatever the scheduler.")
 def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary_lrat, core_out, trimmed_out,
-          strict_deletions, drat_encoding, timeout, max_memory, threads):
+          strict_deletions, drat_encoding, timeout, max_memory, threads, fixed_split):
     """Check PROOF (LRAT or DRAT, text or binary) or --model MODEL against FORMULA (DIMACS CNF).
     A PROOF named *.model is a model.
 
@@ -77,7 +79,8 @@ def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary
                 formula, proof, kernel, lrat_out, binary_lrat=binary_lrat or not lrat_out,  # binary: faster
                 core=core_out, trimmed=trimmed_out,
                 strict_deletions=strict_deletions, encoding=drat_encoding, timeout=timeout,
-                max_memory=max_memory << 20, threads=0 if threads == "auto" else int(threads))
+                max_memory=max_memory << 20,
+                threads=3 if fixed_split and threads == "2" else 0 if threads == "auto" else int(threads))
             _report_elaboration(elaboration, verdict, as_json)
         else:
             verdict = _with_progress(lambda watch: checker.check_lrat(formula, proof, kernel, watch=watch), as_json)

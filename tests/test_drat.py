@@ -56,12 +56,16 @@ def test_solver_proofs_elaborate_to_lrat_both_kernels_accept(tmp_path, family, s
 
 @pytest.mark.parametrize("family", ["php-5", "random-50", "parity-12"])
 def test_a_second_thread_takes_the_first_items_and_the_lrat_needs_fewer_or_equal_steps(tmp_path, family):
-    """Forced (threads=2) on proofs whose conflict comes late, the second thread does take items; the
-    kernels accept either LRAT, and both name the same proof."""
+    """With the split fixed (threads=3: the second thread owns exactly the first part, so the scheduler
+    decides nothing), the second thread takes items, the same ones on every run, and writes the same
+    LRAT; the kernels accept it and the one-thread LRAT, and both name the same proof."""
     cnf, proof = make(tmp_path, family, "cadical195")
     one, answer_one = elaborate_and_check(cnf, proof, tmp_path, threads=1)
-    two, answer_two = elaborate_and_check(cnf, proof, tmp_path, threads=2)
+    two, answer_two = elaborate_and_check(cnf, proof, tmp_path, threads=3)
+    first = (tmp_path / "out.lrat").read_bytes()
+    again, _ = elaborate_and_check(cnf, proof, tmp_path, threads=3)
     assert one.counts["split_items"] == 0 < two.counts["split_items"] <= two.counts["lemmas"] + two.counts["deletions"]
+    assert again.counts == two.counts and (tmp_path / "out.lrat").read_bytes() == first
     assert answer_one[:2] == answer_two[:2] == ("VERIFIED", "ok") and one.proof_sha256 == two.proof_sha256
 
 
@@ -225,11 +229,13 @@ def test_limits_stop_with_a_clear_message(tmp_path):
 
 @pytest.mark.parametrize("family, threads", [("chessboard-4", "auto"), ("php-5", "2")])
 def test_command_names_both_stages_and_writes_outputs(tmp_path, family, threads):
-    """With --threads 2 the core and trimmed proof include what the second thread found needed."""
+    """With --threads 2 (the split fixed, so that the second thread surely takes work) the core and
+    trimmed proof include what the second thread found needed."""
     cnf, proof = make(tmp_path, family, "glucose4")
     lrat, core, trimmed = tmp_path / "o.lrat", tmp_path / "core.cnf", tmp_path / "t.drat"
+    fixed = ["--fixed-split"] if threads == "2" else []
     result = CliRunner().invoke(cli, ["check", str(cnf), str(proof), "--lrat", str(lrat), "--core", str(core),
-                                      "--trimmed", str(trimmed), "--threads", threads])
+                                      "--trimmed", str(trimmed), "--threads", threads, *fixed])
     assert result.exit_code == 0, result.output
     assert "stage 1, DRAT engine (untrusted)" in result.output and "stage 2, kernel (trusted)" in result.output
     assert ("a second thread took the first" in result.output) == (threads == "2")
@@ -242,6 +248,7 @@ def test_command_names_both_stages_and_writes_outputs(tmp_path, family, threads)
     assert drat.elaborate(str(cnf), str(trimmed)).status == "elaborated"
 
 
+@pytest.mark.slow
 def test_sanitized_engine_runs_clean(tmp_path):
     if not shutil.which("gcc"):
         pytest.fail("gcc is needed to build the sanitizer binary")

@@ -34,6 +34,7 @@ def test_samples_exist():
     assert len(SAMPLES) >= 3, "samples/lrat/ should hold several CNF + LRAT pairs"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("proof", SAMPLES, ids=lambda p: p.name)
 def test_single_token_mutations(proof, tmp_path):
     formula = proof.with_suffix(".cnf")

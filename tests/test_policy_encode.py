@@ -182,6 +182,7 @@ def test_known_answers(world, tmp_path, control_id, expected):
         assert violates(control.query, subject, estate, judged.witness)
 
 
+@pytest.mark.slow
 def test_no_disagreement_on_samples(world, tmp_path):
     """Every sample model decodes to a request the evaluator confirms (a disagreement is an encoder bug)."""
     catalog, estate = world

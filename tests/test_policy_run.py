@@ -3,6 +3,7 @@ a verdict, every PASS and FAIL re-checked offline from a signed bundle by `verif
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from evidence.cli import cli
@@ -13,6 +14,7 @@ from evidence.store import Store
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
+@pytest.mark.slow
 def test_run_on_samples_then_bundle_and_verify(tmp_path):
     db = f"sqlite:///{tmp_path / 'e.db'}"
     runner = CliRunner()

@@ -33,6 +33,7 @@ def test_samples_cover_every_answer():
     assert {c.expected for c in CASES if c.proof.suffix in (".drat", ".bdrat")} == {"VERIFIED", "NOT VERIFIED", "BAD INPUT"}
 
 
+@pytest.mark.slow
 def test_demo_reports_every_sample_as_expected():
     result = CliRunner().invoke(cli, ["demo", str(ROOT / "samples")])
     assert result.exit_code == 0, result.output

@@ -49,6 +49,7 @@ def python_status(formula, proof):
         return 2
 
 
+@pytest.mark.slow
 def test_kernel_is_clean_under_sanitizers(sanitized, tmp_path):
     f, p = tmp_path / "f.cnf", tmp_path / "p.lrat"
     for formula, proof in cases():

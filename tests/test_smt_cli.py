@@ -2,6 +2,8 @@
 import json
 import sys
 
+import pytest
+
 from click.testing import CliRunner
 
 from evidence.cli import cli
@@ -96,6 +98,7 @@ def test_a_rejected_certificate_from_the_producer_is_an_internal_error(tmp_path,
     assert (tmp_path / "k.cert.rejected").exists() and not (tmp_path / "k.cert").exists()
 
 
+@pytest.mark.slow
 def test_prove_and_check_terms_nested_far_beyond_the_recursion_limit(tmp_path):
     depth = 50_000  # producer and kernel read terms with explicit stacks (tests/test_smt_depth.py)
     problem = tmp_path / "deep.smt2"

@@ -39,6 +39,7 @@ def nest(head, inner, depth, extra=""):
     return f"({head} {extra}" * depth + inner + ")" * depth
 
 
+@pytest.mark.slow
 def test_a_model_of_a_deeply_nested_assertion_is_checked(tmp_path):
     sat_certificate(tmp_path, "(declare-const b Bool)(declare-const x Int)"
                     f"(assert {nest('and', '(> x 2)', DEPTH, 'b ')})"
@@ -64,6 +65,7 @@ def test_a_deep_model_that_falsifies_is_rejected(tmp_path):
     assert out.startswith("NOT VERIFIED the model falsifies assertion 1"), out
 
 
+@pytest.mark.slow
 def test_deep_arithmetic_let_chains_and_define_fun_chains_go_through_producer_and_kernel(tmp_path):
     """unsat: x > 0 and a sum of x nested DEPTH deep (linearised by an explicit stack) below 0; a let
     chain and a chain of define-funs, each using the one before it, lead to the same atom."""

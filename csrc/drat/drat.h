@@ -34,7 +34,8 @@ typedef struct pg_drat_options {
   int strict_deletions;       /* honour deletions of unit (reason) clauses */
   double timeout;             /* seconds; 0: none */
   int64_t max_memory;         /* bytes; 0: none */
-  int threads;                /* 0: a second thread for large proofs when a core is free; 1: one; 2: two if any work */
+  int threads;                /* 0: a second thread for large proofs when a core is free; 1: one; 2: two if any work;
+                                 3 (tests): two, the second taking exactly the first part, whatever the scheduler does */
 } pg_drat_options;
 
 typedef struct pg_drat_result {

@@ -38,6 +38,7 @@ struct split {
   int64_t limit;           /* B's clauses end before the lemma added at this item */
   atomic_int stop;         /* A is done, failed or out of time: B stops at its next item */
   atomic_llong bytes[2];   /* memory of A and B, limited together */
+  int fixed;               /* threads 3 (tests): B owns exactly [0, limit), A waits for it; no race */
   engine *b;
   pthread_t thread;
   int running;
@@ -65,7 +66,7 @@ int pg_split_claim (engine *e, int64_t j) {  /* A, going down */
   split *s = e->split;
   if (!s || !s->running) return 1;
   pthread_mutex_lock (&s->lock);
-  int mine = j >= s->lo;
+  int mine = j >= (s->fixed ? s->limit : s->lo);
   if (mine) s->hi = j;
   pthread_mutex_unlock (&s->lock);
   return mine;
@@ -138,8 +139,9 @@ static int usable_cores (void) {  /* this process's affinity (taskset, a contain
 }
 
 int pg_split_start (engine *e) {
+  int forced = e->opt.threads >= 2;
   if (e->opt.threads == 1 || (e->opt.threads == 0 && usable_cores () < 2) || e->opt.lrat_fd < 0 ||
-      e->conflict_item < (e->opt.threads == 2 ? 1 : MIN_ITEMS))
+      e->conflict_item < (forced ? 1 : MIN_ITEMS))
     return PG_DRAT_OK;
   size_t lemma_words = e->size - e->formula_end, watched = 0;
   if (e->opt.threads == 0 && e->formula_end > lemma_words / 4) return PG_DRAT_OK;  /* B would copy too much */
@@ -156,7 +158,7 @@ int pg_split_start (engine *e) {
   for (int64_t j = 0; j < e->conflict_item; j++) {
     if (e->items[j].flags & DELETION) continue;
     cref c = e->items[j].clause, next = c + HEADER + SIZE (e, c);
-    if ((next > part || (budget -= COST (HEADER + SIZE (e, c), 1)) < 0) && (bound > e->formula_end || e->opt.threads != 2)) {
+    if ((next > part || (budget -= COST (HEADER + SIZE (e, c), 1)) < 0) && (bound > e->formula_end || !forced)) {
       limit = j;
       break;
     }
@@ -181,7 +183,7 @@ int pg_split_start (engine *e) {
     if (c < b->formula_end) FLAGS (b, c) |= ACTIVE;
     LINK (b, c) = 0;
   }
-  s->b = b, s->lo = 0, s->hi = e->conflict_item + 1, s->limit = limit;
+  s->b = b, s->lo = 0, s->hi = e->conflict_item + 1, s->limit = limit, s->fixed = e->opt.threads == 3;
   e->split = s;
   if (pg_ensure_variable (b, e->variables) || pthread_mutex_init (&s->lock, 0)) return pg_split_release (e), PG_DRAT_OK;
   if (pthread_create (&s->thread, 0, run_b, b)) {
@@ -196,7 +198,7 @@ int pg_split_start (engine *e) {
 int64_t pg_split_join (engine *e) {
   split *s = e->split;
   if (!s || !s->running) return 0;
-  atomic_store (&s->stop, 1);
+  if (!s->fixed || e->res->code) atomic_store (&s->stop, 1);  /* fixed: B finishes its part */
   pthread_join (s->thread, 0);
   pthread_mutex_destroy (&s->lock);
   s->running = 0;
