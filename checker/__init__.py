@@ -60,7 +60,9 @@ def _smt(p, c, kernel, refutation):
             return Outcome("smt-problem", 1, 2, text=f"the certificate is for another problem (sha256 "
                            f"{cert.digest}, not {p.sha256()})"), "smt"
         if cert.answer == "sat":
-            return smt.check_model(task, c.stream.read(), cert.line) or Outcome(), "smt-model"
+            found = smt.check_model(task, c.stream.read(), cert.line)  # reject by default
+            return (Outcome() if found is smt.SATISFIED else found if isinstance(found, Outcome) else
+                    Outcome("smt-model", 1, text="the model check gave no verdict")), "smt-model"
         skeleton = smt.Skeleton(task)
         found = smt.check_unsat(task, cert, skeleton)
     except smt.SmtError as error:  # the certificate's own SmtErrors are Bad

@@ -3,10 +3,37 @@ the producers derive it; docs/smt-certificate.md states the rules for anyone who
 import functools
 import math
 from fractions import Fraction
+from typing import NamedTuple
 
 from .smtlib import ANY, ARITH, STAR, SmtError, bottom_up
 
 CONNECTIVES = ("not", "and", "or", "xor", "ite", "=")
+
+
+# ---- canonical atoms: the keys variables stand for --------------------------
+class Pred(NamedTuple):  # a Boolean constant or application: its term
+    tag: str  # "p"
+    term: int
+
+
+class Eq(NamedTuple):  # an equality of two terms of a declared sort or String, left < right
+    tag: str  # "eq"
+    left: int
+    right: int
+
+
+class Member(NamedTuple):  # a string term's membership in one glob
+    tag: str  # "in"
+    string: int
+    glob: tuple
+
+
+class Lin(NamedTuple):  # sum of c * x over (x, c) pairs, x increasing, `kind` ("<=", "<", "=") bound
+    tag: str  # "lin"
+    kind: str
+    pairs: tuple
+    bound: object  # an int, or a Fraction over Real
+    integral: bool  # every x is an Int
 
 
 class Skeleton:
@@ -76,12 +103,12 @@ def canonical(problem, t):
     if op in ("true", "false"):
         return (op == "true"), True
     if op in ("const", "app"):
-        return ("p", t), True
+        return Pred("p", t), True
     if op == "in":
-        s, globs = args[0], problem.terms[args[1]][1]
-        if problem.terms[s][0] == "str":
-            return any(matches(g, problem.terms[s][1]) for g in globs), True
-        return [("in", s, g) for g in globs]
+        s, globs = args[0], problem.terms[args[1]].payload
+        if problem.terms[s].op == "str":
+            return any(matches(g, problem.terms[s].payload) for g in globs), True
+        return [Member("in", s, g) for g in globs]
     a, b = args
     if problem.sort(a) in ARITH:
         return linear(problem, op, a, b)
@@ -89,52 +116,62 @@ def canonical(problem, t):
     if "str" in (oa, ob):  # a string literal: a membership in a glob without wildcards
         if oa == ob:
             return pa == pb, True
-        return ("in", b if oa == "str" else a, tuple(map(ord, pa if oa == "str" else pb))), True
+        return Member("in", b if oa == "str" else a, tuple(map(ord, pa if oa == "str" else pb))), True
     if a == b:
         return True, True
-    a, b = sorted((a, b), key=problem.show)
-    return ("eq", a, b), True
+    return Eq("eq", min(a, b), max(a, b)), True
 
 
-def _linear(problem, t, memo):
-    """{variable term: coefficient}, constant (those of t's arguments are in memo)."""
+# ---- linear arithmetic ---------------------------------------------------------
+def _linear(problem, t):
+    """({variable term: coefficient}, constant) of arithmetic term t, from those of its arguments.
+    Coefficients are ints, or Fractions where a decimal or a division makes them so."""
     op, payload, args, sort = problem.terms[t]
     if op == "num":
         return {}, payload
     if op in ("const", "app"):
-        return {t: Fraction(1)}, Fraction(0)
-    parts = [memo[a] for a in args]
+        return {t: 1}, 0
+    memo = problem.linear
     if op == "*" or op == "/":
-        scale = Fraction(1)
-        for _, k in parts[1:] if op == "/" else [p for p in parts if not p[0]]:
-            scale = scale / k if op == "/" else scale * k
-        coeffs, k = parts[0] if op == "/" else next((p for p in parts if p[0]), ({}, 1))
-        return {x: c * scale for x, c in coeffs.items()}, k * scale
-    signs = [1] + [-1 if op == "-" else 1] * (len(parts) - 1)
-    coeffs, k = {}, Fraction(0)
-    for sign, (cs, c0) in zip(signs, parts):
+        parts = [memo[a] for a in args]
+        scale, form = 1, parts[0]
+        for coeffs, k in parts[1:] if op == "/" else parts:
+            if op == "/":
+                scale = Fraction(scale) / k
+            elif coeffs:
+                form = coeffs, k
+            else:
+                scale *= k
+        return {x: c * scale for x, c in form[0].items()}, form[1] * scale
+    coeffs, k = {}, 0
+    for i, a in enumerate(args):
+        sign = -1 if op == "-" and i else 1
+        cs, c0 = memo[a]
+        problem.budget -= len(cs)  # the sizes of the forms built bound this work
         k += sign * c0
         for x, c in cs.items():
             coeffs[x] = coeffs.get(x, 0) + sign * c
+    if problem.budget < 0:
+        raise SmtError(None, "unsupported: linear forms of more than 64 entries a byte (arithmetic terms that "
+                       "share many variables)")
     return coeffs, k
 
 
 def linear(problem, op, a, b):
-    """`a op b` as (("lin", kind, ((name, c), ...), bound, integral), positive), or True/False."""
-    terms, memo, inside = problem.terms, problem.linear, lambda u: problem.terms[u][0] not in ("num", "const", "app")
-    (ca, ka), (cb, kb) = (bottom_up(terms, x, memo, lambda u: _linear(problem, u, memo), inside) for x in (a, b))
-    coeffs = {x: ca.get(x, 0) - cb.get(x, 0) for x in set(ca) | set(cb)}
+    """`a op b` as (Lin(...), positive), or (True/False, True)."""
+    terms, inside = problem.terms, lambda u: problem.terms[u].op not in ("num", "const", "app")
+    (ca, ka), (cb, kb) = (bottom_up(terms, x, problem.linear, lambda u: _linear(problem, u), inside)
+                          for x in (a, b))
     kind, sign = {"<": ("<", 1), "<=": ("<=", 1), ">": ("<", -1), ">=": ("<=", -1), "=": ("=", 1)}[op]
-    bound = sign * (kb - ka)
-    coeffs = {x: sign * c for x, c in coeffs.items() if c}
+    coeffs = {x: sign * (ca.get(x, 0) - cb.get(x, 0)) for x in set(ca) | set(cb)}
+    coeffs = {x: c for x, c in coeffs.items() if c}
+    bound = Fraction(sign * (kb - ka))
     if not coeffs:
         return {"<": 0 < bound, "<=": 0 <= bound, "=": bound == 0}[kind], True
     integral = all(problem.sort(x) == "Int" for x in coeffs)
-    scale = math.lcm(*(c.denominator for c in coeffs.values()))
-    scale = Fraction(scale, math.gcd(*(int(c * scale) for c in coeffs.values())))
-    pairs = sorted((problem.show(x), int(c * scale)) for x, c in coeffs.items())
-    if len({name for name, _ in pairs}) != len(pairs):
-        raise SmtError((0, 0), "two arithmetic terms print alike")
+    scale = Fraction(math.lcm(*(Fraction(c).denominator for c in coeffs.values())))  # to coprime integers
+    scale /= math.gcd(*(int(c * scale) for c in coeffs.values()))
+    pairs = sorted((x, int(c * scale)) for x, c in coeffs.items())
     bound *= scale
     if integral:
         if kind == "=" and bound.denominator != 1:
@@ -142,14 +179,15 @@ def linear(problem, op, a, b):
         bound, kind = (math.ceil(bound) - 1 if kind == "<" else math.floor(bound)), "<=" if kind != "=" else "="
     positive = pairs[0][1] > 0
     if not positive:
-        pairs = [(name, -c) for name, c in pairs]
+        pairs = [(x, -c) for x, c in pairs]
         if kind == "=":
             bound, positive = -bound, True
         elif kind == "<=":
             kind, bound = ("<=", -bound - 1) if integral else ("<", -bound)
         else:
             kind, bound = "<=", -bound
-    return ("lin", kind, tuple(pairs), Fraction(bound), integral), positive
+    bound = bound.numerator if isinstance(bound, Fraction) and bound.denominator == 1 else bound
+    return Lin("lin", kind, tuple(pairs), bound, integral), positive
 
 
 # ---- globs: a tuple of items, each a character code, ANY or STAR -----------

@@ -1,14 +1,22 @@
-"""SMT certificates (format: docs/smt-certificate.md): check the lemmas and the refutation, or the model."""
+"""SMT certificates (format: docs/smt-certificate.md): check the lemmas and the refutation, or the model.
+
+Reject by default: a lemma counts only when its rule returns theory.VALID, and a model only when
+check_model reaches its end and returns SATISFIED; anything else (a message, None, False, an
+exception) rejects."""
 import io
 import math
 import re
 import types
 from fractions import Fraction
+from typing import NamedTuple
 
 from . import ckernel, lrat, theory
 from .skeleton import Skeleton, canonical, matches
-from .smtlib import SmtError, bottom_up, read, sexprs
+from .smtlib import Problem, SmtError, Tokens, bottom_up, read
 from .verdict import Outcome
+
+VERSION = "smtcert 2"
+SATISFIED = object()  # returned by check_model only when every assertion evaluated to true
 
 
 class Bad(Exception):
@@ -20,8 +28,10 @@ class Certificate:
 
     def __init__(self, stream):
         self.stream, self.line, self.offset = stream, 0, 0
-        if self.next_line() != "smtcert 1":
-            raise Bad(self.line, "not an SMT certificate: expected 'smtcert 1'")
+        first = self.next_line()
+        if first != VERSION:
+            raise Bad(self.line, "a version 1 certificate: this kernel reads version 2 (make it again with proofgate "
+                      "smt prove)" if first == "smtcert 1" else f"not an SMT certificate: expected '{VERSION}'")
         words = self.next_line().split()
         if len(words) != 2 or words[0] != "problem" or not re.fullmatch("[0-9a-f]{64}", words[1]):
             raise Bad(self.line, "expected 'problem SHA256' (64 lowercase hex digits)")
@@ -43,6 +53,7 @@ class Certificate:
                 return text
 
 
+# ---- unsat: atoms, lemmas, refutation ----------------------------------------
 def check_unsat(problem, cert, skeleton):
     """Check the atoms and lemmas; returns (the lemma clauses, 'lrat' or 'drat') or a failed Outcome."""
     clauses, count = [], 0
@@ -59,7 +70,7 @@ def check_unsat(problem, cert, skeleton):
                 raise Bad(cert.line, "a lemma's literals must be atoms' (not connectives')")
             hypotheses = [(skeleton.atoms[abs(lit)], lit < 0) for lit in lits]
             why = theory.check(words[1], hypotheses, witness, problem)
-            if why:
+            if why is not theory.VALID:
                 return Outcome("smt-lemma", 1, cert.line, text=f"lemma {count} ({words[1]}): {why}")
             clauses.append(lits)
         else:
@@ -75,16 +86,13 @@ def numbers(tokens, line):
 def declare(problem, skeleton, number, text, line):
     """`atom N TERM`: the next variable stands for TERM's canonical atom, which must be new."""
     try:
-        forms = list(sexprs(text))
-        if len(forms) != 1:
-            raise Bad(line, "expected one term")
-        t = problem.term(forms[0], {}, "Bool")
+        t = problem.parse_term(text, "Bool")
         op, _, args, _ = problem.terms[t]
         found = canonical(problem, t) if op in ("const", "app", "in", "<", "<=", ">", ">=") or \
             op == "=" and problem.sort(args[0]) != "Bool" else None
         found = (found[0], True) if isinstance(found, list) and len(found) == 1 else found  # one glob
     except SmtError as error:
-        raise Bad(line, str(error.located(text))) from None
+        raise Bad(line, str(error)) from None
     if not isinstance(found, tuple) or found[0] in (True, False):
         raise Bad(line, "an atom line names one atom (no connective, constant or union)")
     if number != str(skeleton.count + 1) or found[0] in skeleton.var:
@@ -99,81 +107,93 @@ def refute(cnf, proof, kernel):
     return ckernel.check(formula, proof) if kernel == "c" else lrat.check(formula.stream, proof.stream)
 
 
-# ---- models --------------------------------------------------------------
+# ---- sat: the model ---------------------------------------------------------------
+class Abstract(NamedTuple):  # a value of a declared sort, named by the model's declare-const
+    name: str
+    sort: str
+
+
 OPS = {"not": lambda x: not x[0], "xor": lambda x: x[0] != x[1], "=": lambda x: all(v == x[0] for v in x),
-       "+": sum, "-": lambda x: x[0] - sum(x[1:]), "*": math.prod, "/": lambda x: x[0] / math.prod(x[1:]),
+       "+": sum, "-": lambda x: x[0] - sum(x[1:]), "*": math.prod, "/": lambda x: Fraction(x[0]) / math.prod(x[1:]),
        "<": lambda x: x[0] < x[1], "<=": lambda x: x[0] <= x[1], ">": lambda x: x[0] > x[1],
        ">=": lambda x: x[0] >= x[1], "and": all, "or": any, "ite": lambda x: x[1] if x[0] else x[2],
        "in": lambda x: any(matches(glob, x[0]) for glob in x[1])}
+TYPES = {"Bool": lambda v: type(v) is bool, "Int": lambda v: type(v) is int,
+         "Real": lambda v: type(v) is int or type(v) is Fraction, "String": lambda v: type(v) is str}
 
 
 class Model:
-    """A model: define-fun forms for the problem's declarations, read by the problem's own reader, and
-    declare-const forms naming the (pairwise distinct) values of uninterpreted sorts."""
+    """A model: define-fun forms for the problem's declarations and declare-const forms naming the
+    (pairwise distinct) values of declared sorts, read as a script of their own, in which the problem's
+    declared functions are not visible: a value is built from literals, abstract values and the
+    model's earlier definitions, so evaluating it always ends.  Each definition is read once per
+    distinct argument values."""
 
     def __init__(self, problem, data):
-        self.problem, self.defs, self.memo, self.abstract = problem, {}, {}, set()
-        problem.model = True  # values may be ite over any sort
-        for form in sexprs(data):
-            head = form[0] if isinstance(form, list) and form else None
-            if head == "declare-const" and len(form) == 3 and problem.sort_of(form[2]) not in \
-                    ("Bool", "Int", "Real", "String"):
-                problem.command(form)
-                self.abstract.add(form[1])
-            elif head == "define-fun" and len(form) == 5 and form[1] in problem.funs and \
-                    isinstance(form[2], list) and len(form[2]) == len(problem.funs[form[1]][0]):
-                self.defs[form[1]] = ([problem.symbol(p[0]) for p in form[2] if problem._pair(p)], form[4])
-            else:
-                raise SmtError(getattr(form, "at", (0, 0)), "expected (define-fun NAME (PARAMETERS) SORT "
-                               "VALUE) for a declared NAME, or (declare-const VALUE SORT) for an abstract value")
-
-    def constant(self, value, sort):
-        """The term that denotes a value of `sort` (an abstract value is its own term)."""
-        if isinstance(value, bool):
-            return self.problem.true if value else self.problem.false
-        return value if isinstance(value, int) else self.problem.make(
-            "str" if isinstance(value, str) else "num", value, (), sort)
+        self.problem, self.values = problem, Problem()
+        values = self.values
+        values.model, values.defines, values.sorts = True, problem.funs, set(problem.sorts)
+        values.budget = 64 * len(data) + 10**6
+        values.script(Tokens(data))
+        self.memo, self.inner, self.applied = {}, {}, {}  # problem term -> value; model term -> value
 
     def term(self, t):
         return bottom_up(self.problem.terms, t, self.memo, self.value)
 
     def value(self, t):
         op, payload, args, sort = self.problem.terms[t]
-        x = [self.memo[a] for a in args]
-        if op in ("const", "app") and payload in self.abstract:
-            return t
-        if op in ("const", "app"):
-            if payload not in self.defs:
+        if op not in ("const", "app"):
+            return _evaluate(op, payload, [self.memo[a] for a in args])
+        key = (payload, tuple(self.memo[a] for a in args))
+        if key not in self.applied:
+            if payload not in self.values.macros:
                 raise ValueError(f"the model gives no value for {payload}")
-            params, body = self.defs[payload]
-            env = {p: self.constant(v, s) for p, v, s in zip(params, x, self.problem.funs[payload][0])}
-            funs, self.problem.funs = self.problem.funs, {v: self.problem.funs[v] for v in self.abstract}
-            try:  # a value is built from literals and abstract values: no declared function, no recursion
-                value = self.term(self.problem.term(body, env, sort))
-            finally:
-                self.problem.funs = funs
-            ok = {"Bool": isinstance(value, bool), "Int": isinstance(value, Fraction) and value.denominator == 1,
-                  "Real": isinstance(value, Fraction), "String": isinstance(value, str)}
-            if not ok.get(sort, type(value) is int and self.problem.sort(value) == sort):
+            body = self.values.instance(payload, [self.constant(v, s) for v, s in
+                                                  zip(key[1], self.problem.funs[payload][0])])
+            value = bottom_up(self.values.terms, body, self.inner, self.inner_value)
+            if not TYPES.get(sort, lambda v: type(v) is Abstract and v.sort == sort)(value):
                 raise ValueError(f"the model gives {payload} a value that is not a {sort}")
-            return value
-        if op in ("num", "str", "true", "false", "re"):
-            return op == "true" if payload is None else payload
-        return OPS[op](x)
+            self.applied[key] = value
+        return self.applied[key]
+
+    def inner_value(self, t):
+        op, payload, args, sort = self.values.terms[t]
+        if op == "const":  # only abstract values are declared here
+            return Abstract(payload, sort)
+        return _evaluate(op, payload, [self.inner[a] for a in args])
+
+    def constant(self, value, sort):
+        """The model's term for a value of `sort`."""
+        values = self.values
+        if type(value) is bool:
+            return values.true if value else values.false
+        if type(value) is Abstract:
+            return values.make("const", value.name, (), sort)
+        return values.make("str" if type(value) is str else "num", value, (), sort)
+
+
+def _evaluate(op, payload, x):
+    if op in ("num", "str", "re"):
+        return payload
+    if op in ("true", "false"):
+        return op == "true"
+    value = OPS[op](x)
+    return value.numerator if type(value) is Fraction and value.denominator == 1 else value
 
 
 def check_model(problem, data, line):
-    """None if the model (from the certificate's line `line` + 1) satisfies every assertion, else an
+    """SATISFIED if the model (from the certificate's line `line` + 1) satisfies every assertion, else an
     Outcome saying which it falsifies."""
     try:
         model = Model(problem, data)
         for i, (t, at) in enumerate(problem.assertions, 1):
             if model.term(t) is not True:
-                at = SmtError(at, "").located(problem.data).where[0]
-                return Outcome("smt-model", 1, text=f"the model falsifies assertion {i} (problem line {at})")
+                offset = problem.tokens.offset(at - 1)
+                where = SmtError(offset, "").located(problem.data).where[0] if offset is not None else "?"
+                return Outcome("smt-model", 1, text=f"the model falsifies assertion {i} (problem line {where})")
     except SmtError as error:
-        raise Bad((error.located(data).where or (0,))[0] + line, error.message) from None
+        where = error.located(data).where
+        raise Bad((where[0] if isinstance(where, tuple) else 0) + line, error.message) from None
     except ValueError as error:
         return Outcome("smt-model", 1, text=str(error))
-    return None
-
+    return SATISFIED

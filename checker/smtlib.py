@@ -1,20 +1,54 @@
-"""SMT-LIB 2 reading (the subset of docs/smt-certificate.md) into hash-consed, sorted terms: a term
-is an index in `Problem.terms`, of entries (op, payload, args, sort); sugar is rewritten as the spec
-says while reading; anything outside the subset is refused by name."""
-import math
+"""SMT-LIB 2.6 reading (the subset of docs/smt-certificate.md) into hash-consed, sorted terms.
+
+A term is an index in `Problem.terms`, whose entries are `Term(op, payload, args, sort)`; equal terms
+are one term.  Sugar is rewritten while reading, as the spec says; anything outside the subset, and
+anything that is not SMT-LIB 2.6, is refused by name with its line and column.  The reader is one
+loop over the tokens with an explicit stack of frames (nesting costs no recursion); `let` binds and
+unbinds in place, so every token is looked at a bounded number of times, except that a define-fun
+with parameters is read again at each use (bounded below: 64 steps a byte).
+"""
+import itertools
 import re
 from fractions import Fraction
+from typing import NamedTuple
 
-_TOKEN = re.compile(rb'(?:\s|;[^\n]*)*(?:(\()|(\))|("(?:[^"]|"")*")|(\|[^|]*\|)|([^\s()";|]+)|(.)|\Z)', re.S)
 ARITH = ("Int", "Real")
 COMPARE = ("<", "<=", ">", ">=")
-REGEX = {"str.to_re", "re.*", "re.++", "re.union", "re.allchar", "re.all"}
 STAR, ANY = -2, -1  # glob items; a character is its code point
-ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]{1,5})\}")  # in string literals
+BUILTIN_SORTS = ("Bool", "Int", "Real", "String", "RegLan", "Array", "BitVec", "FloatingPoint", "RoundingMode",
+                 "Seq", "Set", "Bag")
+# SMT-LIB 2.6 reserved words (section 3.1) and predefined symbols of the theories: never declared,
+# defined or bound by a script (a quoted |and| is the symbol and).
+RESERVED = {"!", "_", "as", "BINARY", "DECIMAL", "exists", "HEXADECIMAL", "forall", "let", "match", "NUMERAL",
+            "par", "STRING", "assert", "check-sat", "check-sat-assuming", "declare-const", "declare-datatype",
+            "declare-datatypes", "declare-fun", "declare-sort", "define-fun", "define-fun-rec", "define-funs-rec",
+            "define-sort", "echo", "exit", "get-assertions", "get-assignment", "get-info", "get-model",
+            "get-option", "get-proof", "get-unsat-assumptions", "get-unsat-core", "get-value", "pop", "push",
+            "reset", "reset-assertions", "set-info", "set-logic", "set-option"}
+PREDEFINED = {"true", "false", "not", "=>", "and", "or", "xor", "=", "distinct", "ite", "+", "-", "*", "/", "div",
+              "mod", "abs", "<", "<=", ">", ">=", "to_real", "to_int", "is_int", "select", "store", "concat",
+              "extract", "repeat", "zero_extend", "sign_extend", "rotate_left", "rotate_right", "bv2nat", "int2bv",
+              "ubv_to_int", "sbv_to_int", "int_to_bv", "fp", "NaN", "+oo", "-oo", "+zero", "-zero", "to_fp",
+              "to_fp_unsigned", "RNE", "RNA", "RTP", "RTN", "RTZ", "roundNearestTiesToEven",
+              "roundNearestTiesToAway", "roundTowardPositive", "roundTowardNegative", "roundTowardZero"}
+PREDEFINED |= {"bv" + name for name in ("not and or neg add mul udiv urem shl lshr ult nand nor xor xnor comp sub sdiv srem "
+                                        "smod ashr ule ugt uge slt sle sgt sge").split()}
+THEORY_PREFIXES = ("str.", "re.", "fp.", "seq.", "set.", "bag.", "int.", "@", ".")
+# Lexical classes (SMT-LIB 2.6, section 3.1).  A string literal holds printable ASCII only
+# (theory of strings); other characters are written as escapes, decoded below.
+_SPECIAL = re.compile(rb'"(?:[^"]|"")*"|\|[^|\\]*\||;[^\n\r]*')
+_SIMPLE = re.compile(rb"[A-Za-z~!@$%^&*_+=<>.?/\-][0-9A-Za-z~!@$%^&*_+=<>.?/\-]*\Z")
+_NUMBER = re.compile(rb"(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
+_PRINTABLE = re.compile(rb"[ -~]*\Z")
+_ESCAPE = re.compile(r"\\u(?:\{([0-2][0-9a-fA-F]{4}|[0-9a-fA-F]{1,4})\}|([0-9a-fA-F]{4}))")
+_PLAIN = re.compile(rb"[^ \t\r\n()]+|[()]")  # the tokens of a plain piece, found again with their positions
+_STRAY = re.compile(rb'["|\x0b\x0c]')
+PIECE = 1 << 20  # bytes of plain text split at once
 
 
 class SmtError(Exception):
-    """Bad or unsupported input at `where`: a byte offset until `located` makes it (line, column)."""
+    """Bad or unsupported input at `where`: (line, column), or a byte offset until `located` makes
+    it (line, column), or None."""
 
     def __init__(self, where, message):
         super().__init__(f"line {where[0]}, column {where[1]}: {message}" if isinstance(where, tuple) else
@@ -26,39 +60,91 @@ class SmtError(Exception):
             (data.count(b"\n", 0, self.where) + 1, self.where - data.rfind(b"\n", 0, self.where)), self.message)
 
 
-class Node(list):
-    """An s-expression list; .at is its byte offset."""
+class Term(NamedTuple):
+    op: str  # "true", "false", "num", "str", "re", "const", "app", or a core operator ("not", "+", "in", ...)
+    payload: object  # num: an int or Fraction; str: the text; re: a tuple of globs; const, app: the name
+    args: tuple  # argument terms (indices)
+    sort: str
 
 
-class Atom(str):
-    """A token; .at is its byte offset, .quoted is set for |symbols| and "strings"."""
+# ---- tokens ----------------------------------------------------------------
+class Tokens:
+    """The tokens of `data` (bytes), read once, front to back, in pieces of about a megabyte.  `count` is
+    how many were taken; `offset(i)` is the byte offset of the i-th (its piece is read once more)."""
+
+    def __init__(self, data):
+        self.data, self.pieces, self.current, self.first, self.length = data, [], iter(()), 0, 0
+        self.stream = itertools.chain.from_iterable(self._pieces())  # pieces: (first token index, start, end)
+
+    @property
+    def count(self):
+        return self.first + self.length - self.current.__length_hint__()
+
+    def _piece(self, tokens, start, end):
+        self.first, self.length = self.first + self.length, len(tokens)
+        self.pieces.append((self.first, start, end))
+        self.current = iter(tokens)
+        return self.current
+
+    def _pieces(self):
+        data, at = self.data, 0
+        for special in _SPECIAL.finditer(data):
+            yield from self._plain(at, special.start())
+            at = special.end()
+            if data[special.start()] != 59:  # a string or a quoted symbol; ';' starts a comment
+                yield self._piece([special.group()], special.start(), special.start())
+        yield from self._plain(at, len(data))
+        yield self._piece([b""], len(data), len(data))  # the end
+
+    def _plain(self, start, end):
+        """Text without strings, quoted symbols or comments: blanks and parentheses delimit its tokens."""
+        data = self.data
+        while start < end:
+            cut = end if end - start <= PIECE else max(data.rfind(b" ", start, start + PIECE),
+                                                       data.rfind(b"\n", start, start + PIECE)) + 1 or end
+            piece = data[start:cut]
+            stray = _STRAY.search(piece)  # bytes.split() would take \v and \f for blanks
+            tokens = (piece[:stray.start()] if stray else piece).replace(b"(", b" ( ").replace(b")", b" ) ").split()
+            yield self._piece(tokens, start, cut)
+            if stray:
+                self._piece([], start + stray.start(), start + stray.start())
+                raise SmtError(start + stray.start(), "unexpected character: " + (
+                    "an unclosed string or quoted symbol (or a backslash in one)" if stray.group() in b'"|'
+                    else "a character that is not SMT-LIB white space"))
+            start = cut
+
+    def offset(self, index):
+        """The byte offset of token `index` (counting from 0), or None."""
+        for first, start, end in reversed(self.pieces):
+            if first <= index:
+                if start == end:  # one token: a string, a quoted symbol, a stray character, the end
+                    return start if first == index else None
+                found = list(_PLAIN.finditer(self.data, start, end))
+                return found[index - first].start() if index - first < len(found) else None
+        return None
 
 
-def sexprs(data):
-    """Yield the top-level s-expressions of `data` (bytes).  Every position matches _TOKEN (a stray
-    character is group 6), so matching never searches ahead: linear, whatever the input."""
-    stack = [Node()]
-    for m in _TOKEN.finditer(data):
-        kind = m.lastindex
-        if kind == 1:
-            stack.append(Node())
-            stack[-1].at = m.start(1)
-        elif kind == 2:
-            if len(stack) == 1:
-                raise SmtError(m.start(2), "unbalanced ')'")
-            done = stack.pop()
-            stack[-1].append(done)
-        elif kind == 6:
-            raise SmtError(m.start(6), "unexpected character (an unclosed string?)")
-        elif kind:
-            text = m.group(kind).decode("utf-8", "replace")
-            token = Atom(text[1:-1].replace('""', '"') if kind == 3 else text[1:-1] if kind == 4 else text)
-            token.at, token.quoted = m.start(kind), '"' if kind == 3 else "|" if kind == 4 else ""
-            stack[-1].append(token)
-        if len(stack) == 1 and stack[0]:
-            yield stack[0].pop()
-    if len(stack) > 1:
-        raise SmtError(stack[-1].at, "unclosed '(' (truncated?)")
+def literal(token):
+    """A string literal's value: printable ASCII, "" a quote, escapes \\ud3d2d1d0 and \\u{d0} .. \\u{d4d3d2d1d0}
+    (d4 at most 2); anything else, a backslash included, stands for itself."""
+    text = token[1:-1].replace(b'""', b'"')
+    if not _PRINTABLE.match(text):
+        raise ValueError("a string literal holds printable ASCII only (write other characters as \\u{...})")
+    return _ESCAPE.sub(lambda m: chr(int(m[1] or m[2], 16)), text.decode("ascii"))
+
+
+# ---- the problem -------------------------------------------------------------
+class Macro(NamedTuple):
+    name: str
+    params: tuple  # (name, sort) pairs
+    sort: str
+    body: object  # the term, without parameters; else the body's tokens, read again at each use
+    index: int  # its place among define-funs: a body sees only those before it
+    source: object = None  # where the body's tokens are (Tokens), and the index of the first
+    at: int = 0
+
+
+APP, LET, BIND, BODY, NOTE, EXPAND = range(6)  # frames of the term reader
 
 
 class Problem:
@@ -67,238 +153,466 @@ class Problem:
     def __init__(self):
         self.terms, self._ids = [], {}
         self.sorts = {"Bool", "Int", "Real", "String"}
-        self.funs = {}  # name -> (argument sorts, result sort); declared ones only
-        self.macros = {}  # define-fun: name -> (parameters, result sort, body, index)
-        self.assertions = []  # (term, (line, column))
-        self.linear, self.model, self.budget = {}, False, 10**7  # linear: term -> its linear form (skeleton)
+        self.funs = {}  # name -> (argument sorts, result sort): declared functions only
+        self.macros = {}  # define-fun name -> Macro
+        self.assertions = []  # (term, token index)
+        self.queries, self.budget, self.model = 0, 10**7, False
+        self.defines = None  # for a model: the functions it may define (the problem's declared ones)
+        self.expanding = None  # the define-fun whose body is being read at a use
+        self.names = {}  # symbol token -> its name
+        self.linear = {}  # term -> its linear form (the skeleton's)
         self.true, self.false = self.make("true", None, (), "Bool"), self.make("false", None, (), "Bool")
 
     def make(self, op, payload, args, sort):
         key = (op, payload, tuple(args), sort)
-        tid = self._ids.get(key)
+        tid = self._ids.get(key)  # a Term equals the plain tuple of its fields
         if tid is None:
             tid = self._ids[key] = len(self.terms)
-            self.terms.append(key)
+            self.terms.append(tuple.__new__(Term, key))
         return tid
 
     def sort(self, t):
-        return self.terms[t][3]
-
-    def show(self, t):
-        """SMT-LIB text of term t (an explicit stack: nesting costs no recursion)."""
-        out, todo = [], [t]
-        while todo:
-            op, payload, args, _ = self.terms[t] if isinstance(t := todo.pop(), int) else ("text", t, (), None)
-            if op == "num":
-                text = str(abs(payload.numerator)) if payload.denominator == 1 else \
-                    f"(/ {abs(payload.numerator)} {payload.denominator})"
-                payload = f"(- {text})" if payload < 0 else text
-            elif op == "str":
-                payload = '"' + payload.replace('"', '""') + '"'
-            head = payload if op in ("const", "app", "num", "str", "text") else op
-            out.append(f"({head}" if args else head)
-            todo += [")"] + [x for a in reversed(args) for x in (a, " ")] if args else []
-        return "".join(out)
+        return self.terms[t].sort
 
     # ---- commands ------------------------------------------------------
-    def command(self, form):
-        if not isinstance(form, Node) or not form or not isinstance(form[0], Atom):
-            raise SmtError(getattr(form, "at", None), "expected a command")
-        name, rest, at = form[0], form[1:], form.at
-        arity = {"declare-sort": (1, 2), "declare-const": (2,), "declare-fun": (3,), "define-fun": (4,),
-                 "assert": (1,)}
-        if name in ("set-logic", "set-info", "set-option", "check-sat", "exit", "get-model", "get-proof"):
-            return
-        if name not in arity:
-            raise SmtError(at, f"unsupported: {name}")
-        if len(rest) not in arity[name] or name in ("declare-fun", "define-fun") and not isinstance(rest[1], Node):
-            raise SmtError(at, f"malformed {name}")
-        if name == "declare-sort":
-            if rest[1:] not in ([], ["0"]):
-                raise SmtError(at, "unsupported: sorts with parameters")
-            self.sorts.add(self.symbol(rest[0]))
-        elif name in ("declare-const", "declare-fun"):
-            args = [self.sort_of(s) for s in rest[1]] if name == "declare-fun" else []
-            self.declare(self.symbol(rest[0]), args, self.sort_of(rest[-1]))
-        elif name == "define-fun":
-            params = [(self.symbol(p[0]), self.sort_of(p[1])) for p in rest[1] if self._pair(p)]
-            body = rest[3] if params else self.term(rest[3], {}, self.sort_of(rest[2]))
-            self.declare(self.symbol(rest[0]), None, None)
-            self.macros[rest[0]] = (params, self.sort_of(rest[2]), body, len(self.macros))
+    def script(self, tokens):
+        """Read every command of `tokens`; a model (self.model) holds define-funs and declare-consts."""
+        take = tokens.stream.__next__
+        while (token := take()) != b"":
+            if token != b"(":
+                raise self.error(tokens, "expected a command")
+            at, name = tokens.count, take()
+            if self.model and name not in (b"define-fun", b"declare-const"):
+                raise self.error(tokens, "expected (define-fun NAME (PARAMETERS) SORT VALUE) or "
+                                 "(declare-const VALUE SORT)", at)
+            if self.queries and name not in (b"exit", b"get-model", b"get-proof", b"get-value", b"get-info",
+                                             b"get-assignment", b"get-unsat-core", b"get-option", b"echo"):
+                raise self.error(tokens, "unsupported: a command after check-sat (incremental scripts)", at)
+            if name == b"assert":
+                self.assertions.append((self.term(tokens, "Bool"), at))
+                self.close(tokens, take(), at)
+            elif name in (b"declare-const", b"declare-fun"):
+                symbol = self.new_symbol(tokens, take())
+                args = self.sort_list(tokens) if name == b"declare-fun" else ()
+                self.funs[symbol] = (args, self.sort_of(tokens, take()))
+                if self.model and self.funs[symbol][1] in ("Bool", "Int", "Real", "String"):
+                    raise self.error(tokens, "a model declares abstract values of declared sorts only")
+                if not args:  # numbered where declared (atoms order their variables by number)
+                    self.make("const", symbol, (), self.funs[symbol][1])
+                self.close(tokens, take(), at)
+            elif name == b"define-fun":
+                self.define(tokens, self.new_symbol(tokens, take()), at)
+            elif name == b"declare-sort":
+                symbol = self.new_symbol(tokens, take())
+                if take() != b"0":
+                    raise self.error(tokens, "unsupported: sorts with parameters")
+                self.sorts.add(symbol)
+                self.close(tokens, take(), at)
+            elif name in (b"set-logic", b"set-info", b"set-option", b"check-sat", b"exit") or \
+                    self.queries and name != b"check-sat-assuming":
+                self.queries += name == b"check-sat"
+                self.skip(tokens, take)
+            else:
+                raise self.error(tokens, f"unsupported: {_show(name)}", at)
+
+    def close(self, tokens, token, at=None):
+        """The ')' of the form opened at `at` (an index as error() takes it: for the message at the end)."""
+        if token == b"":
+            raise self.error(tokens, "unclosed '(' (truncated?)", at)
+        if token != b")":
+            raise self.error(tokens, "expected ')'")
+
+    def skip(self, tokens, take):
+        """Up to the ')' that closes the current command (its arguments are not read)."""
+        depth = 1
+        while depth:
+            token = take()
+            if token == b"":
+                raise self.error(tokens, "unclosed '(' (truncated?)")
+            depth += (token == b"(") - (token == b")")
+
+    def define(self, tokens, name, at):
+        take, params = tokens.stream.__next__, []
+        if take() != b"(":
+            raise self.error(tokens, "malformed define-fun")
+        while (token := take()) != b")":
+            if token != b"(":
+                raise self.error(tokens, "expected (name sort)")
+            param = self.bound_symbol(tokens, take())
+            if param in dict(params):
+                raise self.error(tokens, f"parameter {param} given twice")
+            params.append((param, self.sort_of(tokens, take())))
+            self.close(tokens, take())
+        sort = self.sort_of(tokens, take())
+        if self.defines is not None and self.defines.get(name) != (tuple(s for _, s in params), sort):
+            raise self.error(tokens, f"define-fun {name} does not match a declared function of the problem",
+                             at + 2)
+        first = tokens.count
+        if params:  # read at each use, its parameters bound to the arguments: keep its tokens
+            body = [take()]
+            depth = body[0] == b"("
+            while depth:
+                body.append(take())
+                if body[-1] == b"":
+                    raise self.error(tokens, "unclosed '(' (truncated?)")
+                depth += (body[-1] == b"(") - (body[-1] == b")")
+            if body[0] in (b")", b""):
+                raise self.error(tokens, "expected a term")
         else:
-            self.assertions.append((self.term(rest[0], {}, "Bool"), at))
+            body = self.term(tokens, sort)
+        self.macros[name] = Macro(name, tuple(params), sort, body, len(self.macros), tokens, first)
+        self.close(tokens, take(), at)
 
-    def _pair(self, p):
-        if not isinstance(p, Node) or len(p) != 2:
-            raise SmtError(getattr(p, "at", None), "expected (name sort)")
-        return True
+    def new_symbol(self, tokens, token):
+        """A symbol being declared or defined: not reserved, not a theory's, not declared yet."""
+        name = self.bound_symbol(tokens, token)
+        if name in self.funs or name in self.macros or name in self.sorts:
+            raise self.error(tokens, f"{name} is already declared")
+        return name
 
-    def symbol(self, x):
-        if not isinstance(x, Atom) or x.quoted == '"' or x[:1].isdigit():
-            raise SmtError(getattr(x, "at", None), "expected a symbol")
-        return x
+    def bound_symbol(self, tokens, token):
+        """A symbol being bound (by let, a parameter or a declaration): not reserved, not a theory's.
+        A let or a parameter may shadow a declared symbol, as SMT-LIB says."""
+        name = self.symbol(tokens, token)
+        if name in RESERVED or name in PREDEFINED or name in BUILTIN_SORTS or \
+                name.startswith(THEORY_PREFIXES) and not (self.model and name[:1] == "@"):
+            raise self.error(tokens, f"{name} is reserved or predefined in SMT-LIB: it cannot be declared or bound")
+        return name
 
-    def declare(self, name, args, result):
-        if name in self.funs or name in self.macros:
-            raise SmtError(getattr(name, "at", None), f"{name} is already declared")
-        if args is not None:
-            self.funs[name] = (args, result)
+    def symbol(self, tokens, token):
+        name = self.names.get(token)  # each distinct token is checked and decoded once
+        if name is None:
+            name = self.names[token] = self.decode_symbol(tokens, token)
+        return name
 
-    def sort_of(self, x):
-        if not isinstance(x, Atom) or x not in self.sorts:
-            raise SmtError(getattr(x, "at", None), f"unsupported sort: {_name(x)}")
-        return str(x)
+    def decode_symbol(self, tokens, token):
+        if token[:1] == b"|" and len(token) > 1:
+            try:
+                name = token[1:-1].decode()
+            except UnicodeDecodeError:
+                raise self.error(tokens, "a quoted symbol that is not UTF-8") from None
+            if any(c < " " and c not in "\t\r\n" for c in name):
+                raise self.error(tokens, "a control character in a quoted symbol")
+            return name
+        if not _SIMPLE.match(token):
+            raise self.error(tokens, f"expected a symbol, not {_show(token)}")
+        return token.decode()
+
+    def sort_of(self, tokens, token):
+        if token == b"(":  # (_ BitVec 8), (Array Int Int), ...
+            head = tokens.stream.__next__()
+            raise self.error(tokens, "unsupported sort: (" + ("..." if head in (b"(", b")", b"") else
+                                                              _show(head)[1:-1]) + " ...)")
+        name = self.symbol(tokens, token)
+        if name not in self.sorts:
+            raise self.error(tokens, f"unsupported sort: {name}")
+        return name
+
+    def sort_list(self, tokens):
+        take, sorts = tokens.stream.__next__, []
+        if take() != b"(":
+            raise self.error(tokens, "expected a list of sorts")
+        while (token := take()) != b")":
+            sorts.append(self.sort_of(tokens, token))
+        return tuple(sorts)
+
+    def error(self, tokens, message, index=None):
+        """An SmtError at (line, column) of the token just read (or of token `index` - 1); inside a
+        define-fun's body, read at a use, at the start of that body."""
+        if self.expanding is not None:
+            tokens, index, message = self.expanding.source, self.expanding.at + 1, \
+                f"in the body of define-fun {self.expanding.name}: {message}"
+        offset = tokens.offset((tokens.count if index is None else index) - 1)
+        return SmtError(None, message) if offset is None else SmtError(offset, message).located(tokens.data)
 
     # ---- terms ---------------------------------------------------------
-    def term(self, x, env, want=None):
-        """Read s-expression x as a term (of sort `want`), bottom-up with an explicit stack (nesting costs
-        no recursion): `todo` holds (step, s-expression, environment, define-funs in scope)."""
-        done, todo, budget = [], [("want", x, want, 0), ("read", x, env, len(self.macros))], self.budget
-        while todo:
-            what, x, env, scope = todo.pop()
+    def term(self, tokens, want=None, env=None, scope=None):
+        """Read one term of sort `want` (None: any) from `tokens`, with `env` bound and the define-funs
+        before `scope` in scope.  Frames: [APP, head, args, at], [LET, names, values], [BIND, name],
+        [BODY, undo], [NOTE], [EXPAND, stream, env, scope, sort, at]."""
+        take, stack, env = tokens.stream.__next__, [], {} if env is None else env
+        scope = len(self.macros) if scope is None else scope
+        budget, macros, funs = self.budget, self.macros, self.funs
+        while True:
             if (budget := budget - 1) < 0:  # define-funs could make a short script take exponential time
-                raise SmtError(getattr(x, "at", None), "unsupported: a term whose reading takes over 64 steps a byte")
-            head = x[0] if isinstance(x, Node) and x else None
-            if what == "want":  # the environment of this step is the sort wanted
-                if env and self.sort(done[-1]) != env and not (env in ARITH and self.sort(done[-1]) in ARITH):
-                    raise SmtError(getattr(x, "at", None), f"expected a {env} term, got {self.sort(done[-1])}")
-            elif what == "read" and isinstance(x, Atom):
-                done.append(self.atom(x, env, scope))
-            elif what == "read" and (head is None or isinstance(head, Node)):
-                raise SmtError(x.at, f"unsupported: {_name(head)}" if x else "empty application")
-            elif what == "read" and head == "!" and x[1:]:  # an annotation: the term it names
-                todo.append(("read", x[1], env, scope))
-            elif what == "read":  # the arguments (a let's bound terms) first
-                if head == "let" and (len(x) != 3 or not isinstance(x[1], Node)):
-                    raise SmtError(x.at, "malformed let")
-                args = [b[1] for b in x[1] if self._pair(b)] if head == "let" else x[1:]
-                todo.append(("let" if head == "let" else "apply", x, env, scope))
-                todo += [("read", a, env, scope) for a in reversed(args)]
-            elif what == "let":  # parallel bindings: read in the outer environment
-                values = dict(zip([self.symbol(b[0]) for b in x[1]], [done.pop() for _ in x[1]][::-1]))
-                todo.append(("read", x[2], {**env, **values}, scope))
-            elif self.macros.get(head, (0, 0, 0, scope))[3] < scope:  # a define-fun sees those before it only
-                sort, body, inner, index = self.macro(head, [done.pop() for _ in x[1:]][::-1], x)
-                if inner:
-                    todo += [("want", body, sort, 0), ("read", body, inner, index)]
-                else:  # no parameters: read where it is defined
-                    done.append(body)
+                raise self.error(tokens, "unsupported: a term whose reading takes over 64 steps a byte")
+            try:
+                token = take()
+            except StopIteration:  # the end of a define-fun's body
+                token = b""
+            if token == b"(":
+                head = take()
+                if head == b"let":
+                    if take() != b"(":
+                        raise self.error(tokens, "malformed let")
+                    stack.append([LET, [], []])
+                    if (token := take()) == b")":
+                        raise self.error(tokens, "a let binds at least one symbol")
+                    if token != b"(":
+                        raise self.error(tokens, "expected (name term)")
+                    stack.append([BIND, self.bound_symbol(tokens, take())])
+                elif head == b"!":
+                    stack.append([NOTE])
+                elif head[:1] == b"|" or _SIMPLE.match(head) and head not in (b"_", b"as", b"forall", b"exists",
+                                                                             b"match", b"par", b"lambda"):
+                    stack.append([APP, self.symbol(tokens, head), [], tokens.count - 1])  # at its '(' 
+                elif head == b"(" and take() in (b"_", b"as"):
+                    raise self.error(tokens, "unsupported: indexed or qualified identifiers ((_ ...), (as ...))")
+                else:
+                    raise self.error(tokens, "empty application" if head == b")" else "expected a function symbol"
+                                     if head == b"(" else f"unsupported: {_show(head)}")
+                continue
+            if token == b")" and stack and stack[-1][0] == APP:
+                _, head, args, at = stack.pop()
+                if not args:
+                    raise self.error(tokens, "empty application", at)
+                macro = macros.get(head)
+                if head in env or macro is None or macro.index >= scope:
+                    value = self.apply(head, args, tokens, at)
+                elif not macro.params:
+                    raise self.error(tokens, f"{head} takes no arguments", at)
+                else:  # read its body again, its parameters bound to the arguments
+                    if len(args) != len(macro.params) or any(
+                            self.sort(a) != s and not (s in ARITH and self.sort(a) in ARITH)
+                            for a, (_, s) in zip(args, macro.params)):
+                        raise self.error(tokens, f"ill-sorted {head}", at)
+                    stack.append([EXPAND, take, env, scope, macro.sort, at, self.expanding])
+                    take, env, scope = iter(macro.body).__next__, dict(zip((p for p, _ in macro.params), args)), \
+                        macro.index
+                    self.expanding = self.expanding or macro  # an error is placed in the outermost body
+                    continue
+            elif token == b")" or token == b"":
+                opened = [frame[3] for frame in stack if frame[0] == APP]
+                raise self.error(tokens, "unexpected ')'") if token == b")" else \
+                    self.error(tokens, "unclosed '(' (truncated?)", opened[-1] if opened else None)
             else:
-                done.append(self.apply(head, [done.pop() for _ in x[1:]][::-1], x))
-        return done.pop()
+                value = self.atom(token, env, scope, tokens)
+            while True:  # hand the value to the frame it completes
+                if not stack:
+                    self.budget = budget
+                    if want and self.sort(value) != want and not (want in ARITH and self.sort(value) in ARITH):
+                        raise self.error(tokens, f"expected a {want} term, got {self.sort(value)}")
+                    return value
+                frame = stack[-1]
+                kind = frame[0]
+                if kind == APP:
+                    frame[2].append(value)
+                    break
+                if kind == BIND:  # (name term): then the next binding, or the body
+                    stack.pop()
+                    stack[-1][1].append(frame[1])
+                    stack[-1][2].append(value)
+                    self.close(tokens, take())
+                    token = take()
+                    if token == b"(":
+                        stack.append([BIND, self.bound_symbol(tokens, take())])
+                        break
+                    self.close(tokens, token)
+                    _, names, values = stack.pop()
+                    if len(set(names)) != len(names):
+                        raise self.error(tokens, "a let binds a symbol twice")
+                    stack.append([BODY, [(n, env.get(n)) for n in names]])  # bound in parallel
+                    env.update(zip(names, values))
+                    break
+                if kind == BODY:
+                    self.close(tokens, take())
+                    for name, before in stack.pop()[1]:
+                        if before is None:
+                            del env[name]
+                        else:
+                            env[name] = before
+                    continue
+                if kind == NOTE:  # (! term :attribute value ...): a :named term defines its name
+                    stack.pop()
+                    self.attributes(tokens, take, value)
+                    continue
+                _, take, env, scope, sort, at, self.expanding = stack.pop()  # EXPAND: the body was read
+                if self.sort(value) != sort and not (sort in ARITH and self.sort(value) in ARITH):
+                    raise self.error(tokens, "ill-sorted body of a define-fun used here", at)
 
-    def atom(self, x, env, scope):
-        if x.quoted == '"':
-            return self.make("str", ESCAPE.sub(lambda m: chr(int(m[1], 16)), x), (), "String")
-        if x in env:
-            return env[x]
-        if re.fullmatch(r"(?=.{1,4000}$)[0-9]+(\.[0-9]+)?", x):  # str() refuses 4,300+ digits
-            return self.make("num", Fraction(x), (), "Real" if "." in x else "Int")
-        return self.macro(x, [], x)[1] if self.macros.get(x, (0, 0, 0, scope))[3] < scope else self.apply(x, [], x)
+    def attributes(self, tokens, take, value):
+        token, count = take(), 0
+        while token != b")":
+            if token[:1] != b":" or not _SIMPLE.match(b"a" + token[1:]):
+                raise self.error(tokens, "expected an attribute (:keyword value)")
+            keyword, token, count = token, take(), count + 1
+            if keyword == b":named":
+                name = self.new_symbol(tokens, token)
+                self.macros[name] = Macro(name, (), self.sort(value), value, len(self.macros))
+                token = take()
+            elif token != b")" and token[:1] != b":":  # an attribute value: one s-expression
+                depth = (token == b"(")
+                while depth:
+                    token = take()
+                    if token == b"":
+                        raise self.error(tokens, "unclosed '(' (truncated?)")
+                    depth += (token == b"(") - (token == b")")
+                token = take()
+        if not count:
+            raise self.error(tokens, "an annotation needs at least one attribute")
 
-    def macro(self, head, args, x):
-        """A define-fun's sort, body (a term if it has no parameters), parameters bound to args, index."""
-        params, sort, body, index = self.macros[head]
-        if len(params) != len(args) or any(self.sort(a) != s and not (self.sort(a) in ARITH and s in ARITH)
-                                           for a, (_, s) in zip(args, params)):
-            raise SmtError(getattr(x, "at", None), f"ill-sorted {head}")
-        return sort, body, dict(zip((p for p, _ in params), args)), index
+    def atom(self, token, env, scope, tokens):
+        first = token[0]
+        if first == 34:  # '"'
+            try:
+                return self.make("str", literal(token), (), "String")
+            except ValueError as error:
+                raise self.error(tokens, str(error)) from None
+        if 48 <= first <= 57:  # a digit
+            number = _NUMBER.match(token)
+            if not number or len(token) > 4000:  # int() refuses 4,300 digits or more
+                raise self.error(tokens, f"not a numeral or decimal: {_show(token)}" if len(token) <= 4000 else
+                                 "unsupported: a numeral of more than 4,000 digits")
+            return self.make("num", Fraction(token.decode()) if number[2] else int(token), (),
+                             "Real" if number[2] else "Int")
+        name = self.symbol(tokens, token)
+        if name in env:
+            return env[name]
+        macro = self.macros.get(name)
+        if macro is not None and macro.index < scope:
+            if macro.params:
+                raise self.error(tokens, f"{name} needs arguments")
+            return macro.body
+        if name in self.funs and not self.funs[name][0]:
+            return self.make("const", name, (), self.funs[name][1])
+        if name in ("true", "false"):
+            return self.true if name == "true" else self.false
+        if name in ("re.allchar", "re.all"):
+            return self.make("re", (((ANY,) if name == "re.allchar" else (STAR,)),), (), "RegLan")
+        raise self.error(tokens, f"unknown symbol {name:.80}" if name not in self.funs else f"{name} needs arguments")
 
-    def apply(self, head, args, x):
-        at, sorts, make, ops = getattr(x, "at", None), [self.sort(a) for a in args], self.make, \
-            [self.terms[a][0] for a in args]
-        bad = f"ill-sorted {head}"
-        if head in ("true", "false") and not args:
-            return self.true if head == "true" else self.false
+    # ---- operators -----------------------------------------------------
+    def apply(self, head, args, tokens, at):
+        """The term of `head` applied to `args` (terms), sugar removed."""
+        sorts, make = [self.terms[a].sort for a in args], self.make
+        bad = lambda why="": self.error(tokens, f"ill-sorted {head}{why}", at)  # noqa: E731
+        if head in self.funs:
+            if self.funs[head][0] != tuple(sorts):
+                raise bad()
+            return make("app", head, args, self.funs[head][1])
         if head in ("not", "and", "or", "=>", "xor"):
-            if any(s != "Bool" for s in sorts) or head == "not" and len(args) != 1 or \
-                    head in ("=>", "xor") and len(args) < 2:
-                raise SmtError(at, bad)
+            if any(s != "Bool" for s in sorts) or (len(args) != 1 if head == "not" else
+                                                  len(args) < 2 and head in ("=>", "xor")):
+                raise bad(" (Bool arguments: one for not, two or more for => and xor)")
             if head == "=>":
                 return make("or", None, [make("not", None, [a], "Bool") for a in args[:-1]] + args[-1:], "Bool")
             while head == "xor" and len(args) > 2:
                 args = [make("xor", None, args[:2], "Bool")] + args[2:]
-            return make(head, None, args, "Bool") if args else self.true if head == "and" else self.false
+            return args[0] if len(args) == 1 and head != "not" else make(head, None, args, "Bool")
         if head == "ite":
             if len(args) != 3 or sorts[0] != "Bool" or sorts[1] != sorts[2]:
-                raise SmtError(at, bad)
+                raise bad()
             if sorts[1] != "Bool" and not self.model:
-                raise SmtError(at, f"unsupported: ite over {sorts[1]}")
+                raise self.error(tokens, f"unsupported: ite over {sorts[1]}", at)
             return make("ite", None, args, sorts[1])
         if head in ("=", "distinct", "+", "-", "*", "/") + COMPARE:
-            arith = head not in ("=", "distinct")
-            if len(args) < (1 if head in "+-*/" else 2) or len({"Num" if s in ARITH else s for s in sorts}) != 1 \
-                    or arith and sorts[0] not in ARITH:
-                raise SmtError(at, bad)
-            sort = "Real" if head == "/" else self._numeric(args, at)
-            if head == "/" and any(self.terms[a][1] == 0 for a in args[1:]):
-                raise SmtError(at, "unsupported: division by zero")
-            if head in "+-*/" and all(op == "num" for op in ops):
-                return self.fold(head, [self.terms[a][1] for a in args], sort or "Int", at)
-            if head == "-" and len(args) == 1:
-                return make("*", None, [make("num", Fraction(-1), (), "Int"), args[0]], sort)
-            if head in "*/" and ops[1 if head == "/" else 0:].count("num") < len(args) - 1:
-                raise SmtError(at, f"unsupported: non-linear {head}")
-            if head in "+-*/":
-                return make(head, None, args, sort)
-            pairs = [(a, b) for i, a in enumerate(args) for b in args[i + 1:]] if head == "distinct" \
-                else list(zip(args, args[1:]))
-            eqs = [make("=" if head == "distinct" else head, None, p, "Bool") for p in pairs]
-            eqs = [make("not", None, [e], "Bool") for e in eqs] if head == "distinct" else eqs
-            return eqs[0] if len(eqs) == 1 else make("and", None, eqs, "Bool")
-        if head in ("str.in_re", "str.++") or head in REGEX:
-            return self.string(head, args, sorts, at)
-        if head in self.funs:
-            if self.funs[head][0] != sorts:
-                raise SmtError(at, bad)
-            return make("app" if args else "const", str(head), args, self.funs[head][1])
-        theory = "." in head or head in ("mod", "div", "abs", "to_real", "to_int", "is_int", "select", "store")
-        raise SmtError(at, f"unsupported: {head:.80}" if theory else f"unknown symbol {head:.80}")
+            return self.arithmetic(head, args, sorts, bad, tokens, at)
+        if head in ("str.in_re", "str.++", "str.to_re", "re.*", "re.++", "re.union"):
+            return self.string(head, args, sorts, bad, tokens, at)
+        if head in ("true", "false", "re.allchar", "re.all"):
+            raise self.error(tokens, f"{head} takes no arguments", at)
+        theory = head in PREDEFINED or head.startswith(THEORY_PREFIXES)
+        raise self.error(tokens, f"unsupported: {head:.80}" if theory else f"unknown symbol {head:.80}", at)
 
-    def fold(self, head, values, sort, at):
-        value = Fraction({"+": lambda: sum(values), "*": lambda: math.prod(values), "/": lambda: values[0] / math.prod(
-            values[1:]), "-": lambda: values[0] - sum(values[1:]) if values[1:] else -values[0]}[head]())
-        if max(abs(value.numerator), value.denominator).bit_length() > 13_000:  # as numerals: 4,000 digits
-            raise SmtError(at, "unsupported: a constant of more than 4,000 digits")
+    def arithmetic(self, head, args, sorts, bad, tokens, at):
+        make, ops = self.make, [self.terms[a].op for a in args]
+        if len(args) < (1 if head == "-" else 2) or len({"Num" if s in ARITH else s for s in sorts}) != 1 or \
+                head not in ("=", "distinct") and sorts[0] not in ARITH:
+            raise bad(" (two or more arguments of one sort)")
+        variables = {s for s, op in zip(sorts, ops) if op != "num"}  # numerals fit either arithmetic sort
+        if "Int" in variables and "Real" in variables:
+            raise self.error(tokens, "unsupported: Int and Real mixed (use one sort)", at)
+        sort = "Real" if head == "/" or "Real" in sorts else "Int"
+        if head == "/" and any(self.terms[a].payload == 0 for a in args[1:] if self.terms[a].op == "num"):
+            raise self.error(tokens, "unsupported: division by zero", at)
+        if head in ("+", "-", "*", "/") and all(op == "num" for op in ops):
+            return self.fold(head, [self.terms[a].payload for a in args], sort, tokens, at)
+        if head == "-" and len(args) == 1:
+            return make("*", None, [make("num", -1, (), "Int"), args[0]], sort)
+        if head in ("*", "/") and ops[1 if head == "/" else 0:].count("num") < len(args) - 1:
+            raise self.error(tokens, f"unsupported: non-linear {head}", at)
+        if head in ("+", "-", "*", "/"):
+            return make(head, None, args, sort)
+        pairs = [(a, b) for i, a in enumerate(args) for b in args[i + 1:]] if head == "distinct" \
+            else list(zip(args, args[1:]))
+        eqs = [make("=" if head == "distinct" else head, None, p, "Bool") for p in pairs]
+        eqs = [make("not", None, [e], "Bool") for e in eqs] if head == "distinct" else eqs
+        return eqs[0] if len(eqs) == 1 else make("and", None, eqs, "Bool")
+
+    def fold(self, head, values, sort, tokens, at):
+        value = values[0]
+        for v in values[1:]:
+            value = value + v if head == "+" else value - v if head == "-" else value * v if head == "*" else \
+                Fraction(value) / v
+        value = -value if head == "-" and len(values) == 1 else value
+        value = value.numerator if isinstance(value, Fraction) and value.denominator == 1 else value
+        if max(abs(Fraction(value).numerator), Fraction(value).denominator).bit_length() > 13_000:
+            raise self.error(tokens, "unsupported: a constant of more than 4,000 digits", at)
         return self.make("num", value, (), sort)
 
-    def _numeric(self, args, at):
-        """The sort of an arithmetic combination; numerals fit either sort."""
-        sorts = {self.sort(a) for a in args if self.terms[a][0] != "num"}
-        if "Int" in sorts and "Real" in sorts:
-            raise SmtError(at, "unsupported: Int and Real mixed (use one sort)")
-        return "Real" if "Real" in sorts else "Int" if "Int" in sorts else None
-
-    def string(self, head, args, sorts, at):
+    def string(self, head, args, sorts, bad, tokens, at):
         """Regular expressions become unions of globs: ("re", (glob, ...)) with glob a tuple of items."""
-        make, payload, literal = self.make, [self.terms[a][1] for a in args], \
-            all(self.terms[a][0] == "str" for a in args)
-        if head in ("str.++", "str.to_re") and not (literal and args and (head == "str.++" or len(args) == 1)):
-            raise SmtError(at, f"unsupported: {head} of a non-literal")
-        if head == "str.++":
-            return make("str", "".join(payload), (), "String")
-        if head == "str.to_re":
-            return make("re", (tuple(map(ord, payload[0])),), (), "RegLan")
+        make, payload = self.make, [self.terms[a].payload for a in args]
+        literal_args = all(self.terms[a].op == "str" for a in args)
         if head == "str.in_re":
             if sorts != ["String", "RegLan"]:
-                raise SmtError(at, "ill-sorted str.in_re")
+                raise bad()
             return make("in", None, args, "Bool")
-        if any(s != "RegLan" for s in sorts):
-            raise SmtError(at, f"ill-sorted {head}")
-        if head in ("re.allchar", "re.all") and not args:
-            return make("re", (((ANY,) if head == "re.allchar" else (STAR,)),), (), "RegLan")
-        if head == "re.*" and len(args) == 1 and payload[0] in (((ANY,),), ((STAR,),)):
+        if head in ("str.++", "str.to_re"):
+            if any(s != "String" for s in sorts) or (len(args) < 2 if head == "str.++" else len(args) != 1):
+                raise bad(" (String arguments: one for str.to_re, two or more for str.++)")
+            if not literal_args:
+                raise self.error(tokens, f"unsupported: {head} of a non-literal", at)
+            if head == "str.++":
+                return make("str", "".join(payload), (), "String")
+            return make("re", (tuple(map(ord, payload[0])),), (), "RegLan")
+        if any(s != "RegLan" for s in sorts) or (len(args) != 1 if head == "re.*" else len(args) < 2):
+            raise bad(" (RegLan arguments: one for re.*, two or more for re.++ and re.union)")
+        if head == "re.*" and payload[0] in (((ANY,),), ((STAR,),)):
             return make("re", ((STAR,),), (), "RegLan")
-        if head == "re.union" and args:
+        if head == "re.union":
             return make("re", tuple(sorted(set(g for p in payload for g in p))), (), "RegLan")
-        if head == "re.++" and args:
+        if head == "re.++":
             globs = ((),)
             for p in payload:
                 if len(globs) * len(p) > 1 << 16:  # each union multiplies them
-                    raise SmtError(at, "unsupported: a regular expression of more than 65,536 globs")
+                    raise self.error(tokens, "unsupported: a regular expression of more than 65,536 globs", at)
                 globs = tuple(g + h for g in globs for h in p)
             return make("re", tuple(sorted(set(map(squeeze, globs)))), (), "RegLan")
-        raise SmtError(at, f"unsupported: {head} (only globs: literals, re.allchar, (re.* re.allchar))")
+        raise self.error(tokens, f"unsupported: {head} (only globs: literals, re.allchar, (re.* re.allchar))", at)
+
+    def instance(self, name, args):
+        """The body of define-fun `name` with its parameters bound to `args` (terms)."""
+        macro = self.macros[name]
+        if not macro.params:
+            return macro.body
+        self.expanding = macro
+        try:
+            return self.term(Listed(macro.body), macro.sort, dict(zip((p for p, _ in macro.params), args)),
+                             macro.index)
+        finally:
+            self.expanding = None
+
+    def parse_term(self, text, want="Bool"):
+        """One term from `text` (bytes), over this problem's symbols; SmtError (line, column in text)."""
+        tokens = Tokens(text)
+        try:
+            t = self.term(tokens, want)
+            if tokens.stream.__next__() != b"":
+                raise self.error(tokens, "expected one term")
+        except SmtError as error:
+            raise error.located(text) from None
+        return t
+
+
+class Listed:
+    """Tokens already read (a define-fun's body), as Tokens gives them."""
+
+    def __init__(self, tokens):
+        self.stream, self.count = iter(tokens), 0
+
+    def offset(self, index):
+        return None
 
 
 def squeeze(glob):
@@ -310,15 +624,13 @@ def squeeze(glob):
     return tuple(out)
 
 
-def _name(x):
-    """An s-expression in a message: an atom, or a list by its head (never all of it: it may be deep)."""
-    return x if isinstance(x, Atom) else f"({x[0] if x and isinstance(x[0], Atom) else '...'} ...)"
+def _show(token):
+    return repr(token[:80].decode("ascii", "backslashreplace"))
 
 
 def bottom_up(terms, t, memo, value, inside=lambda u: True):
     """memo[u] = value(u) for t and the terms under it (where `inside` says), arguments first, left to right."""
-    # an explicit stack, not recursion: terms nest as deep as the input
-    todo = [t]
+    todo = [t]  # an explicit stack, not recursion: terms nest as deep as the input
     while todo:
         u = todo.pop()
         missing = [a for a in terms[u][2] if a not in memo] if u not in memo and inside(u) else []
@@ -331,12 +643,13 @@ def bottom_up(terms, t, memo, value, inside=lambda u: True):
 
 def read(data):
     """Parse an SMT-LIB script (bytes) into a Problem; SmtError, at a (line, column), on bad or unsupported input."""
-    problem = Problem()
+    problem, tokens = Problem(), Tokens(data)
     problem.budget = 64 * len(data) + 10**6
     try:
-        for form in sexprs(data):
-            problem.command(form)
+        problem.script(tokens)
+        if problem.queries > 1:
+            raise SmtError(None, "unsupported: more than one check-sat (incremental scripts)")
     except SmtError as error:
         raise error.located(data) from None
-    problem.data = data
+    problem.data, problem.tokens = data, tokens
     return problem

@@ -1,5 +1,8 @@
 """Theory lemmas: a clause over atoms holds when its negation (the hypotheses) is unsatisfiable in the
-theory its tag names, as the witness shows.  The rules, argued sound: docs/smt-certificate.md."""
+theory its tag names, as the witness shows.  The rules, argued sound: docs/smt-certificate.md.
+
+Reject by default: each rule returns VALID only at the end of a completed check, and `check` accepts
+nothing else (None, "", False, 0 and any message reject)."""
 import math
 import re
 from fractions import Fraction
@@ -7,6 +10,7 @@ from fractions import Fraction
 from .skeleton import closure, step
 
 LIMIT = 1 << 16  # product states the kernel explores itself when a string lemma has no witness
+VALID = object()  # what a rule returns when, and only when, its check is complete
 
 
 def check(tag, hypotheses, witness, problem):
@@ -15,9 +19,10 @@ def check(tag, hypotheses, witness, problem):
     if tag not in rules:
         return f"unknown theory tag {tag!r}"
     try:
-        return rules[tag](tag, hypotheses, witness, problem)
+        found = rules[tag](tag, hypotheses, witness, problem)
     except (ValueError, ZeroDivisionError, IndexError, OverflowError) as error:
         return f"malformed witness ({error})"
+    return found if found is VALID or isinstance(found, str) and found else "the rule gave no verdict"
 
 
 def find(parent, x):
@@ -51,7 +56,7 @@ def euf(tag, hypotheses, witness, problem):
     for key, truth in hypotheses:
         if key[0] == "eq" and not truth and find(parent, key[1]) == find(parent, key[2]) or \
                 key[0] == "p" and polarity.setdefault(signature(key[1]), truth) != truth:
-            return None
+            return VALID
     return "congruence closure finds no contradiction"
 
 
@@ -89,9 +94,9 @@ def arith(tag, hypotheses, witness, problem):
                 return "an lra witness has one multiplier per literal"
             part = " ".join(f"{i + 1} {m}" for i, m in enumerate(part.split()))
         why = farkas(table, [s.split() for s in part.split(";")])
-        if why:
-            return why if not equalities else f"{why} (disequality read as {split})"
-    return None
+        if why is not VALID:
+            return f"{why}" if not equalities else f"{why} (disequality read as {split})"
+    return VALID
 
 
 def rational(token):
@@ -132,7 +137,7 @@ def farkas(table, steps):
     kind, coeffs, bound, _ = table[-1]
     if coeffs or not (bound < 0 or (bound == 0 and kind == "<") or (kind == "=" and bound != 0)):
         return "the combination is no contradiction"
-    return None
+    return VALID
 
 
 # ---- strings: glob memberships, by a closed set of product states ----------
@@ -145,7 +150,7 @@ def strings(tag, hypotheses, witness, problem):
             parent[find(parent, key[1])] = find(parent, key[2] if key[0] == "eq" else ("literal", key[2]))
     for key, truth in hypotheses:
         if key[0] == "eq" and not truth and find(parent, key[1]) == find(parent, key[2]):
-            return None
+            return VALID
         if key[0] == "in":
             patterns.append((key[2], truth))
             subjects.add(find(parent, key[1]))
@@ -180,4 +185,4 @@ def strings(tag, hypotheses, witness, problem):
             return "a reachable state accepts: the combination is not empty"
         if witness and any(after(state, char) not in states for char in chars):  # explored: closed
             return "the witness is not closed"
-    return None
+    return VALID

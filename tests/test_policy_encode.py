@@ -215,7 +215,7 @@ def test_disagreement_is_reported_not_trusted(world, tmp_path):
         f"(declare-const {n} {s})\n" for n, s in _sorts(encoded.problem).items()) + "(check-sat)"))
     body = define_funs(_sorts(encoded.problem), values)
     cert = tmp_path / "p.cert"
-    cert.write_text(f"smtcert 1\nproblem {checker_sha(problem)}\nsat\n{body}")
+    cert.write_text(f"smtcert 2\nproblem {checker_sha(problem)}\nsat\n{body}")
     judged = judge(control, subject, estate, encoded, problem, cert)
     assert judged.verdict == "NOT CHECKABLE" and DISAGREE in judged.reason
 

@@ -127,7 +127,7 @@ def test_a_model_value_of_the_wrong_sort_is_rejected(tmp_path):
 
 @pytest.mark.parametrize("damage, where", [
     (lambda t: t.replace("lemma lra ", "lemma lra x", 1), r"line \d+: a lemma's literals"),
-    (lambda t: t.replace("smtcert 1", "smtcert 2"), "line 1"),
+    (lambda t: t.replace("smtcert 2", "smtcert 3"), "line 1"),
     (lambda t: t.replace("refutation lrat\n", "refutation lrat\n7 0 x\n"), r"line \d+"),
     (lambda t: t.split("refutation")[0], r"line \d+: unexpected end of file"),
 ])

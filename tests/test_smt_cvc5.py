@@ -6,7 +6,7 @@ pytest.importorskip("cvc5")
 
 import checker  # noqa: E402
 from checker.skeleton import Skeleton, canonical  # noqa: E402
-from checker.smtlib import read, sexprs  # noqa: E402
+from checker.smtlib import read  # noqa: E402
 from evidence.smt import cvc5_import, cvc5_run  # noqa: E402
 from evidence.smt.justify import Unjustified, justify  # noqa: E402
 
@@ -57,7 +57,7 @@ def test_unsat_certificates_verify_with_both_kernels(tmp_path, name):
     result = cvc5_import.run(problem, cert)
     assert result.answer == "unsat" and not result.dropped
     text = cert.read_text()
-    assert text.startswith("smtcert 1\nproblem ") and "\nrefutation lrat\n" in text
+    assert text.startswith("smtcert 2\nproblem ") and "\nrefutation lrat\n" in text
     assert set(checker.kernels()) >= {"c", "python"}
     verify_everywhere(problem, cert)
 
@@ -153,7 +153,7 @@ def test_a_lemma_outside_the_kernels_subset_is_dropped(tmp_path, monkeypatch):
 
 
 def _term(problem, text):
-    return problem.term(next(sexprs(text.encode())), {}, "Bool")
+    return problem.parse_term(text.encode(), "Bool")
 
 
 def test_an_integer_lemma_that_needs_case_splits_becomes_several_lemmas():

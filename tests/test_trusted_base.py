@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LIMIT = 2000
+LIMIT = 2400  # issue 16: spent on linearity, explicit acceptance and clarity, not on features
 
 
 def code_lines(path):
@@ -17,7 +17,7 @@ def trusted_files():
     return sorted((ROOT / "checker").rglob("*.py")) + sorted((ROOT / "csrc" / "kernel").glob("*.[ch]"))
 
 
-def test_trusted_base_is_at_most_2000_code_lines():
+def test_trusted_base_is_at_most_2400_code_lines():
     counts = {str(p.relative_to(ROOT)): code_lines(p) for p in trusted_files()}
     total = sum(counts.values())
     assert total <= LIMIT, f"trusted base has {total} code lines (limit {LIMIT}): {counts}"

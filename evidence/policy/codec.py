@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from checker.smtlib import sexprs
+from checker.smtlib import literal
+
+from ..smt.sexprs import sexprs
 
 from .addresses import Address, parse_address
 from .conditions import parse_date, parse_number
@@ -41,14 +43,10 @@ def _value(x):
             return _value(x[1]) / _value(x[2])
         raise ValueError(f"unexpected model value {x}")
     if getattr(x, "quoted", "") == '"':
-        return _unescape(str(x))
+        return str(x)  # decoded as the kernel reads it
     if x in ("true", "false"):
         return x == "true"
     return Fraction(str(x))
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"\\u\{([0-9a-fA-F]+)\}", lambda m: chr(int(m.group(1), 16)), text)
 
 
 def decode(v: Vars, values: dict) -> Request:
@@ -90,7 +88,7 @@ def _cased_action(text: str, v: Vars) -> str:
     over `act` keeps its truth, and the request is a lower-case one the evaluator then re-decides."""
     if text == text.lower():
         return text
-    used = set("".join(re.findall(r'"((?:[^"]|"")*)"', v.problem.text())))
+    used = set("".join(literal(m) for m in re.findall(rb'"(?:[^"]|"")*"', v.problem.text().encode())))
     spare = next((c for c in SPARE if c not in used), None)
     if spare is None:
         raise Outside(f"the model's action {text!r} has upper-case letters (compared lower-cased)")

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from checker.skeleton import Skeleton
 from checker.smt import Bad, declare
-from checker.smtlib import ANY, ARITH, STAR
+from checker.smtlib import ANY, STAR
 
 # A simple symbol (SMT-LIB 2.6, section 3.1); anything else is written |quoted|.
 _SIMPLE = re.compile(r"[A-Za-z~!@$%^&*_+=<>.?/\-][A-Za-z0-9~!@$%^&*_+=<>.?/\-]*\Z")
@@ -21,9 +21,11 @@ def symbol(name):
     return name if _SIMPLE.match(name) else f"|{name}|"
 
 
-def numeral(q):
+def numeral(q, real=False):
+    """A numeral, decimal or (/ p q); a whole Real as a decimal (1.0), which is of sort Real."""
     q = Fraction(q)
-    text = str(abs(q.numerator)) if q.denominator == 1 else f"(/ {abs(q.numerator)} {q.denominator})"
+    text = (f"{abs(q.numerator)}.0" if real else str(abs(q.numerator))) if q.denominator == 1 else \
+        f"(/ {abs(q.numerator)} {q.denominator})"
     return f"(- {text})" if q < 0 else text
 
 
@@ -77,27 +79,20 @@ class Atoms:
     def __init__(self, problem, on_new=None):
         self.problem, self.skeleton, self.on_new = problem, Skeleton(problem), on_new
         self.lines = []  # "atom N TERM", in order
-        self._names = {problem.show(t): t for t, (op, _, _, sort) in enumerate(problem.terms)
-                       if op in ("const", "app") and sort in ARITH}
 
     def text(self, key):
         """SMT-LIB text whose canonical atom is `key`."""
         kind = key[0]
         if kind == "lin":
             _, op, pairs, bound, _ = key
-            parts = [self._arith(name) if c == 1 else f"(* {numeral(c)} {self._arith(name)})" for name, c in pairs]
+            parts = [term(self.problem, x) if c == 1 else f"(* {numeral(c)} {term(self.problem, x)})"
+                     for x, c in pairs]
             return f"({op} {parts[0] if len(parts) == 1 else '(+ ' + ' '.join(parts) + ')'} {numeral(bound)})"
         if kind == "in":
             return f"(str.in_re {term(self.problem, key[1])} {regex(key[2])})"
         if kind == "eq":
             return f"(= {term(self.problem, key[1])} {term(self.problem, key[2])})"
         return term(self.problem, key[1])
-
-    def _arith(self, name):
-        if name not in self._names:  # a term first seen in an atom line: find it again
-            self._names.update({self.problem.show(t): t for t, (op, _, _, sort) in enumerate(self.problem.terms)
-                                if op in ("const", "app") and sort in ARITH})
-        return term(self.problem, self._names[name])
 
     def variable(self, key):
         """The variable of `key`, declaring it (an atom line) when the skeleton lacks it."""

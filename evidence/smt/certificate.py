@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 
 from checker.skeleton import Skeleton
-from checker.smt import Certificate, declare, numbers
+from checker.smt import VERSION, Certificate, declare, numbers
 from checker.smtlib import read
 from checker.source import Source
 
@@ -49,7 +49,7 @@ class Writer:
     def _finish(self, answer, write_rest):
         partial = f"{self.path}.partial"
         with open(partial, "wb") as out:
-            out.write(f"smtcert 1\nproblem {self.digest}\n{answer}\n".encode())
+            out.write(f"{VERSION}\nproblem {self.digest}\n{answer}\n".encode())
             write_rest(out)
         os.replace(partial, self.path)
         self.close()

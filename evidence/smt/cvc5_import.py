@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 import checker
 from checker.skeleton import canonical
-from checker.smtlib import SmtError, read, sexprs
+from checker.smt import VERSION
+from checker.smtlib import SmtError, read
 
 from . import cvc5_run
 from .atoms import Atoms as NativeAtoms
@@ -61,7 +62,7 @@ def run(problem_path, out_path, refutation="lrat", timeout=None, kernel="c"):
     if answer.status not in ("sat", "unsat"):
         raise ImportFailed(f"cvc5 answered {answer.status} ({answer.reason})")
     start = time.perf_counter()
-    header = f"smtcert 1\nproblem {hashlib.sha256(data).hexdigest()}\n{answer.status}\n"
+    header = f"{VERSION}\nproblem {hashlib.sha256(data).hexdigest()}\n{answer.status}\n"
     if answer.status == "sat":
         result = Imported("sat")
         with open(out_path, "w", encoding="utf-8") as out:
@@ -109,9 +110,8 @@ class Atoms(NativeAtoms):
     def literals(self, text, positive):
         """cvc5's literal as alternatives: a list of clause parts, each a list of (key, positive)."""
         try:
-            forms = list(sexprs(text.encode()))
-            t = self.problem.term(forms[0], {}, "Bool")
-        except (SmtError, IndexError, RecursionError) as error:
+            t = self.problem.parse_term(text.encode(), "Bool")
+        except SmtError as error:
             raise Unjustified(f"atom {text[:80]} is outside the kernel's subset ({error})") from None
         op, _, args, _ = self.problem.terms[t]
         if not (op in ATOM_OPS or op == "=" and self.problem.sort(args[0]) != "Bool"):

@@ -40,7 +40,7 @@ def _checked(problem, lemma):
     """The kernel's verdict on a lemma, run here so that a wrong witness is dropped, not written."""
     why = kernel_theory.check(lemma.tag, [(key, not positive) for key, positive in lemma.literals],
                               lemma.witness, problem)
-    if why:
+    if why is not kernel_theory.VALID:
         raise Unjustified(f"the kernel rejects our {lemma.tag} witness: {why}")
     return lemma
 

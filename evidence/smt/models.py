@@ -32,7 +32,7 @@ class Model:
             var = self.skeleton.var.get(("p", t))
             return bool(var and self.assignment.get(var, False))
         if sort in ARITH:
-            return self.numbers.get(self.problem.show(t), 0)
+            return self.numbers.get(t, 0)
         if sort == "String":
             return self.strings(t)
         rep = self.closure.rep[self.closure.node(self.node(t))]
@@ -121,7 +121,7 @@ class Model:
         for name, (params, sort) in self.problem.funs.items():
             if not params:
                 t = self.problem._ids.get(("const", str(name), (), sort))
-                body = self.show(self.value(t) if t is not None else self.default(sort))
+                body = self.show(self.value(t) if t is not None else self.default(sort), sort)
                 defs.append(f"(define-fun {symbol(name)} () {symbol(sort)} {body})")
             else:
                 defs.append(self.function(name, params, sort))
@@ -137,11 +137,11 @@ class Model:
                     raise Unknown(f"two applications of {name} to equal arguments need different values "
                                   "(theory combination is not supported)")
         names = [f"_a{i}" for i in range(len(params))]
-        body = self.show(self.default(sort))
+        body = self.show(self.default(sort), sort)
         for arguments, result in reversed(list(table.items())):
-            tests = [f"(= {n} {self.show(v)})" for n, v in zip(names, arguments)]
+            tests = [f"(= {n} {self.show(v, s)})" for n, v, s in zip(names, arguments, params)]
             test = tests[0] if len(tests) == 1 else f"(and {' '.join(tests)})"
-            body = f"(ite {test} {self.show(result)} {body})"
+            body = f"(ite {test} {self.show(result, sort)} {body})"
         signature = " ".join(f"({n} {symbol(s)})" for n, s in zip(names, params))
         return f"(define-fun {symbol(name)} ({signature}) {symbol(sort)} {body})"
 
@@ -154,11 +154,11 @@ class Model:
         return {"Bool": False, "Int": 0, "Real": 0, "String": ""}[sort]
 
     @staticmethod
-    def show(value):
+    def show(value, sort):
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, str):
             return string(value)
         if isinstance(value, tuple):
             return value[1]
-        return numeral(value)
+        return numeral(value, real=sort == "Real")

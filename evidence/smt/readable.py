@@ -11,6 +11,7 @@ from checker import smt, smtlib
 from checker.smtlib import ANY, STAR
 
 from .atoms import string, symbol
+from .sexprs import sexprs
 
 CANDIDATES = 6  # per constant: each costs one evaluation of the problem
 
@@ -50,7 +51,7 @@ def improve(problem_path, cert_path, hints: dict | None = None) -> list[str]:
 
 def _satisfied(problem, lines) -> bool:
     try:
-        return smt.check_model(problem, ("\n".join(lines) + "\n").encode(), 0) is None
+        return smt.check_model(problem, ("\n".join(lines) + "\n").encode(), 0) is smt.SATISFIED
     except smt.Bad:
         return False
 
@@ -60,7 +61,7 @@ def _string_lines(lines) -> dict:
     out = {}
     for i, line in enumerate(lines):
         try:
-            forms = list(smtlib.sexprs(line.encode()))
+            forms = list(sexprs(line.encode()))
         except smtlib.SmtError:
             continue
         form = forms[0] if len(forms) == 1 else None
@@ -71,7 +72,7 @@ def _string_lines(lines) -> dict:
 
 
 def _value(line: str) -> str:
-    return str(next(smtlib.sexprs(line.encode()))[4])
+    return str(next(sexprs(line.encode()))[4])
 
 
 def _globs(problem) -> dict:
