@@ -208,9 +208,14 @@ class Problem:
                     raise self.error(tokens, "unsupported: sorts with parameters")
                 self.sorts.add(symbol)
                 self.close(tokens, take(), at)
-            elif name in (b"set-logic", b"set-info", b"set-option", b"check-sat", b"exit") or \
-                    self.queries and name != b"check-sat-assuming":
+            elif name in (b"check-sat", b"exit", b"set-logic"):
                 self.queries += name == b"check-sat"
+                if name == b"set-logic":
+                    self.symbol(tokens, take())
+                self.close(tokens, take(), at)
+            elif name in (b"set-info", b"set-option") or self.queries and name != b"check-sat-assuming":
+                if name in (b"set-info", b"set-option") and take()[:1] != b":":
+                    raise self.error(tokens, f"expected a keyword after {name.decode()}")
                 self.skip(tokens, take)
             else:
                 raise self.error(tokens, f"unsupported: {_show(name)}", at)
@@ -491,14 +496,13 @@ class Problem:
                 raise bad()
             return make("app", head, args, self.funs[head][1])
         if head in ("not", "and", "or", "=>", "xor"):
-            if any(s != "Bool" for s in sorts) or (len(args) != 1 if head == "not" else
-                                                  len(args) < 2 and head in ("=>", "xor")):
-                raise bad(" (Bool arguments: one for not, two or more for => and xor)")
+            if any(s != "Bool" for s in sorts) or (len(args) != 1 if head == "not" else len(args) < 2):
+                raise bad(" (Bool arguments: one for not, two or more for the others)")
             if head == "=>":
                 return make("or", None, [make("not", None, [a], "Bool") for a in args[:-1]] + args[-1:], "Bool")
             while head == "xor" and len(args) > 2:
                 args = [make("xor", None, args[:2], "Bool")] + args[2:]
-            return args[0] if len(args) == 1 and head != "not" else make(head, None, args, "Bool")
+            return make(head, None, args, "Bool")
         if head == "ite":
             if len(args) != 3 or sorts[0] != "Bool" or sorts[1] != sorts[2]:
                 raise bad()

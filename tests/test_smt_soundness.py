@@ -91,6 +91,7 @@ def test_the_certificates_the_old_reading_made_are_rejected(tmp_path):
     (b"(declare-fun x () Int)(declare-fun |x| () Int)", "line 1, column 36: x is already declared"),
     (b"(declare-fun x () Int)(assert (let ((y 1) (y 2)) (= x y)))", "a let binds a symbol twice"),
     (b"(assert (and))", "line 1, column 9: empty application"),
+    (b"(declare-fun a () Bool)(assert (and a))", "line 1, column 32: ill-sorted and"),  # :left-assoc: two or more
     (b"(declare-fun x () Int)(assert (= x))", "line 1, column 31: ill-sorted ="),
     (b"(declare-fun x () Int)(assert (! (= x 1)))", "an annotation needs at least one attribute"),
     (b"(declare-fun x () Int)(assert (= x 1))(check-sat)(assert (= x 2))(check-sat)",

@@ -366,12 +366,16 @@ def validate(problem_bytes: bytes, cert_bytes: bytes):
     """cvc5's view of a certificate the kernel verified: 'confirmed', 'refuted: WHY' or 'unknown'."""
     answer = cert_bytes.split(b"\n", 3)[2].strip() if cert_bytes.count(b"\n") >= 3 else b""
     if answer == b"sat":
+        if cvc5_run(problem_bytes)[0] == "refused":
+            return "refuted: cvc5 refuses the problem the kernel read"
         found, _ = cvc5_run(model_script(problem_bytes, cert_bytes.split(b"\n", 3)[3]))
         return "confirmed" if found == "sat" else "unknown" if found in ("unknown", "refused") else \
             "refuted: the model does not satisfy the problem"
     found, _ = cvc5_run(problem_bytes)
     if found == "sat":
         return "refuted: the problem is satisfiable"
+    if found == "refused":
+        return "refuted: cvc5 refuses the problem the kernel read"
     for i, query in enumerate(lemma_queries(problem_bytes, cert_bytes), 1):
         if query is not None and cvc5_run(query)[0] == "sat":
             return f"refuted: lemma {i} is not valid"
