@@ -7,6 +7,8 @@ loop over the tokens with an explicit stack of frames (nesting costs no recursio
 unbinds in place, so every token is looked at a bounded number of times, except that a define-fun
 with parameters is read again at each use (bounded below: 64 steps a byte).
 """
+import contextlib
+import gc
 import itertools
 import re
 from fractions import Fraction
@@ -19,20 +21,18 @@ BUILTIN_SORTS = ("Bool", "Int", "Real", "String", "RegLan", "Array", "BitVec", "
                  "Seq", "Set", "Bag")
 # SMT-LIB 2.6 reserved words (section 3.1) and predefined symbols of the theories: never declared,
 # defined or bound by a script (a quoted |and| is the symbol and).
-RESERVED = {"!", "_", "as", "BINARY", "DECIMAL", "exists", "HEXADECIMAL", "forall", "let", "match", "NUMERAL",
-            "par", "STRING", "assert", "check-sat", "check-sat-assuming", "declare-const", "declare-datatype",
-            "declare-datatypes", "declare-fun", "declare-sort", "define-fun", "define-fun-rec", "define-funs-rec",
-            "define-sort", "echo", "exit", "get-assertions", "get-assignment", "get-info", "get-model",
-            "get-option", "get-proof", "get-unsat-assumptions", "get-unsat-core", "get-value", "pop", "push",
-            "reset", "reset-assertions", "set-info", "set-logic", "set-option"}
-PREDEFINED = {"true", "false", "not", "=>", "and", "or", "xor", "=", "distinct", "ite", "+", "-", "*", "/", "div",
-              "mod", "abs", "<", "<=", ">", ">=", "to_real", "to_int", "is_int", "select", "store", "concat",
-              "extract", "repeat", "zero_extend", "sign_extend", "rotate_left", "rotate_right", "bv2nat", "int2bv",
-              "ubv_to_int", "sbv_to_int", "int_to_bv", "fp", "NaN", "+oo", "-oo", "+zero", "-zero", "to_fp",
-              "to_fp_unsigned", "RNE", "RNA", "RTP", "RTN", "RTZ", "roundNearestTiesToEven",
-              "roundNearestTiesToAway", "roundTowardPositive", "roundTowardNegative", "roundTowardZero"}
-PREDEFINED |= {"bv" + name for name in ("not and or neg add mul udiv urem shl lshr ult nand nor xor xnor comp sub sdiv srem "
-                                        "smod ashr ule ugt uge slt sle sgt sge").split()}
+RESERVED = set("! _ as BINARY DECIMAL exists HEXADECIMAL forall let match NUMERAL par STRING assert check-sat "
+               "check-sat-assuming declare-const declare-datatype declare-datatypes declare-fun declare-sort define-fun "
+               "define-fun-rec define-funs-rec define-sort echo exit get-assertions get-assignment get-info get-model "
+               "get-option get-proof get-unsat-assumptions get-unsat-core get-value pop push reset reset-assertions "
+               "set-info set-logic set-option".split())
+_RESERVED = {name.encode() for name in RESERVED}
+PREDEFINED = set("true false not => and or xor = distinct ite + - * / div mod abs < <= > >= to_real to_int is_int "
+                 "select store concat extract repeat zero_extend sign_extend rotate_left rotate_right bv2nat int2bv "
+                 "ubv_to_int sbv_to_int int_to_bv fp NaN +oo -oo +zero -zero to_fp to_fp_unsigned RNE RNA RTP RTN RTZ "
+                 "roundNearestTiesToEven roundNearestTiesToAway roundTowardPositive roundTowardNegative roundTowardZero"
+                 .split()) | {"bv" + name for name in "not and or neg add mul udiv urem shl lshr ult nand nor xor xnor "
+                              "comp sub sdiv srem smod ashr ule ugt uge slt sle sgt sge".split()}
 THEORY_PREFIXES = ("str.", "re.", "fp.", "seq.", "set.", "bag.", "int.", "@", ".")
 # Lexical classes (SMT-LIB 2.6, section 3.1).  A string literal holds printable ASCII only
 # (theory of strings); other characters are written as escapes, decoded below.
@@ -44,6 +44,7 @@ _ESCAPE = re.compile(r"\\u(?:\{([0-2][0-9a-fA-F]{4}|[0-9a-fA-F]{1,4})\}|([0-9a-f
 _PLAIN = re.compile(rb"[^ \t\r\n()]+|[()]")  # the tokens of a plain piece, found again with their positions
 _STRAY = re.compile(rb'["|\x0b\x0c]')
 PIECE = 1 << 20  # bytes of plain text split at once
+CACHED = 1 << 16  # symbols remembered as checked (a long let chain binds a new one at each level)
 
 
 class SmtError(Exception):
@@ -159,16 +160,16 @@ class Problem:
         self.queries, self.budget, self.model = 0, 10**7, False
         self.defines = None  # for a model: the functions it may define (the problem's declared ones)
         self.expanding = None  # the define-fun whose body is being read at a use
-        self.names = {}  # symbol token -> its name
+        self.names, self.bindable, self.constants = {}, {}, {}  # token -> name, name, term
         self.linear = {}  # term -> its linear form (the skeleton's)
         self.true, self.false = self.make("true", None, (), "Bool"), self.make("false", None, (), "Bool")
 
     def make(self, op, payload, args, sort):
-        key = (op, payload, tuple(args), sort)
-        tid = self._ids.get(key)  # a Term equals the plain tuple of its fields
+        key = tuple.__new__(Term, (op, payload, tuple(args), sort))
+        tid = self._ids.get(key)
         if tid is None:
             tid = self._ids[key] = len(self.terms)
-            self.terms.append(tuple.__new__(Term, key))
+            self.terms.append(key)
         return tid
 
     def sort(self, t):
@@ -216,7 +217,7 @@ class Problem:
             elif name in (b"set-info", b"set-option") or self.queries and name != b"check-sat-assuming":
                 if name in (b"set-info", b"set-option") and take()[:1] != b":":
                     raise self.error(tokens, f"expected a keyword after {name.decode()}")
-                self.skip(tokens, take)
+                self.balanced(tokens, take, take(), 1)
             else:
                 raise self.error(tokens, f"unsupported: {_show(name)}", at)
 
@@ -227,14 +228,16 @@ class Problem:
         if token != b")":
             raise self.error(tokens, "expected ')'")
 
-    def skip(self, tokens, take):
-        """Up to the ')' that closes the current command (its arguments are not read)."""
-        depth = 1
-        while depth:
-            token = take()
-            if token == b"":
+    def balanced(self, tokens, take, token, depth=0):
+        """`token` and the tokens after it up to depth 0: one s-expression (depth 1: the rest of a form)."""
+        out = [token]
+        depth += (token == b"(") - (token == b")")
+        while depth > 0:
+            out.append(take())
+            if out[-1] == b"":
                 raise self.error(tokens, "unclosed '(' (truncated?)")
-            depth += (token == b"(") - (token == b")")
+            depth += (out[-1] == b"(") - (out[-1] == b")")
+        return out
 
     def define(self, tokens, name, at):
         take, params = tokens.stream.__next__, []
@@ -254,13 +257,7 @@ class Problem:
                              at + 2)
         first = tokens.count
         if params:  # read at each use, its parameters bound to the arguments: keep its tokens
-            body = [take()]
-            depth = body[0] == b"("
-            while depth:
-                body.append(take())
-                if body[-1] == b"":
-                    raise self.error(tokens, "unclosed '(' (truncated?)")
-                depth += (body[-1] == b"(") - (body[-1] == b")")
+            body = self.balanced(tokens, take, take())
             if body[0] in (b")", b""):
                 raise self.error(tokens, "expected a term")
         else:
@@ -278,15 +275,22 @@ class Problem:
     def bound_symbol(self, tokens, token):
         """A symbol being bound (by let, a parameter or a declaration): not reserved, not a theory's.
         A let or a parameter may shadow a declared symbol, as SMT-LIB says."""
-        name = self.symbol(tokens, token)
-        if name in RESERVED or name in PREDEFINED or name in BUILTIN_SORTS or \
-                name.startswith(THEORY_PREFIXES) and not (self.model and name[:1] == "@"):
-            raise self.error(tokens, f"{name} is reserved or predefined in SMT-LIB: it cannot be declared or bound")
+        name = self.bindable.get(token)
+        if name is None:
+            name = self.symbol(tokens, token)
+            if name in RESERVED or name in PREDEFINED or name in BUILTIN_SORTS or \
+                    name.startswith(THEORY_PREFIXES) and not (self.model and name[:1] == "@"):
+                raise self.error(tokens, f"{name} is reserved or predefined in SMT-LIB: it cannot be declared or bound")
+            if len(self.bindable) > CACHED:
+                self.bindable.clear()
+            self.bindable[token] = name
         return name
 
     def symbol(self, tokens, token):
-        name = self.names.get(token)  # each distinct token is checked and decoded once
+        name = self.names.get(token)  # a token seen before is not checked and decoded again
         if name is None:
+            if len(self.names) > CACHED:
+                self.names.clear()
             name = self.names[token] = self.decode_symbol(tokens, token)
         return name
 
@@ -299,7 +303,7 @@ class Problem:
             if any(c < " " and c not in "\t\r\n" for c in name):
                 raise self.error(tokens, "a control character in a quoted symbol")
             return name
-        if not _SIMPLE.match(token):
+        if not _SIMPLE.match(token) or token in _RESERVED:  # a reserved word is no symbol (|let| is)
             raise self.error(tokens, f"expected a symbol, not {_show(token)}")
         return token.decode()
 
@@ -337,7 +341,8 @@ class Problem:
         [BODY, undo], [NOTE], [EXPAND, stream, env, scope, sort, at]."""
         take, stack, env = tokens.stream.__next__, [], {} if env is None else env
         scope = len(self.macros) if scope is None else scope
-        budget, macros, funs = self.budget, self.macros, self.funs
+        budget, macros, symbols = self.budget, self.macros, self.names
+        start = budget
         while True:
             if (budget := budget - 1) < 0:  # define-funs could make a short script take exponential time
                 raise self.error(tokens, "unsupported: a term whose reading takes over 64 steps a byte")
@@ -347,7 +352,10 @@ class Problem:
                 token = b""
             if token == b"(":
                 head = take()
-                if head == b"let":
+                name = symbols.get(head)  # a symbol read before (no reserved word is one)
+                if name is not None:
+                    stack.append([APP, name, [], tokens.count - 1])  # at its '('
+                elif head == b"let":
                     if take() != b"(":
                         raise self.error(tokens, "malformed let")
                     stack.append([LET, [], []])
@@ -372,7 +380,9 @@ class Problem:
                 if not args:
                     raise self.error(tokens, "empty application", at)
                 macro = macros.get(head)
-                if head in env or macro is None or macro.index >= scope:
+                if head in env:
+                    raise self.error(tokens, f"{head} is bound by let or as a parameter: a term, not a function", at)
+                if macro is None or macro.index >= scope:
                     value = self.apply(head, args, tokens, at)
                 elif not macro.params:
                     raise self.error(tokens, f"{head} takes no arguments", at)
@@ -394,7 +404,7 @@ class Problem:
                 value = self.atom(token, env, scope, tokens)
             while True:  # hand the value to the frame it completes
                 if not stack:
-                    self.budget = budget
+                    self.budget -= start - budget  # what this term took (apply may have charged too)
                     if want and self.sort(value) != want and not (want in ARITH and self.sort(value) in ARITH):
                         raise self.error(tokens, f"expected a {want} term, got {self.sort(value)}")
                     return value
@@ -407,10 +417,12 @@ class Problem:
                     stack.pop()
                     stack[-1][1].append(frame[1])
                     stack[-1][2].append(value)
-                    self.close(tokens, take())
+                    if take() != b")":
+                        raise self.error(tokens, "expected ')' after a binding")
                     token = take()
                     if token == b"(":
-                        stack.append([BIND, self.bound_symbol(tokens, take())])
+                        token = take()
+                        stack.append([BIND, self.bindable.get(token) or self.bound_symbol(tokens, token)])
                         break
                     self.close(tokens, token)
                     _, names, values = stack.pop()
@@ -420,7 +432,8 @@ class Problem:
                     env.update(zip(names, values))
                     break
                 if kind == BODY:
-                    self.close(tokens, take())
+                    if take() != b")":
+                        raise self.error(tokens, "expected ')' after the body of a let")
                     for name, before in stack.pop()[1]:
                         if before is None:
                             del env[name]
@@ -446,31 +459,21 @@ class Problem:
                 self.macros[name] = Macro(name, (), self.sort(value), value, len(self.macros))
                 token = take()
             elif token != b")" and token[:1] != b":":  # an attribute value: one s-expression
-                depth = (token == b"(")
-                while depth:
-                    token = take()
-                    if token == b"":
-                        raise self.error(tokens, "unclosed '(' (truncated?)")
-                    depth += (token == b"(") - (token == b")")
+                self.balanced(tokens, take, token)
                 token = take()
         if not count:
             raise self.error(tokens, "an annotation needs at least one attribute")
 
     def atom(self, token, env, scope, tokens):
         first = token[0]
-        if first == 34:  # '"'
-            try:
-                return self.make("str", literal(token), (), "String")
-            except ValueError as error:
-                raise self.error(tokens, str(error)) from None
-        if 48 <= first <= 57:  # a digit
-            number = _NUMBER.match(token)
-            if not number or len(token) > 4000:  # int() refuses 4,300 digits or more
-                raise self.error(tokens, f"not a numeral or decimal: {_show(token)}" if len(token) <= 4000 else
-                                 "unsupported: a numeral of more than 4,000 digits")
-            return self.make("num", Fraction(token.decode()) if number[2] else int(token), (),
-                             "Real" if number[2] else "Int")
-        name = self.symbol(tokens, token)
+        if first == 34 or 48 <= first <= 57:  # '"' or a digit: the same term wherever it is
+            found = self.constants.get(token)
+            if found is None:
+                found = self.constants[token] = self.constant(token, tokens)
+            return found
+        name = self.names.get(token)
+        if name is None:
+            name = self.symbol(tokens, token)
         if name in env:
             return env[name]
         macro = self.macros.get(name)
@@ -486,61 +489,92 @@ class Problem:
             return self.make("re", (((ANY,) if name == "re.allchar" else (STAR,)),), (), "RegLan")
         raise self.error(tokens, f"unknown symbol {name:.80}" if name not in self.funs else f"{name} needs arguments")
 
+    def constant(self, token, tokens):
+        if token[0] == 34:
+            try:
+                return self.make("str", literal(token), (), "String")
+            except ValueError as error:
+                raise self.error(tokens, str(error)) from None
+        number = _NUMBER.match(token)
+        if not number or len(token) > 4000:  # int() refuses 4,300 digits or more
+            raise self.error(tokens, f"not a numeral or decimal: {_show(token)}" if len(token) <= 4000 else
+                             "unsupported: a numeral of more than 4,000 digits")
+        return self.make("num", Fraction(token.decode()) if number[2] else int(token), (),
+                         "Real" if number[2] else "Int")
+
     # ---- operators -----------------------------------------------------
     def apply(self, head, args, tokens, at):
         """The term of `head` applied to `args` (terms), sugar removed."""
-        sorts, make = [self.terms[a].sort for a in args], self.make
-        bad = lambda why="": self.error(tokens, f"ill-sorted {head}{why}", at)  # noqa: E731
-        if head in self.funs:
-            if self.funs[head][0] != tuple(sorts):
-                raise bad()
-            return make("app", head, args, self.funs[head][1])
-        if head in ("not", "and", "or", "=>", "xor"):
-            if any(s != "Bool" for s in sorts) or (len(args) != 1 if head == "not" else len(args) < 2):
-                raise bad(" (Bool arguments: one for not, two or more for the others)")
-            if head == "=>":
-                return make("or", None, [make("not", None, [a], "Bool") for a in args[:-1]] + args[-1:], "Bool")
-            while head == "xor" and len(args) > 2:
-                args = [make("xor", None, args[:2], "Bool")] + args[2:]
-            return make(head, None, args, "Bool")
-        if head == "ite":
-            if len(args) != 3 or sorts[0] != "Bool" or sorts[1] != sorts[2]:
-                raise bad()
-            if sorts[1] != "Bool" and not self.model:
-                raise self.error(tokens, f"unsupported: ite over {sorts[1]}", at)
-            return make("ite", None, args, sorts[1])
-        if head in ("=", "distinct", "+", "-", "*", "/") + COMPARE:
-            return self.arithmetic(head, args, sorts, bad, tokens, at)
-        if head in ("str.in_re", "str.++", "str.to_re", "re.*", "re.++", "re.union"):
-            return self.string(head, args, sorts, bad, tokens, at)
+        fun = self.funs.get(head)
+        if fun is not None:
+            if fun[0] != tuple(self.terms[a].sort for a in args):
+                raise self.ill_sorted(tokens, head, at)
+            return self.make("app", head, args, fun[1])
+        rule = OPERATORS.get(head)
+        if rule is not None:
+            return rule(self, head, args, tokens, at)
         if head in ("true", "false", "re.allchar", "re.all"):
             raise self.error(tokens, f"{head} takes no arguments", at)
         theory = head in PREDEFINED or head.startswith(THEORY_PREFIXES)
         raise self.error(tokens, f"unsupported: {head:.80}" if theory else f"unknown symbol {head:.80}", at)
 
-    def arithmetic(self, head, args, sorts, bad, tokens, at):
-        make, ops = self.make, [self.terms[a].op for a in args]
-        if len(args) < (1 if head == "-" else 2) or len({"Num" if s in ARITH else s for s in sorts}) != 1 or \
-                head not in ("=", "distinct") and sorts[0] not in ARITH:
-            raise bad(" (two or more arguments of one sort)")
-        variables = {s for s, op in zip(sorts, ops) if op != "num"}  # numerals fit either arithmetic sort
-        if "Int" in variables and "Real" in variables:
+    def ill_sorted(self, tokens, head, at, why=""):
+        return self.error(tokens, f"ill-sorted {head}{why}", at)
+
+    def boolean(self, head, args, tokens, at):
+        make = self.make
+        if any(self.terms[a].sort != "Bool" for a in args) or (len(args) != 1 if head == "not" else len(args) < 2):
+            raise self.ill_sorted(tokens, head, at, " (Bool arguments: one for not, two or more for the others)")
+        if head == "=>":
+            return make("or", None, [make("not", None, [a], "Bool") for a in args[:-1]] + args[-1:], "Bool")
+        while head == "xor" and len(args) > 2:
+            args = [make("xor", None, args[:2], "Bool")] + args[2:]
+        return make(head, None, args, "Bool")
+
+    def ite(self, head, args, tokens, at):
+        sorts = [self.terms[a].sort for a in args]
+        if len(args) != 3 or sorts[0] != "Bool" or sorts[1] != sorts[2]:
+            raise self.ill_sorted(tokens, head, at)
+        if sorts[1] != "Bool" and not self.model:
+            raise self.error(tokens, f"unsupported: ite over {sorts[1]}", at)
+        return self.make("ite", None, args, sorts[1])
+
+    def arithmetic(self, head, args, tokens, at):
+        """=, distinct, +, -, *, / and the comparisons.  Numerals fit either arithmetic sort."""
+        make, terms = self.make, self.terms
+        sorts, variables, numerals = set(), set(), 0
+        for a in args:
+            t = terms[a]
+            sorts.add(t.sort)
+            if t.op == "num":
+                numerals += 1
+            else:
+                variables.add(t.sort)
+        arith = sorts <= {"Int", "Real"}
+        if len(args) < (1 if head == "-" else 2) or not arith and (len(sorts) > 1 or head not in ("=", "distinct")):
+            raise self.ill_sorted(tokens, head, at, " (two or more arguments of one sort)")
+        if len(variables) > 1 and arith:
             raise self.error(tokens, "unsupported: Int and Real mixed (use one sort)", at)
         sort = "Real" if head == "/" or "Real" in sorts else "Int"
-        if head == "/" and any(self.terms[a].payload == 0 for a in args[1:] if self.terms[a].op == "num"):
-            raise self.error(tokens, "unsupported: division by zero", at)
-        if head in ("+", "-", "*", "/") and all(op == "num" for op in ops):
-            return self.fold(head, [self.terms[a].payload for a in args], sort, tokens, at)
-        if head == "-" and len(args) == 1:
-            return make("*", None, [make("num", -1, (), "Int"), args[0]], sort)
-        if head in ("*", "/") and ops[1 if head == "/" else 0:].count("num") < len(args) - 1:
-            raise self.error(tokens, f"unsupported: non-linear {head}", at)
         if head in ("+", "-", "*", "/"):
+            if head == "/" and any(terms[a].op == "num" and terms[a].payload == 0 for a in args[1:]):
+                raise self.error(tokens, "unsupported: division by zero", at)
+            if numerals == len(args):
+                return self.fold(head, [terms[a].payload for a in args], sort, tokens, at)
+            if head == "-" and len(args) == 1:
+                return make("*", None, [make("num", -1, (), "Int"), args[0]], sort)
+            if head == "/" and numerals < len(args) - 1 + (terms[args[0]].op == "num") or \
+                    head == "*" and numerals < len(args) - 1:
+                raise self.error(tokens, f"unsupported: non-linear {head}", at)
             return make(head, None, args, sort)
-        pairs = [(a, b) for i, a in enumerate(args) for b in args[i + 1:]] if head == "distinct" \
-            else list(zip(args, args[1:]))
-        eqs = [make("=" if head == "distinct" else head, None, p, "Bool") for p in pairs]
-        eqs = [make("not", None, [e], "Bool") for e in eqs] if head == "distinct" else eqs
+        if head == "distinct":  # pairwise: as many atoms as pairs, which the budget counts
+            self.budget -= len(args) * (len(args) - 1) // 2
+            if self.budget < 0:
+                raise self.error(tokens, "unsupported: a distinct of more pairs than 64 a byte", at)
+            eqs = [make("not", None, [make("=", None, (a, b), "Bool")], "Bool")
+                   for i, a in enumerate(args) for b in args[i + 1:]]
+        else:  # chainable
+            eqs = [make(head, None, pair, "Bool") for pair in zip(args, args[1:])]
         return eqs[0] if len(eqs) == 1 else make("and", None, eqs, "Bool")
 
     def fold(self, head, values, sort, tokens, at):
@@ -554,9 +588,10 @@ class Problem:
             raise self.error(tokens, "unsupported: a constant of more than 4,000 digits", at)
         return self.make("num", value, (), sort)
 
-    def string(self, head, args, sorts, bad, tokens, at):
+    def string(self, head, args, tokens, at):
         """Regular expressions become unions of globs: ("re", (glob, ...)) with glob a tuple of items."""
-        make, payload = self.make, [self.terms[a].payload for a in args]
+        make, payload, sorts = self.make, [self.terms[a].payload for a in args], [self.terms[a].sort for a in args]
+        bad = lambda why="": self.ill_sorted(tokens, head, at, why)  # noqa: E731
         literal_args = all(self.terms[a].op == "str" for a in args)
         if head == "str.in_re":
             if sorts != ["String", "RegLan"]:
@@ -609,6 +644,11 @@ class Problem:
         return t
 
 
+OPERATORS = {**dict.fromkeys(("not", "and", "or", "=>", "xor"), Problem.boolean), "ite": Problem.ite,
+             **dict.fromkeys(("=", "distinct", "+", "-", "*", "/") + COMPARE, Problem.arithmetic),
+             **dict.fromkeys(("str.in_re", "str.++", "str.to_re", "re.*", "re.++", "re.union"), Problem.string)}
+
+
 class Listed:
     """Tokens already read (a define-fun's body), as Tokens gives them."""
 
@@ -645,14 +685,26 @@ def bottom_up(terms, t, memo, value, inside=lambda u: True):
     return memo[t]
 
 
+@contextlib.contextmanager
+def no_collector():
+    """Reading and checking make no reference cycles, and the cyclic collector would walk the growing
+    term table again and again (a fifth of the time on large problems): it waits until the end."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def read(data):
     """Parse an SMT-LIB script (bytes) into a Problem; SmtError, at a (line, column), on bad or unsupported input."""
     problem, tokens = Problem(), Tokens(data)
     problem.budget = 64 * len(data) + 10**6
     try:
-        problem.script(tokens)
-        if problem.queries > 1:
-            raise SmtError(None, "unsupported: more than one check-sat (incremental scripts)")
+        with no_collector():
+            problem.script(tokens)
     except SmtError as error:
         raise error.located(data) from None
     problem.data, problem.tokens = data, tokens

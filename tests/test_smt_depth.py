@@ -151,3 +151,39 @@ def test_a_short_script_that_would_take_exponential_time_is_refused(tmp_path, te
             print(error)
         """, tmp_path)
     assert "line 1, column" in out and words in out, out
+
+
+LINEAR = {  # (problem, answer): 10^5 levels; the kernel's memory must follow the input, not its square
+    "let-sums": ("(declare-fun x () Int)(assert " + "".join(f"(let ((y{i} (+ {'x' if i == 0 else f'y{i - 1}'} 1))) "
+                                                            for i in range(DEPTH)) +
+                 f"(< y{DEPTH - 1} x)" + ")" * DEPTH + ")", "unsat"),
+    "nested-sum": ("(declare-fun x () Int)(assert (< " + "(+ x " * DEPTH + "0" + ")" * DEPTH + " x))", "sat"),
+    "nested-and": ("(declare-fun p () Bool)(assert " + "(and p " * DEPTH + "(not p)" + ")" * DEPTH + ")", "unsat"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(LINEAR))
+def test_deep_let_chains_sums_and_conjunctions_check_in_memory_linear_in_them(tmp_path, name):
+    """Each 10^5 levels deep (an earlier kernel copied the let environment at every binding: 3 GB and no
+    answer for 10^6); both kernels verify, and the checking process stays under 300 MB (peak RSS,
+    measured by the child itself: about 110 MB here)."""
+    text, answer = LINEAR[name]
+    (tmp_path / "p.smt2").write_text(text)
+    _, cert, result = prove(tmp_path, tmp_path / "p.smt2")
+    assert result.answer == answer
+    out = in_child("""
+        import resource, checker
+        for kernel in checker.kernels():
+            print(checker.check_smt("p.smt2", "p.cert", kernel).status)
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        """, tmp_path).split()
+    assert out[:-1] == ["VERIFIED"] * len(checker.kernels()) and int(out[-1]) < 300 * 1024, out
+
+
+def test_a_distinct_of_too_many_terms_is_refused_by_name():
+    n = 20_000  # 2 * 10^8 pairs from 400 KB
+    text = "(declare-sort U 0)" + "".join(f"(declare-const a{i} U)" for i in range(n)) + \
+        f"(assert (distinct {' '.join(f'a{i}' for i in range(n))}))"
+    with pytest.raises(SmtError, match="unsupported: a distinct of more pairs than 64 a byte"):
+        smtlib.read(text.encode())
