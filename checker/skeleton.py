@@ -42,15 +42,40 @@ class Skeleton:
     def __init__(self, problem):
         self.problem, self.clauses, self.count = problem, [], 0
         self.atoms, self.var, self.lit = {}, {}, {}  # var -> key, key -> var, term -> literal
+        self.ites, self.scanned = [], set()  # ites of other sorts than Bool met under atoms, not yet lifted
         for t, _ in problem.assertions:
             self.clauses.append([self.literal(t)])
+            self.lift()
+
+    def lift(self):
+        """Each ite term v = (ite c a b) of a sort other than Bool met under an atom stands for itself
+        (a variable to the theories), with the clauses -c | v = a and c | v = b, in the order met."""
+        while self.ites:
+            v = self.ites.pop(0)
+            c, a, b = self.problem.terms[v].args
+            condition = self.literal(c)
+            for branch, sign in ((a, -1), (b, 1)):
+                self.clauses.append([sign * condition, self.atom(self.problem.make("=", None, (v, branch), "Bool"))])
+
+    def scan(self, t):
+        """Queue the ites of other sorts than Bool under atom t (each term looked at once)."""
+        todo, terms = [t], self.problem.terms
+        while todo:
+            u = todo.pop()
+            if u not in self.scanned:
+                self.scanned.add(u)
+                op, _, args, sort = terms[u]
+                if op == "ite" and sort != "Bool":
+                    self.ites.append(u)  # its condition and branches are read when it is lifted
+                else:
+                    todo.extend(a for a in args if terms[a].sort != "Bool")
 
     def literal(self, t):
         return bottom_up(self.problem.terms, t, self.lit, self.value, self.boolean)
 
     def boolean(self, t):
-        op, _, args, _ = self.problem.terms[t]
-        return op in CONNECTIVES and (op != "=" or self.problem.sort(args[0]) == "Bool")
+        op, _, args, sort = self.problem.terms[t]
+        return op in CONNECTIVES and sort == "Bool" and (op != "=" or self.problem.sort(args[0]) == "Bool")
 
     def value(self, t):
         op, _, args, _ = self.problem.terms[t]
@@ -71,6 +96,7 @@ class Skeleton:
 
     def atom(self, t):
         """The literal of a non-connective Boolean term: a canonical atom, or a union of memberships."""
+        self.scan(t)
         found = canonical(self.problem, t)
         if isinstance(found, list):  # membership in a union of globs: their disjunction
             return self.connective("or", [self.number(key) for key in found]) if len(found) > 1 \
@@ -129,7 +155,7 @@ def _linear(problem, t):
     op, payload, args, sort = problem.terms[t]
     if op == "num":
         return {}, payload
-    if op in ("const", "app"):
+    if op in ("const", "app", "ite"):  # an ite stands for itself (the skeleton lifts it)
         return {t: 1}, 0
     memo = problem.linear
     if op == "*" or op == "/":
@@ -159,7 +185,7 @@ def _linear(problem, t):
 
 def linear(problem, op, a, b):
     """`a op b` as (Lin(...), positive), or (True/False, True)."""
-    terms, inside = problem.terms, lambda u: problem.terms[u].op not in ("num", "const", "app")
+    terms, inside = problem.terms, lambda u: problem.terms[u].op not in ("num", "const", "app", "ite")
     (ca, ka), (cb, kb) = (bottom_up(terms, x, problem.linear, lambda u: _linear(problem, u), inside)
                           for x in (a, b))
     kind, sign = {"<": ("<", 1), "<=": ("<=", 1), ">": ("<", -1), ">=": ("<=", -1), "=": ("=", 1)}[op]

@@ -214,7 +214,19 @@ class Problem:
                 if name == b"set-logic":
                     self.symbol(tokens, take())
                 self.close(tokens, take(), at)
-            elif name in (b"set-info", b"set-option") or self.queries and name != b"check-sat-assuming":
+            elif name == b"check-sat-assuming":  # one query: the assertions and these literals
+                self.queries += 1
+                if take() != b"(":
+                    raise self.error(tokens, "expected a list of literals")
+                while (token := take()) != b")":
+                    literal = self.term(Listed([token] + (self.balanced(tokens, take, take(), 1) if token == b"("
+                                                         else [])), "Bool")
+                    term = self.terms[literal]
+                    if term.op != "const" and not (term.op == "not" and self.terms[term.args[0]].op == "const"):
+                        raise self.error(tokens, "check-sat-assuming takes symbols and their negations")
+                    self.assertions.append((literal, at))
+                self.close(tokens, take(), at)
+            elif name in (b"set-info", b"set-option") or self.queries:
                 if name in (b"set-info", b"set-option") and take()[:1] != b":":
                     raise self.error(tokens, f"expected a keyword after {name.decode()}")
                 self.balanced(tokens, take, take(), 1)
@@ -535,8 +547,6 @@ class Problem:
         sorts = [self.terms[a].sort for a in args]
         if len(args) != 3 or sorts[0] != "Bool" or sorts[1] != sorts[2]:
             raise self.ill_sorted(tokens, head, at)
-        if sorts[1] != "Bool" and not self.model:
-            raise self.error(tokens, f"unsupported: ite over {sorts[1]}", at)
         return self.make("ite", None, args, sorts[1])
 
     def arithmetic(self, head, args, tokens, at):

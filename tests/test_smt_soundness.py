@@ -112,6 +112,26 @@ def test_ill_formed_input_is_refused_with_line_and_column(tmp_path, text, words)
         assert error.value.path == str(problem) and words in str(error.value)
 
 
+def test_an_ite_over_int_is_lifted_into_the_skeleton():
+    """(ite c a b) of a sort other than Bool stands for itself, with -c | v = a and c | v = b."""
+    problem = smtlib.read(b"(declare-fun c () Bool)(declare-fun x () Int)(assert (< (ite c x 3) 0))")
+    from checker.skeleton import Skeleton
+    skeleton = Skeleton(problem)
+    ite = problem.parse_term(b"(ite c x 3)", "Int")
+    atoms = {key: var for var, key in skeleton.atoms.items()}
+    c, at_x, at_3 = atoms[("p", problem.parse_term(b"c"))], atoms[("lin", "=", ((problem.parse_term(b"x", "Int"), 1),
+                                                                             (ite, -1)), 0, True)], \
+        atoms[("lin", "=", ((ite, 1),), 3, True)]
+    assert [-c, at_x] in skeleton.clauses and [c, at_3] in skeleton.clauses
+
+
+def test_check_sat_assuming_asks_the_assertions_and_its_literals():
+    problem = smtlib.read(b"(declare-fun a () Bool)(declare-fun b () Bool)(assert (or a b))(check-sat-assuming ((not a) b))")
+    assert [problem.terms[t].op for t, _ in problem.assertions] == ["or", "not", "const"]
+    with pytest.raises(smtlib.SmtError, match="symbols and their negations"):
+        smtlib.read(b"(declare-fun a () Bool)(check-sat-assuming ((and a a)))")
+
+
 def test_a_named_term_is_a_definition():
     problem = smtlib.read(b"(declare-fun x () Int)(assert (! (> x 1) :named big :pattern (x)))(assert (not big))")
     first, second = (t for t, _ in problem.assertions)

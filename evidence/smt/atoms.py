@@ -44,17 +44,31 @@ def string(text):
 
 
 def term(problem, t):
-    """A problem term as SMT-LIB text (atoms only ever mention constants, applications and literals)."""
-    op, payload, args, _ = problem.terms[t]
-    if op == "const":
-        return symbol(payload)
-    if op == "app":
-        return f"({symbol(payload)} {' '.join(term(problem, a) for a in args)})"
-    if op == "num":
-        return numeral(payload)
-    if op == "str":
-        return string(payload)
-    raise ValueError(f"no text for a {op} term in an atom")
+    """Any problem term as SMT-LIB text the kernel reads back as that very term (an explicit stack:
+    terms nest as deep as the input)."""
+    out, todo = [], [t]
+    while todo:
+        t = todo.pop()
+        if isinstance(t, str):
+            out.append(t)
+            continue
+        op, payload, args, sort = problem.terms[t]
+        if not args:
+            out.append(symbol(payload) if op == "const" else numeral(payload, real=sort == "Real") if op == "num"
+                       else string(payload) if op == "str" else op if op in ("true", "false") else
+                       (regex(payload[0]) if len(payload) == 1 else f"(re.union {' '.join(map(regex, payload))})")
+                       if op == "re" else _no_text(op))
+            continue
+        head = symbol(payload) if op == "app" else "str.in_re" if op == "in" else op
+        out.append(f"({head}")
+        todo.append(")")
+        for a in reversed(args):
+            todo += [a, " "]
+    return "".join(out)
+
+
+def _no_text(op):
+    raise ValueError(f"no text for a {op} term")
 
 
 def regex(glob):

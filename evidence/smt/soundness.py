@@ -271,8 +271,34 @@ def uninterpreted(rng):
         "".join(f"(declare-const {n} U)" for n in names) + "".join(f"(assert {b})" for b in body) + "(check-sat)"
 
 
+def with_ite(rng):
+    """Integer terms with ite over Int (lifted into the skeleton) and sums of them."""
+    names = ["x", "y", "z"]
+
+    def number():
+        return str(rng.randint(0, 5)) if rng.random() < .6 else f"(- {rng.randint(1, 5)})"
+
+    def term(depth=2):
+        r = rng.random()
+        if depth == 0 or r < 0.35:
+            return rng.choice(names + [number()])
+        return f"(ite {atom(depth - 1)} {term(depth - 1)} {term(depth - 1)})" if r < 0.65 else \
+            f"(+ {term(depth - 1)} {term(depth - 1)})"
+
+    def atom(depth=2):
+        return f"({rng.choice(['<', '<=', '=', '>='])} {term(depth)} {term(depth)})"
+
+    def formula(depth=2):
+        if depth == 0 or rng.random() < .5:
+            return atom() if rng.random() < .8 else f"(not {atom()})"
+        return f"({rng.choice(['and', 'or'])} {formula(depth - 1)} {formula(depth - 1)})"
+
+    return "(set-logic QF_LIA)" + "".join(f"(declare-fun {n} () Int)" for n in names) + \
+        "".join(f"(assert {formula()})" for _ in range(rng.randint(2, 5))) + "(check-sat)"
+
+
 GENERATORS = {"lra": lambda rng: arithmetic(rng, "Real"), "lia": lambda rng: arithmetic(rng, "Int"),
-              "globs": globs, "equalities": string_equalities, "euf": uninterpreted}
+              "globs": globs, "equalities": string_equalities, "euf": uninterpreted, "ite": with_ite}
 
 
 def problems(root: Path, per_theory: int, seed: int = 0):
