@@ -5,6 +5,7 @@ import math
 from fractions import Fraction
 from typing import NamedTuple
 
+from . import theories
 from .smtlib import ANY, ARITH, STAR, SmtError, bottom_up
 
 CONNECTIVES = ("not", "and", "or", "xor", "ite", "=")
@@ -45,30 +46,7 @@ class Skeleton:
         self.ites, self.scanned = [], set()  # ites of other sorts than Bool met under atoms, not yet lifted
         for t, _ in problem.assertions:
             self.clauses.append([self.literal(t)])
-            self.lift()
-
-    def lift(self):
-        """Each ite term v = (ite c a b) of a sort other than Bool met under an atom stands for itself
-        (a variable to the theories), with the clauses -c | v = a and c | v = b, in the order met."""
-        while self.ites:
-            v = self.ites.pop(0)
-            c, a, b = self.problem.terms[v].args
-            condition = self.literal(c)
-            for branch, sign in ((a, -1), (b, 1)):
-                self.clauses.append([sign * condition, self.atom(self.problem.make("=", None, (v, branch), "Bool"))])
-
-    def scan(self, t):
-        """Queue the ites of other sorts than Bool under atom t (each term looked at once)."""
-        todo, terms = [t], self.problem.terms
-        while todo:
-            u = todo.pop()
-            if u not in self.scanned:
-                self.scanned.add(u)
-                op, _, args, sort = terms[u]
-                if op == "ite" and sort != "Bool":
-                    self.ites.append(u)  # its condition and branches are read when it is lifted
-                else:
-                    todo.extend(a for a in args if terms[a].sort != "Bool")
+            theories.lift(self)
 
     def literal(self, t):
         return bottom_up(self.problem.terms, t, self.lit, self.value, self.boolean)
@@ -96,7 +74,9 @@ class Skeleton:
 
     def atom(self, t):
         """The literal of a non-connective Boolean term: a canonical atom, or a union of memberships."""
-        self.scan(t)
+        literal = theories.atom(self, t)
+        if literal is not None:
+            return literal
         found = canonical(self.problem, t)
         if isinstance(found, list):  # membership in a union of globs: their disjunction
             return self.connective("or", [self.number(key) for key in found]) if len(found) > 1 \

@@ -10,7 +10,7 @@ import types
 from fractions import Fraction
 from typing import NamedTuple
 
-from . import ckernel, lrat, theory
+from . import ckernel, lrat, theories, theory
 from .skeleton import Skeleton, canonical, matches
 from .smtlib import Problem, SmtError, Tokens, bottom_up, read
 from .verdict import Outcome
@@ -122,6 +122,7 @@ TYPES = {"Bool": lambda v: type(v) is bool, "Int": lambda v: type(v) is int,
          "Real": lambda v: type(v) is int or type(v) is Fraction, "String": lambda v: type(v) is str}
 
 
+
 class Model:
     """A model: define-fun forms for the problem's declarations and declare-const forms naming the
     (pairwise distinct) values of declared sorts, read as a script of their own, in which the problem's
@@ -151,7 +152,8 @@ class Model:
             body = self.values.instance(payload, [self.constant(v, s) for v, s in
                                                   zip(key[1], self.problem.funs[payload][0])])
             value = bottom_up(self.values.terms, body, self.inner, self.inner_value)
-            if not TYPES.get(sort, lambda v: type(v) is Abstract and v.sort == sort)(value):
+            if not (theories.TYPES[sort[0]](value, sort) if isinstance(sort, tuple) else
+                    TYPES.get(sort, lambda v: type(v) is Abstract and v.sort == sort)(value)):
                 raise ValueError(f"the model gives {payload} a value that is not a {sort}")
             self.applied[key] = value
         return self.applied[key]
@@ -169,6 +171,8 @@ class Model:
             return values.true if value else values.false
         if type(value) is Abstract:
             return values.make("const", value.name, (), sort)
+        if isinstance(sort, tuple):
+            return theories.VALUES[sort[0]](values, value, sort)
         return values.make("str" if type(value) is str else "num", value, (), sort)
 
 
@@ -177,7 +181,7 @@ def _evaluate(op, payload, x):
         return payload
     if op in ("true", "false"):
         return op == "true"
-    value = OPS[op](x)
+    value = (OPS.get(op) or theories.OPS[op])(x)
     return value.numerator if type(value) is Fraction and value.denominator == 1 else value
 
 

@@ -14,6 +14,8 @@ import re
 from fractions import Fraction
 from typing import NamedTuple
 
+from . import theories
+
 ARITH = ("Int", "Real")
 COMPARE = ("<", "<=", ">", ">=")
 STAR, ANY = -2, -1  # glob items; a character is its code point
@@ -214,18 +216,8 @@ class Problem:
                 if name == b"set-logic":
                     self.symbol(tokens, take())
                 self.close(tokens, take(), at)
-            elif name == b"check-sat-assuming":  # one query: the assertions and these literals
-                self.queries += 1
-                if take() != b"(":
-                    raise self.error(tokens, "expected a list of literals")
-                while (token := take()) != b")":
-                    literal = self.term(Listed([token] + (self.balanced(tokens, take, take(), 1) if token == b"("
-                                                         else [])), "Bool")
-                    term = self.terms[literal]
-                    if term.op != "const" and not (term.op == "not" and self.terms[term.args[0]].op == "const"):
-                        raise self.error(tokens, "check-sat-assuming takes symbols and their negations")
-                    self.assertions.append((literal, at))
-                self.close(tokens, take(), at)
+            elif name == b"check-sat-assuming":
+                theories.check_sat_assuming(self, tokens, take, at)
             elif name in (b"set-info", b"set-option") or self.queries:
                 if name in (b"set-info", b"set-option") and take()[:1] != b":":
                     raise self.error(tokens, f"expected a keyword after {name.decode()}")
@@ -320,10 +312,8 @@ class Problem:
         return token.decode()
 
     def sort_of(self, tokens, token):
-        if token == b"(":  # (_ BitVec 8), (Array Int Int), ...
-            head = tokens.stream.__next__()
-            raise self.error(tokens, "unsupported sort: (" + ("..." if head in (b"(", b")", b"") else
-                                                              _show(head)[1:-1]) + " ...)")
+        if token == b"(":
+            return theories.structured_sort(self, tokens)
         name = self.symbol(tokens, token)
         if name not in self.sorts:
             raise self.error(tokens, f"unsupported sort: {name}")
@@ -363,10 +353,10 @@ class Problem:
             except StopIteration:  # the end of a define-fun's body
                 token = b""
             if token == b"(":
-                head = take()
+                opened, head = tokens.count, take()  # errors about the application point at its '('
                 name = symbols.get(head)  # a symbol read before (no reserved word is one)
                 if name is not None:
-                    stack.append([APP, name, [], tokens.count - 1])  # at its '('
+                    stack.append([APP, name, [], opened])
                 elif head == b"let":
                     if take() != b"(":
                         raise self.error(tokens, "malformed let")
@@ -380,14 +370,17 @@ class Problem:
                     stack.append([NOTE])
                 elif head[:1] == b"|" or _SIMPLE.match(head) and head not in (b"_", b"as", b"forall", b"exists",
                                                                              b"match", b"par", b"lambda"):
-                    stack.append([APP, self.symbol(tokens, head), [], tokens.count - 1])  # at its '(' 
-                elif head == b"(" and take() in (b"_", b"as"):
-                    raise self.error(tokens, "unsupported: indexed or qualified identifiers ((_ ...), (as ...))")
+                    stack.append([APP, self.symbol(tokens, head), [], opened])
+                elif head == b"(":  # ((_ extract 7 0) x): the head is ("extract", 7, 0)
+                    stack.append([APP, theories.indexed(self, tokens, take, take()), [], opened])
+                elif head == b"_":  # an indexed constant: (_ bv5 8)
+                    value = theories.constant(self, tokens, "_", theories.indexed(self, tokens, take, b"_"))
                 else:
                     raise self.error(tokens, "empty application" if head == b")" else "expected a function symbol"
                                      if head == b"(" else f"unsupported: {_show(head)}")
-                continue
-            if token == b")" and stack and stack[-1][0] == APP:
+                if head != b"_":
+                    continue
+            elif token == b")" and stack and stack[-1][0] == APP:
                 _, head, args, at = stack.pop()
                 if not args:
                     raise self.error(tokens, "empty application", at)
@@ -478,7 +471,7 @@ class Problem:
 
     def atom(self, token, env, scope, tokens):
         first = token[0]
-        if first == 34 or 48 <= first <= 57:  # '"' or a digit: the same term wherever it is
+        if first == 34 or 48 <= first <= 57 or first == 35:  # '"', a digit, '#': the same term wherever it is
             found = self.constants.get(token)
             if found is None:
                 found = self.constants[token] = self.constant(token, tokens)
@@ -502,6 +495,8 @@ class Problem:
         raise self.error(tokens, f"unknown symbol {name:.80}" if name not in self.funs else f"{name} needs arguments")
 
     def constant(self, token, tokens):
+        if token[0] == 35:  # '#'
+            return theories.constant(self, tokens, "#", token)
         if token[0] == 34:
             try:
                 return self.make("str", literal(token), (), "String")
@@ -517,18 +512,19 @@ class Problem:
     # ---- operators -----------------------------------------------------
     def apply(self, head, args, tokens, at):
         """The term of `head` applied to `args` (terms), sugar removed."""
-        fun = self.funs.get(head)
+        fun = self.funs.get(head) if isinstance(head, str) else None
         if fun is not None:
             if fun[0] != tuple(self.terms[a].sort for a in args):
                 raise self.ill_sorted(tokens, head, at)
             return self.make("app", head, args, fun[1])
-        rule = OPERATORS.get(head)
+        name = head if isinstance(head, str) else head[0]  # an indexed head is (name, index, ...)
+        rule = OPERATORS.get(name)
         if rule is not None:
             return rule(self, head, args, tokens, at)
         if head in ("true", "false", "re.allchar", "re.all"):
             raise self.error(tokens, f"{head} takes no arguments", at)
-        theory = head in PREDEFINED or head.startswith(THEORY_PREFIXES)
-        raise self.error(tokens, f"unsupported: {head:.80}" if theory else f"unknown symbol {head:.80}", at)
+        theory = name in PREDEFINED or name.startswith(THEORY_PREFIXES) or name != head
+        raise self.error(tokens, f"unsupported: {name:.80}" if theory else f"unknown symbol {name:.80}", at)
 
     def ill_sorted(self, tokens, head, at, why=""):
         return self.error(tokens, f"ill-sorted {head}{why}", at)

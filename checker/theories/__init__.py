@@ -1,0 +1,111 @@
+"""What the kernel reads beyond its core (docs/smt-certificate.md): structured sorts and indexed
+identifiers, check-sat-assuming, ite over any sort, and the registries through which each theory
+module adds its sorts, constants, operators, atoms and values.  Counted apart from the rest of the
+kernel (tests/test_trusted_base.py: the SMT theory rules of issue 21, at most 1,000 code lines)."""
+SORTS = set()  # kinds of structured sorts a theory reads: "BitVec", "Array"
+CONSTANTS = {}  # "#": maker(problem, token); "_": maker(problem, name, indices); a term, or ValueError
+ATOMS = {}  # kind of the first argument's sort -> rule(skeleton, t): the atom's literal, or None
+TYPES, VALUES, OPS = {}, {}, {}  # kind -> is a value of that sort; kind -> the term of a value; op -> evaluator
+
+
+# ---- reading -----------------------------------------------------------------------------------------
+def structured_sort(problem, tokens):
+    """After '(': (_ BitVec n) as ("BitVec", n), (Array S T) as ("Array", S, T), where a theory reads it."""
+    take = tokens.stream.__next__
+    head = take()
+    if head == b"_" and take() == b"BitVec":
+        sort = ("BitVec", index(problem, tokens, take()))
+    elif head == b"Array":
+        sort = ("Array", problem.sort_of(tokens, take()), problem.sort_of(tokens, take()))
+    else:
+        raise problem.error(tokens, "unsupported sort: (" + ("..." if head in (b"(", b")", b"") else
+                                                           head[:40].decode("ascii", "replace")) + " ...)")
+    problem.close(tokens, take())
+    if sort[0] not in SORTS:
+        raise problem.error(tokens, f"unsupported sort: ({'_ BitVec' if sort[0] == 'BitVec' else 'Array'} ...)")
+    return sort
+
+
+def index(problem, tokens, token):
+    """A numeral index of an indexed identifier or sort, at most 2^20 (widths, extract bounds)."""
+    if not token.isdigit() or len(token) > 7 or token[:1] == b"0" and token != b"0" or int(token) > 1 << 20:
+        raise problem.error(tokens, f"unsupported index {token[:40]!r} (a numeral up to 2^20)")
+    return int(token)
+
+
+def indexed(problem, tokens, take, token):
+    """After '(' (and `token`, which must be '_'): (_ name index ...) as (name, index, ...)."""
+    if token != b"_":
+        raise problem.error(tokens, "unsupported: qualified identifiers (as ...)" if token == b"as" else
+                            "expected a function symbol")
+    name, indices = problem.symbol(tokens, take()), []
+    while (token := take()) != b")":
+        indices.append(index(problem, tokens, token))
+    return (name, *indices)
+
+
+def constant(problem, tokens, kind, written):
+    """A theory's constant: "#..." (written: the token), or (_ name index ...) (written: (name, index, ...))."""
+    maker = CONSTANTS.get(kind)
+    if maker is None:
+        raise problem.error(tokens, "unsupported: " + (f"{written[:40]!r} (bit-vector literals)" if kind == "#" else
+                                                       f"indexed constants (_ {written[0]} ...)"))
+    try:
+        return maker(problem, written) if kind == "#" else maker(problem, written[0], written[1:])
+    except ValueError as error:
+        raise problem.error(tokens, str(error)) from None
+
+
+def check_sat_assuming(problem, tokens, take, at):
+    """(check-sat-assuming (l ...)): the one query of the assertions and literals l, each a Boolean
+    symbol or its negation (SMT-LIB 2.6, section 4.2.5)."""
+    from ..smtlib import Listed
+    problem.queries += 1
+    if take() != b"(":
+        raise problem.error(tokens, "expected a list of literals")
+    while (token := take()) != b")":
+        literal = problem.term(Listed([token] + (problem.balanced(tokens, take, take(), 1) if token == b"(" else [])),
+                               "Bool")
+        term = problem.terms[literal]
+        if term.op != "const" and not (term.op == "not" and problem.terms[term.args[0]].op == "const"):
+            raise problem.error(tokens, "check-sat-assuming takes symbols and their negations")
+        problem.assertions.append((literal, at))
+    problem.close(tokens, take(), at)
+
+
+# ---- the skeleton ------------------------------------------------------------------------------------
+def atom(skeleton, t):
+    """Before the core's canonical atoms: the ites under t are queued, and a theory whose sort the first
+    argument has gives the literal (None: the core's)."""
+    scan(skeleton, t)
+    args = skeleton.problem.terms[t].args
+    sort = skeleton.problem.sort(args[0]) if args else None
+    rule = ATOMS.get(sort[0]) if isinstance(sort, tuple) else None
+    return rule(skeleton, t) if rule else None
+
+
+def scan(skeleton, t):
+    """Queue the ites of other sorts than Bool under atom t (each term looked at once)."""
+    todo, terms = [t], skeleton.problem.terms
+    while todo:
+        u = todo.pop()
+        if u not in skeleton.scanned:
+            skeleton.scanned.add(u)
+            op, _, args, sort = terms[u]
+            if op == "ite" and sort != "Bool":
+                skeleton.ites.append(u)  # its condition and branches are read when it is lifted
+            else:
+                todo.extend(a for a in args if terms[a].sort != "Bool")
+
+
+def lift(skeleton):
+    """Each ite v = (ite c a b) of a sort other than Bool met under an atom stands for itself (a variable
+    to the theories), with the clauses -c | v = a and c | v = b, in the order met.  Sound: in every
+    model v's value is a's when c holds and b's otherwise."""
+    problem = skeleton.problem
+    while skeleton.ites:
+        v = skeleton.ites.pop(0)
+        c, a, b = problem.terms[v].args
+        condition = skeleton.literal(c)
+        for branch, sign in ((a, -1), (b, 1)):
+            skeleton.clauses.append([sign * condition, skeleton.atom(problem.make("=", None, (v, branch), "Bool"))])
