@@ -518,7 +518,7 @@ class Problem:
                 raise self.ill_sorted(tokens, head, at)
             return self.make("app", head, args, fun[1])
         name = head if isinstance(head, str) else head[0]  # an indexed head is (name, index, ...)
-        rule = OPERATORS.get(name)
+        rule = OPERATORS.get(name) or theories.OPERATORS.get(name)
         if rule is not None:
             return rule(self, head, args, tokens, at)
         if head in ("true", "false", "re.allchar", "re.all"):

@@ -4,6 +4,7 @@ module adds its sorts, constants, operators, atoms and values.  Counted apart fr
 kernel (tests/test_trusted_base.py: the SMT theory rules of issue 21, at most 1,000 code lines)."""
 SORTS = set()  # kinds of structured sorts a theory reads: "BitVec", "Array"
 CONSTANTS = {}  # "#": maker(problem, token); "_": maker(problem, name, indices); a term, or ValueError
+OPERATORS = {}  # name -> rule(problem, head, args, tokens, at): the term, sugar removed (as smtlib's own)
 ATOMS = {}  # kind of the first argument's sort -> rule(skeleton, t): the atom's literal, or None
 TYPES, VALUES, OPS = {}, {}, {}  # kind -> is a value of that sort; kind -> the term of a value; op -> evaluator
 
