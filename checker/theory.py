@@ -7,6 +7,7 @@ import math
 import re
 from fractions import Fraction
 
+from . import theories
 from .skeleton import closure, step
 
 LIMIT = 1 << 16  # product states the kernel explores itself when a string lemma has no witness
@@ -15,7 +16,7 @@ VALID = object()  # what a rule returns when, and only when, its check is comple
 
 def check(tag, hypotheses, witness, problem):
     """hypotheses: (key, truth) pairs, one per lemma literal, negated; witness: its tokens."""
-    rules = {"euf": euf, "lra": arith, "lia": arith, "str": strings}
+    rules = {"euf": euf, "lra": arith, "lia": arith, "str": strings, **theories.RULES}
     if tag not in rules:
         return f"unknown theory tag {tag!r}"
     try:

@@ -7,6 +7,7 @@ CONSTANTS = {}  # "#": maker(problem, token); "_": maker(problem, name, indices)
 OPERATORS = {}  # name -> rule(problem, head, args, tokens, at): the term, sugar removed (as smtlib's own)
 ATOMS = {}  # kind of the first argument's sort -> rule(skeleton, t): the atom's literal, or None
 TYPES, VALUES, OPS = {}, {}, {}  # kind -> is a value of that sort; kind -> the term of a value; op -> evaluator
+RULES = {}  # lemma tag -> rule(tag, hypotheses, witness, problem): VALID (checker.theory's) or a message
 
 
 # ---- reading -----------------------------------------------------------------------------------------
