@@ -11,7 +11,7 @@ from . import theories
 from .skeleton import closure, step
 
 LIMIT = 1 << 16  # product states the kernel explores itself when a string lemma has no witness
-VALID = object()  # what a rule returns when, and only when, its check is complete
+VALID = theories.VALID  # what a rule returns when, and only when, its check is complete
 
 
 def check(tag, hypotheses, witness, problem):

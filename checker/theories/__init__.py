@@ -2,6 +2,7 @@
 identifiers, check-sat-assuming, ite over any sort, and the registries through which each theory
 module adds its sorts, constants, operators, atoms and values.  Counted apart from the rest of the
 kernel (tests/test_trusted_base.py: the SMT theory rules of issue 21, at most 1,000 code lines)."""
+VALID = object()  # a lemma rule's acceptance (checker.theory.VALID): only a completed check returns it
 SORTS = set()  # kinds of structured sorts a theory reads: "BitVec", "Array"
 CONSTANTS = {}  # "#": maker(problem, token); "_": maker(problem, name, indices); a term, or ValueError
 OPERATORS = {}  # name -> rule(problem, head, args, tokens, at): the term, sugar removed (as smtlib's own)
