@@ -445,15 +445,17 @@ class Problem:
                         else:
                             env[name] = before
                     continue
-                if kind == NOTE:  # (! term :attribute value ...): a :named term defines its name
+                if kind == NOTE:  # (! term :attribute value ...): a :named term defines its name, seen from here on
                     stack.pop()
-                    self.attributes(tokens, take, value)
+                    scope = max(scope, self.attributes(tokens, take, value, env))
                     continue
                 _, take, env, scope, sort, at, self.expanding = stack.pop()  # EXPAND: the body was read
                 if self.sort(value) != sort and not (sort in ARITH and self.sort(value) in ARITH):
                     raise self.error(tokens, "ill-sorted body of a define-fun used here", at)
 
-    def attributes(self, tokens, take, value):
+    def attributes(self, tokens, take, value, env):
+        """The attributes of an annotation, up to its ')'; the define-funs then in scope (a :named term
+        is one, of a closed term only: not inside a let or a define-fun's body)."""
         token, count = take(), 0
         while token != b")":
             if token[:1] != b":" or not _SIMPLE.match(b"a" + token[1:]):
@@ -461,6 +463,8 @@ class Problem:
             keyword, token, count = token, take(), count + 1
             if keyword == b":named":
                 name = self.new_symbol(tokens, token)
+                if env or self.expanding is not None:
+                    raise self.error(tokens, "unsupported: a :named term inside a let or a define-fun's body")
                 self.macros[name] = Macro(name, (), self.sort(value), value, len(self.macros))
                 token = take()
             elif token != b")" and token[:1] != b":":  # an attribute value: one s-expression
@@ -468,6 +472,7 @@ class Problem:
                 token = take()
         if not count:
             raise self.error(tokens, "an annotation needs at least one attribute")
+        return len(self.macros)
 
     def atom(self, token, env, scope, tokens):
         first = token[0]

@@ -132,10 +132,15 @@ def test_check_sat_assuming_asks_the_assertions_and_its_literals():
         smtlib.read(b"(declare-fun a () Bool)(check-sat-assuming ((and a a)))")
 
 
-def test_a_named_term_is_a_definition():
+def test_a_named_term_is_a_definition_seen_from_there_on():
     problem = smtlib.read(b"(declare-fun x () Int)(assert (! (> x 1) :named big :pattern (x)))(assert (not big))")
     first, second = (t for t, _ in problem.assertions)
     assert problem.terms[second] == ("not", None, (first,), "Bool")
+    problem = smtlib.read(b"(declare-fun p () Bool)(assert (and (! p :named n) (not n)))")  # in its own command too
+    (both, _), = problem.assertions
+    assert problem.terms[both].op == "and" and problem.terms[problem.terms[both].args[1]].op == "not"
+    with pytest.raises(smtlib.SmtError, match="a :named term inside a let"):  # it would not be closed
+        smtlib.read(b"(declare-fun x () Int)(assert (let ((y x)) (! (> y 1) :named big)))")
 
 
 # ---- the producers write literals the kernel reads back ----------------------------------------------
