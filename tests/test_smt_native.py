@@ -91,3 +91,19 @@ def test_the_time_limit_gives_no_answer(tmp_path):
     with pytest.raises(native.Timeout):
         prove(tmp_path, SMT / "lia-pigeons-unsat.smt2", timeout=1e-9)
     assert not (tmp_path / "p.cert").exists()
+
+
+def test_the_time_limit_stops_the_theory_solvers_too(tmp_path, monkeypatch):
+    """--timeout bounds the whole producer, not only its SAT calls: a theory solver that never returns
+    is stopped (bench_smtlib found lattice steps running past a 20 s limit)."""
+    from evidence.smt import theories
+
+    def forever(self, assignment):
+        while True:
+            pass
+
+    monkeypatch.setattr(theories.Theories, "conflicts", forever)
+    (tmp_path / "p.smt2").write_text("(declare-fun x () Int)(assert (> x 0))")
+    with pytest.raises(native.Timeout):
+        native.prove(tmp_path / "p.smt2", tmp_path / "p.cert", timeout=0.5)
+    assert not (tmp_path / "p.cert").exists()

@@ -8,7 +8,9 @@ propositionally unsatisfiable, and CaDiCaL proves it once more from scratch, wri
 DRAT) refutation that closes the certificate.  A model the theories all accept becomes the `sat`
 answer.  Nothing here is trusted: `proofgate check` (the kernel) decides.
 """
+import contextlib
 import os
+import signal
 import tempfile
 import threading
 import time
@@ -89,6 +91,26 @@ class Search:
         return answer
 
 
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Raise Timeout in the main thread once `seconds` have passed, wherever the producer is then
+    (the theory solvers' loops too; a SAT call is interrupted by Search._solve's timer)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise Timeout("the time limit was reached")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def prove(problem_path, out_path, refutation="lrat", timeout=None, binary=False):
     """Write a certificate for the problem; returns a Result.  Raises checker.smtlib.SmtError on a
     problem outside the kernel's subset, Unknown (Timeout) when no answer was found."""
@@ -99,6 +121,11 @@ def prove(problem_path, out_path, refutation="lrat", timeout=None, binary=False)
         data = f.read()
     problem = read(data)
     writer = Writer(out_path, data)
+    with time_limit(timeout and max(0.001, start + timeout - time.monotonic())):
+        return _prove(problem, writer, refutation, timeout, binary, start)
+
+
+def _prove(problem, writer, refutation, timeout, binary, start):
     try:
         atoms = Atoms(problem, on_new=writer.atom)
         search = Search(problem, atoms, writer.lemma, start + timeout if timeout else None)
@@ -138,5 +165,5 @@ def complete(problem, atoms, lemmas):
     for tag, literals, witness in lemmas:
         search.add(tag, literals, witness)
     if search.run() != "unsat":
-        raise Unknown("the problem is satisfiable: no lemmas refute it")
+        raise Unknown("the lemmas found do not refute the problem, and the native theories cannot tell more: no answer")
     return search.lemmas
