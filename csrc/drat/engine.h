@@ -83,10 +83,19 @@ typedef struct engine {
 int pg_fail (engine *, int code, int64_t where, int64_t detail);
 void *pg_grow (engine *, void *array, size_t *cap, size_t need, size_t size);
 void *pg_grow_zeroed (engine *, void *array, size_t *cap, size_t need, size_t size, int zero);
-int pg_push (engine *, u32s *, uint32_t);
+int pg_grow_u32s (engine *, u32s *);       /* room for one more */
 int pg_limits (engine *);
 double pg_seconds (engine *);
-int pg_ensure_variable (engine *, uint32_t var);
+int pg_grow_variables (engine *, uint32_t var);
+static inline int pg_push (engine *e, u32s *v, uint32_t x) {  /* inline: the analysis and the hint log push a lot */
+  if (v->n == v->cap && pg_grow_u32s (e, v)) return e->res->code;
+  v->a[v->n++] = x;
+  return PG_DRAT_OK;
+}
+static inline int pg_ensure_variable (engine *e, uint32_t var) {
+  if (var > e->variables) e->variables = var;
+  return var < e->vars_cap ? PG_DRAT_OK : pg_grow_variables (e, var);
+}
 int pg_new_clause (engine *, const u32s *lits, uint32_t flags, cref *out);
 cref pg_find_clause (engine *, const u32s *lits);
 void pg_unlink_clause (engine *, cref);
@@ -96,7 +105,12 @@ int pg_add_item (engine *, cref, uint32_t flags, int64_t where);
 int pg_parse (engine *);
 
 /* watch.c */
-void pg_assign (engine *, lit_t, cref reason);
+static inline void pg_assign (engine *e, lit_t lit, cref reason) {
+  uint32_t v = lit >> 1;
+  e->val[lit] = 1, e->val[lit ^ 1] = -1;
+  e->reason[v] = reason, e->pos[v] = (uint32_t) e->trail_n;
+  e->trail[e->trail_n++] = lit;
+}
 void pg_backtrack (engine *, size_t to);
 int pg_attach (engine *, cref);           /* watch it; propagate if unit; CONFLICT if false */
 int pg_make_core (engine *, cref);        /* mark it core; it moves to the core watches */

@@ -12,13 +12,6 @@
 
 enum { ALL, CORE_ONLY, NONCORE_ONLY };
 
-void pg_assign (engine *e, lit_t lit, cref reason) {
-  uint32_t v = lit >> 1;
-  e->val[lit] = 1, e->val[lit ^ 1] = -1;
-  e->reason[v] = reason, e->pos[v] = (uint32_t) e->trail_n;
-  e->trail[e->trail_n++] = lit;
-}
-
 void pg_backtrack (engine *e, size_t to) {
   while (e->trail_n > to) {
     lit_t lit = e->trail[--e->trail_n];
@@ -84,22 +77,26 @@ static cref visit_list (engine *e, lit_t false_lit, int core) {
     cref c = x.clause;
     uint32_t flags = arena[c];
     if (!(flags & ACTIVE) || (!core && (flags & CORE))) continue;  /* stale */
-    lit_t *lits = arena + c + HEADER;
-    lit_t other = lits[0];
-    if (other == false_lit) other = lits[1];
-    else if (lits[1] != false_lit) continue;  /* stale: no longer watched here */
-    lits[0] = other, lits[1] = false_lit;
+    lit_t *lits = arena + c + HEADER, other;
+    if (lits[1] == false_lit) other = lits[0];
+    else if (lits[0] == false_lit) other = lits[1], lits[0] = other, lits[1] = false_lit;
+    else continue;  /* stale: no longer watched here */
     if (val[other] > 0) { x.blocker = other; *keep++ = x; continue; }
-    uint32_t n = flags >> FLAG_BITS, start = arena[c + 1], k = n;  /* arena[c + 1] (LINK): where the last search stopped */
-    if (start < 2 || start >= n) start = 2;
-    for (uint32_t i = start; i < n; i++)
-      if (val[lits[i]] >= 0) { k = i; break; }
-    if (k == n)
-      for (uint32_t i = 2; i < start; i++)
+    uint32_t n = flags >> FLAG_BITS, k = n;
+    if (n == 3) k = val[lits[2]] >= 0 ? 2 : 3;  /* the most common size: no search */
+    else if (n > 3) {
+      uint32_t start = arena[c + 1];  /* arena[c + 1] (LINK): where the last search stopped */
+      if (start < 2 || start >= n) start = 2;
+      for (uint32_t i = start; i < n; i++)
         if (val[lits[i]] >= 0) { k = i; break; }
+      if (k == n)
+        for (uint32_t i = 2; i < start; i++)
+          if (val[lits[i]] >= 0) { k = i; break; }
+    }
     if (k < n) {
       lit_t r = lits[k];
       arena[c + 1] = k;
+      if (val[r] > 0) { x.blocker = r; *keep++ = x; continue; }  /* satisfied: keep the watch (see above) */
       lits[1] = r, lits[k] = false_lit;
       watches *to = &lists[r];
       if (to->n == to->cap && grow_watches (e, to)) { conflict = c; *keep++ = x; break; }  /* out of memory: stop */
