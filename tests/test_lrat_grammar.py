@@ -2,8 +2,10 @@
 deletion lines well formed; binary LRAT as the published encoding.  Each writing path is run here
 and its output checked against tests/lrat_grammar.py (no outside tool needed): the DRAT engine (text
 and binary, one thread and two), `proofgate check --lrat`, the SMT producers' refutations, CaDiCaL's
-own LRAT (with the renumbering path of _compat) and `proofgate prove`'s stored proofs."""
+own LRAT (with the renumbering path of _compat), `proofgate prove`'s stored proofs and the bundles
+that carry them."""
 import shutil
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -139,7 +141,7 @@ def test_cadical_lrat_renumbered_or_not_follows_the_grammar(tmp_path, binary):
         grammatical(cnf, lrat, binary)
 
 
-def test_prove_stores_proofs_in_the_grammar(tmp_path):
+def test_prove_stores_and_bundles_proofs_in_the_grammar(tmp_path):
     cnf = tmp_path / "php-5.cnf"
     families.write_dimacs(cnf, *families.pigeonhole(5))
     db = sqlite_url(tmp_path)
@@ -147,6 +149,12 @@ def test_prove_stores_proofs_in_the_grammar(tmp_path):
     store = Store(db)
     [result] = store.results(store.run().id)
     grammatical(cnf, store.path_of(result.proof_sha256), False)
+    archive = tmp_path / "bundle.tar.gz"
+    assert run("bundle", "-o", archive, db=db).exit_code == 0
+    with tarfile.open(archive) as tar:
+        [proof] = [m for m in tar.getmembers() if m.name.startswith("proofs/")]
+        data = tar.extractfile(proof).read()
+    assert check(data, len(families.pigeonhole(5)[1]), False)[0] > 0
 
 
 # ---- the SMT producers' refutations ---------------------------------------------------------------
