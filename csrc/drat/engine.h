@@ -113,7 +113,10 @@ static inline void pg_assign (engine *e, lit_t lit, cref reason) {
 }
 void pg_backtrack (engine *, size_t to);
 int pg_attach (engine *, cref);           /* watch it; propagate if unit; CONFLICT if false */
-int pg_make_core (engine *, cref);        /* mark it core; it moves to the core watches */
+int pg_add_core (engine *, cref);         /* mark it core; it moves to the core watches */
+static inline int pg_make_core (engine *e, cref c) {  /* the analysis meets core clauses most */
+  return (FLAGS (e, c) & CORE) ? PG_DRAT_OK : pg_add_core (e, c);
+}
 cref pg_propagate (engine *, size_t from, int core_first);
 cref pg_restore_closure (engine *);
 static inline int is_reason (const engine *e, cref c) {
@@ -122,7 +125,12 @@ static inline int is_reason (const engine *e, cref c) {
 }
 
 /* hints.c: the hint log, written backward, read back from its end */
-int pg_log (engine *, uint32_t);
+enum { LOG_KEEP = 1 << 18 };  /* entries held in memory before spilling (1 MB: two threads may hold one each) */
+int pg_log_spill (engine *, uint32_t);   /* the log is full in memory: spill it, then log */
+static inline int pg_log (engine *e, uint32_t x) {
+  if (e->opt.lrat_fd < 0) return PG_DRAT_OK;  /* nobody will read it */
+  return e->hints.n == LOG_KEEP ? pg_log_spill (e, x) : pg_push (e, &e->hints, x);
+}
 static inline size_t pg_logged (const engine *e) { return e->spilled + e->hints.n; }
 const uint32_t *pg_log_range (engine *, size_t start, size_t n, int forward);  /* how it will be read on */
 

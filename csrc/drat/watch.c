@@ -60,8 +60,7 @@ int pg_attach (engine *e, cref c) {
   return PG_DRAT_OK;
 }
 
-int pg_make_core (engine *e, cref c) {
-  if (FLAGS (e, c) & CORE) return PG_DRAT_OK;
+int pg_add_core (engine *e, cref c) {
   FLAGS (e, c) |= CORE;  /* its non-core watches are now stale, dropped when visited */
   if (SIZE (e, c) < 2) return PG_DRAT_OK;
   lit_t *lits = LITS (e, c);
