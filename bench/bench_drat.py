@@ -1,13 +1,16 @@
 """Time proofgate's whole DRAT check (untrusted elaboration to LRAT, then the kernel) against drat-trim.
 
-    python bench/bench_drat.py [DIR] [--generate N] [--json] [--threads auto|1|2]
+    python bench/bench_drat.py [DIR] [--generate N] [--no-industrial] [--json] [--threads auto|1|2]
 
 Every NAME.cnf with NAME.drat (text) or NAME.bdrat (binary) in DIR is checked by
 `proofgate check --json` and, when `drat-trim` is on PATH, by `drat-trim NAME.cnf
 PROOF` (its verdict read from its output, not its exit code).  Without DIR, the
 first N (default 4) generated instances of bench_lrat.py are given CaDiCaL DRAT
 proofs in bench/.cache/drat/ (`--generate 8` adds a multiplier miter and a
-padded pigeonhole: a circuit, and a large formula with a small proof).  Prints
+padded pigeonhole: a circuit, and a large formula with a small proof).  Generating
+also makes the industrial-shaped instances (INDUSTRIAL below: bounded model checking
+of a counter and of a pipeline, barrel-shifter and long-multiplier miters; proofs of
+0.1-22 MB, many binary clauses) unless --no-industrial.  Prints
 wall time, peak RSS and LRAT size per instance, the ratio to drat-trim (their
 time / ours: above 1 is faster) and the median; nothing here asserts a speed.
 drat-trim's own example R_4_4_18 (8,575 RAT lemmas) is worth a run from a DIR.
@@ -26,6 +29,40 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_lrat import CACHE, ROOT, bench_instances, run  # noqa: E402
 
 DRAT_CACHE = CACHE / "drat"
+
+
+def industrial_instances():
+    """(name, thunk giving (nvars, clauses), approximate DRAT MB from CaDiCaL 1.9.5), smallest first."""
+    from evidence.families import barrel_shifter_miter, counter_bmc, pipeline_bmc, shift_add_multiplier_miter
+
+    return [
+        ("counter-8-120", lambda: counter_bmc(8, 120), 0.1),
+        ("pipeline-8-10", lambda: pipeline_bmc(8, 10), 0.8),
+        ("barrel-64", lambda: barrel_shifter_miter(64), 1.6),
+        ("shift-add-7", lambda: shift_add_multiplier_miter(7), 4.7),
+        ("barrel-128", lambda: barrel_shifter_miter(128), 4.8),
+        ("pipeline-12-16", lambda: pipeline_bmc(12, 16), 6.9),
+        ("counter-10-400", lambda: counter_bmc(10, 400), 10),
+        ("pipeline-20-24", lambda: pipeline_bmc(20, 24), 17),
+        ("shift-add-8", lambda: shift_add_multiplier_miter(8), 22),
+    ]
+
+
+def generate_industrial(folder):
+    """CaDiCaL DRAT proofs of the industrial instances into folder (once; cached)."""
+    from evidence._compat import solve_with_drat
+    from evidence.families import write_dimacs
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, make, mb in industrial_instances():
+        if (folder / f"{name}.done").exists():
+            continue
+        print(f"generating {name} (about {mb} MB of DRAT) ...", file=sys.stderr, flush=True)
+        nvars, clauses = make()
+        write_dimacs(folder / f"{name}.cnf", nvars, clauses, comment=f"{name}: bench/bench_drat.py")
+        if solve_with_drat(nvars, clauses, folder / f"{name}.drat") is not None:
+            raise SystemExit(f"{name} is satisfiable: fix the instance list")
+        (folder / f"{name}.done").touch()
 
 
 def pairs(folder):
@@ -48,14 +85,19 @@ def main():
     ap.add_argument("--generate", type=int, default=None, metavar="N", help="generated instances (default 4 without DIR)")
     ap.add_argument("--json", action="store_true", help="print the measurements as JSON")
     ap.add_argument("--threads", choices=["auto", "1", "2"], default="auto", help="passed to proofgate check")
+    ap.add_argument("--no-industrial", action="store_true", help="generate only the classic families")
     args = ap.parse_args()
     count = args.generate if args.generate is not None else (0 if args.dir else 4)
-    if count:  # in a child: the solver's memory would raise the floor of our children's RSS (see run())
-        subprocess.run([sys.executable, "-c", f"import sys; sys.path[:0] = [{str(ROOT / 'bench')!r}, {str(ROOT)!r}]; "
-                        f"import bench_lrat, pathlib; bench_lrat.generate({count}, pathlib.Path({str(DRAT_CACHE)!r}), 'drat')"],
-                       check=True)
+    industrial = not args.dir and not args.no_industrial
+    if count or industrial:  # in a child: the solver's memory would raise the floor of our children's RSS (see run())
+        bench = ROOT / "bench"
+        subprocess.run([sys.executable, "-c", f"import sys; sys.path[:0] = [{str(bench)!r}, {str(ROOT)!r}]; "
+                        f"import bench_lrat, bench_drat, pathlib; folder = pathlib.Path({str(DRAT_CACHE)!r}); "
+                        f"bench_lrat.generate({count}, folder, 'drat'); "
+                        f"{industrial} and bench_drat.generate_industrial(folder)"], check=True)
     folder = Path(args.dir) if args.dir else DRAT_CACHE
-    wanted = {f"{name}.cnf" for name, _, _ in bench_instances()[:count]} if not args.dir else None
+    wanted = {f"{name}.cnf" for name, _, _ in bench_instances()[:count]} | \
+        ({f"{name}.cnf" for name, _, _ in industrial_instances()} if industrial else set()) if not args.dir else None
     rows = []
     for cnf, proof in pairs(folder):
         if wanted is not None and cnf.name not in wanted:

@@ -80,7 +80,7 @@ def pairs(folders):
                     yield cnf, proof
 
 
-def run(cmd, verified) -> dict:
+def run(cmd, verified, cwd=None) -> dict:
     """Run cmd; return seconds, peak RSS (MB) and whether verified(exit code, stdout).
 
     Peak RSS: the child's rusage from os.wait4 is exact when it is above
@@ -94,7 +94,7 @@ def run(cmd, verified) -> dict:
     hwm, stop = [0], threading.Event()
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)  # returns after exec
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, cwd=cwd)  # returns after exec
         sampler = threading.Thread(target=_sample_hwm, args=(proc.pid, hwm, stop), daemon=True)
         sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -105,7 +105,8 @@ def run(cmd, verified) -> dict:
         out.seek(0)
         text = out.read().decode(errors="replace")
     peak_kb = usage.ru_maxrss if usage.ru_maxrss > floor else hwm[0]
-    result = {"seconds": seconds, "rss_mb": peak_kb / 1024, "ok": verified(proc.returncode, text)}
+    result = {"seconds": seconds, "rss_mb": peak_kb / 1024, "ok": verified(proc.returncode, text),
+              "cpu_seconds": usage.ru_utime + usage.ru_stime}  # less sensitive than wall time to a busy machine
     try:  # our --json verdict also says how long the kernel itself took
         result["kernel_seconds"] = json.loads(text)["seconds"]
     except (ValueError, KeyError, TypeError):

@@ -23,6 +23,10 @@ __all__ = [
     "mutilated_chessboard",
     "multiplier_miter",
     "padded",
+    "counter_bmc",
+    "pipeline_bmc",
+    "barrel_shifter_miter",
+    "shift_add_multiplier_miter",
     "write_dimacs",
     "read_dimacs_simple",
 ]
@@ -254,6 +258,137 @@ def padded(formula: Formula, extra_vars: int, extra_clauses: int, seed: int = 0)
         pad.append([v if rng.below(2) else -v for v in vs])
     half = len(pad) // 2
     return nvars + extra_vars, pad[:half] + [list(c) for c in clauses] + pad[half:]
+
+
+# --- Industrial-shaped circuits -----------------------------------------------
+#
+# Hardware verification problems as SAT competitions collect them: bounded model
+# checking (a transition relation unrolled k steps) and equivalence checking of two
+# implementations (a miter).  Tseitin clauses, mostly binary and ternary, and CaDiCaL
+# proofs long beside the formula.  Each function below stands alone (over _Circuit).
+
+
+def _mux(c: _Circuit, s: int, a: int, b: int) -> int:
+    """s ? a : b."""
+    o = c.var()
+    c.clauses += [[-s, -a, o], [-s, a, -o], [s, -b, o], [s, b, -o]]
+    return o
+
+
+def _ripple_add(c: _Circuit, xs: list[int], ys: list[int]) -> list[int]:
+    """xs + ys modulo 2^n, a ripple-carry adder (least significant bit first)."""
+    out, carry = [], None
+    for x, y in zip(xs, ys):
+        t = c.gate("xor", x, y)
+        if carry is None:
+            out.append(t)
+            carry = c.gate("and", x, y)
+        else:
+            out.append(c.gate("xor", t, carry))
+            carry = c.gate("or", c.gate("and", x, y), c.gate("and", t, carry))
+    return out
+
+
+def _lookahead_add(c: _Circuit, xs: list[int], ys: list[int]) -> list[int]:
+    """xs + ys modulo 2^n, carries by a Kogge-Stone prefix of (generate, propagate) pairs."""
+    g = [c.gate("and", x, y) for x, y in zip(xs, ys)]
+    p = [c.gate("xor", x, y) for x, y in zip(xs, ys)]
+    gg, pp, span = list(g), list(p), 1
+    while span < len(xs):
+        for i in range(len(xs) - 1, span - 1, -1):
+            gg[i] = c.gate("or", gg[i], c.gate("and", pp[i], gg[i - span]))
+            pp[i] = c.gate("and", pp[i], pp[i - span])
+        span *= 2
+    return [p[0]] + [c.gate("xor", p[i], gg[i - 1]) for i in range(1, len(xs))]
+
+
+def _zero(c: _Circuit) -> int:
+    z = c.var()
+    c.clauses.append([-z])
+    return z
+
+
+def _differ(c: _Circuit, xs: list[int], ys: list[int]) -> list[int]:
+    return [c.gate("xor", x, y) for x, y in zip(xs, ys)]
+
+
+def counter_bmc(bits: int, steps: int) -> Formula:
+    """Bounded model checking of a counter: from 0, each step adds a free enable bit (a chain of half
+    adders); the bad state, value steps + 1, is not reachable in `steps` steps (unsat when
+    steps + 1 < 2^bits).  The unrolled transition relation is all binary and ternary clauses."""
+    if steps < 1 or steps + 1 >= 1 << bits:
+        raise ValueError("counter_bmc needs 1 <= steps and steps + 1 < 2^bits")
+    c = _Circuit()
+    state = [_zero(c) for _ in range(bits)]
+    for _ in range(steps):
+        carry, nxt = c.var(), []  # the enable input of this step
+        for bit in state:
+            nxt.append(c.gate("xor", bit, carry))
+            carry = c.gate("and", bit, carry)
+        state = nxt
+    target = steps + 1
+    return c.nvars, c.clauses + [[bit if target >> i & 1 else -bit] for i, bit in enumerate(state)]
+
+
+def pipeline_bmc(width: int, steps: int) -> Formula:
+    """Bounded model checking of a two-stage pipelined accumulator against its specification, unrolled
+    `steps` steps: the pipeline latches each input a cycle, then adds it with a carry-lookahead adder;
+    the specification adds at once with a ripple-carry adder.  The property (the pipeline's sum is
+    the specification's one cycle later) holds, so the formula is unsat."""
+    if width < 1 or steps < 1:
+        raise ValueError("pipeline_bmc needs width >= 1 and steps >= 1")
+    c = _Circuit()
+    spec = [_zero(c) for _ in range(width)]
+    pipe = [_zero(c) for _ in range(width)]
+    latch = [_zero(c) for _ in range(width)]
+    bad = []
+    for _ in range(steps):
+        inputs = [c.var() for _ in range(width)]
+        pipe = _lookahead_add(c, pipe, latch)
+        latched = [c.var() for _ in range(width)]  # the pipeline register: latched <-> inputs
+        for a, b in zip(latched, inputs):
+            c.clauses += [[-a, b], [a, -b]]
+        latch = latched
+        bad += _differ(c, pipe, spec)  # the pipeline's sum now, the specification's one step ago
+        spec = _ripple_add(c, spec, inputs)
+    return c.nvars, c.clauses + [bad]
+
+
+def barrel_shifter_miter(width: int) -> Formula:
+    """Two barrel shifters rotating a word left by a log2(width)-bit amount, their multiplexer stages
+    in opposite orders (1, 2, 4, ... and ..., 4, 2, 1), differ somewhere (unsat: rotations commute)."""
+    if width < 2 or width & (width - 1):
+        raise ValueError("barrel_shifter_miter needs a power of two width >= 2")
+    c = _Circuit()
+    word = [c.var() for _ in range(width)]
+    amount = [c.var() for _ in range(width.bit_length() - 1)]
+
+    def rotate(order: list[int]) -> list[int]:
+        bits = word
+        for k in order:
+            bits = [_mux(c, amount[k], bits[(i - (1 << k)) % width], bits[i]) for i in range(width)]
+        return bits
+
+    stages = list(range(len(amount)))
+    differ = _differ(c, rotate(stages), rotate(stages[::-1]))
+    return c.nvars, c.clauses + [differ]
+
+
+def shift_add_multiplier_miter(n: int) -> Formula:
+    """A long multiplier against another: the array multiplier of multiplier_miter, and shift-and-add
+    (the partial products summed by ripple-carry adders, the highest row first), differ (unsat)."""
+    if n < 1:
+        raise ValueError("shift_add_multiplier_miter needs n >= 1")
+    c = _Circuit()
+    x, y = [c.var() for _ in range(n)], [c.var() for _ in range(n)]
+    array = c.multiply(x, y)
+    zero = _zero(c)
+    total = [zero] * (2 * n)
+    for j in reversed(range(n)):
+        row = [zero] * j + [c.gate("and", x[i], y[j]) for i in range(n)] + [zero] * (n - j)
+        total = _ripple_add(c, total, row)
+    differ = _differ(c, array, total)
+    return c.nvars, c.clauses + [differ]
 
 
 def _open_maybe_compressed(path, mode: str):

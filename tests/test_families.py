@@ -5,6 +5,10 @@ from pysat.solvers import Solver
 
 from evidence.families import (
     _Circuit,
+    barrel_shifter_miter,
+    counter_bmc,
+    pipeline_bmc,
+    shift_add_multiplier_miter,
     multiplier_miter,
     mutilated_chessboard,
     padded,
@@ -148,3 +152,40 @@ def test_read_dimacs_is_lenient(tmp_path):
     path = tmp_path / "odd.cnf"
     path.write_text("c hi\n  p  cnf  4   3 \n\n 1  -2 0 3\n c mid\n 4 0 -1 0\n\n")
     assert read_dimacs_simple(path) == (4, [[1, -2], [3, 4], [-1]])
+
+
+INDUSTRIAL = {
+    "counter": lambda: counter_bmc(4, 10),
+    "pipeline": lambda: pipeline_bmc(4, 4),
+    "barrel": lambda: barrel_shifter_miter(8),
+    "shift-add": lambda: shift_add_multiplier_miter(3),
+}
+
+
+@pytest.mark.parametrize("name", INDUSTRIAL)
+def test_industrial_families_are_unsat_circuits_of_mostly_short_clauses(name):
+    nvars, clauses = INDUSTRIAL[name]()
+    assert not satisfiable(clauses)
+    assert max(abs(l) for c in clauses for l in c) <= nvars  # the header covers every literal
+    assert sum(len(c) <= 3 for c in clauses) >= 0.9 * len(clauses)
+    assert INDUSTRIAL[name]() == (nvars, clauses)
+
+
+def test_industrial_families_are_sat_without_their_property():
+    """The last clause is the miter's 'they differ' (or the counter's bad state): without it, a
+    model exists, so the unsatisfiability is the property's."""
+    for make in INDUSTRIAL.values():
+        assert satisfiable(make()[1][:-1])
+
+
+@pytest.mark.parametrize("steps", [3, 6])
+def test_the_counter_reaches_its_step_count_but_not_one_more(steps):
+    """Its last `bits` clauses are the bad state's units: value steps + 1 is unreachable in `steps`
+    steps, while value `steps` (every enable set) is reachable."""
+    bits = 3
+    nvars, clauses = counter_bmc(bits, steps)
+    state = [abs(c[0]) for c in clauses[-bits:]]
+    reachable = clauses[:-bits] + [[v if steps >> i & 1 else -v] for i, v in enumerate(state)]
+    assert not satisfiable(clauses) and satisfiable(reachable)
+    with pytest.raises(ValueError):
+        counter_bmc(bits, 7)  # 8 does not fit in 3 bits

@@ -83,10 +83,19 @@ typedef struct engine {
 int pg_fail (engine *, int code, int64_t where, int64_t detail);
 void *pg_grow (engine *, void *array, size_t *cap, size_t need, size_t size);
 void *pg_grow_zeroed (engine *, void *array, size_t *cap, size_t need, size_t size, int zero);
-int pg_push (engine *, u32s *, uint32_t);
+int pg_grow_u32s (engine *, u32s *);       /* room for one more */
 int pg_limits (engine *);
 double pg_seconds (engine *);
-int pg_ensure_variable (engine *, uint32_t var);
+int pg_grow_variables (engine *, uint32_t var);
+static inline int pg_push (engine *e, u32s *v, uint32_t x) {  /* inline: the analysis and the hint log push a lot */
+  if (v->n == v->cap && pg_grow_u32s (e, v)) return e->res->code;
+  v->a[v->n++] = x;
+  return PG_DRAT_OK;
+}
+static inline int pg_ensure_variable (engine *e, uint32_t var) {
+  if (var > e->variables) e->variables = var;
+  return var < e->vars_cap ? PG_DRAT_OK : pg_grow_variables (e, var);
+}
 int pg_new_clause (engine *, const u32s *lits, uint32_t flags, cref *out);
 cref pg_find_clause (engine *, const u32s *lits);
 void pg_unlink_clause (engine *, cref);
@@ -96,10 +105,18 @@ int pg_add_item (engine *, cref, uint32_t flags, int64_t where);
 int pg_parse (engine *);
 
 /* watch.c */
-void pg_assign (engine *, lit_t, cref reason);
+static inline void pg_assign (engine *e, lit_t lit, cref reason) {
+  uint32_t v = lit >> 1;
+  e->val[lit] = 1, e->val[lit ^ 1] = -1;
+  e->reason[v] = reason, e->pos[v] = (uint32_t) e->trail_n;
+  e->trail[e->trail_n++] = lit;
+}
 void pg_backtrack (engine *, size_t to);
 int pg_attach (engine *, cref);           /* watch it; propagate if unit; CONFLICT if false */
-int pg_make_core (engine *, cref);        /* mark it core; it moves to the core watches */
+int pg_add_core (engine *, cref);         /* mark it core; it moves to the core watches */
+static inline int pg_make_core (engine *e, cref c) {  /* the analysis meets core clauses most */
+  return (FLAGS (e, c) & CORE) ? PG_DRAT_OK : pg_add_core (e, c);
+}
 cref pg_propagate (engine *, size_t from, int core_first);
 cref pg_restore_closure (engine *);
 static inline int is_reason (const engine *e, cref c) {
@@ -108,7 +125,12 @@ static inline int is_reason (const engine *e, cref c) {
 }
 
 /* hints.c: the hint log, written backward, read back from its end */
-int pg_log (engine *, uint32_t);
+enum { LOG_KEEP = 1 << 18 };  /* entries held in memory before spilling (1 MB: two threads may hold one each) */
+int pg_log_spill (engine *, uint32_t);   /* the log is full in memory: spill it, then log */
+static inline int pg_log (engine *e, uint32_t x) {
+  if (e->opt.lrat_fd < 0) return PG_DRAT_OK;  /* nobody will read it */
+  return e->hints.n == LOG_KEEP ? pg_log_spill (e, x) : pg_push (e, &e->hints, x);
+}
 static inline size_t pg_logged (const engine *e) { return e->spilled + e->hints.n; }
 const uint32_t *pg_log_range (engine *, size_t start, size_t n, int forward);  /* how it will be read on */
 

@@ -15,8 +15,6 @@
 /*  e->hints.                                                             */
 /*------------------------------------------------------------------------*/
 
-enum { KEEP = 1 << 18 };  /* entries held in memory before spilling (1 MB: two threads may hold one each) */
-
 static int spill (engine *e) {
   if (e->spill < 0) {
     FILE *f = tmpfile ();
@@ -35,10 +33,8 @@ static int spill (engine *e) {
   return PG_DRAT_OK;
 }
 
-int pg_log (engine *e, uint32_t x) {
-  if (e->opt.lrat_fd < 0) return PG_DRAT_OK;  /* nobody will read it */
-  if (e->hints.n == KEEP && spill (e)) return e->res->code;
-  return pg_push (e, &e->hints, x);
+int pg_log_spill (engine *e, uint32_t x) {
+  return spill (e) ? e->res->code : pg_push (e, &e->hints, x);
 }
 
 static int read_at (int fd, uint32_t *to, size_t n, size_t at) {
@@ -58,7 +54,7 @@ const uint32_t *pg_log_range (engine *e, size_t start, size_t n, int forward) {
   if (start >= e->spilled) return e->hints.a + (start - e->spilled);
   if (start >= e->window_start && start + n <= e->window_start + e->window.n)
     return e->window.a + (start - e->window_start);
-  size_t size = n > KEEP ? n : KEEP, end = start + n, logged = pg_logged (e);
+  size_t size = n > LOG_KEEP ? n : LOG_KEEP, end = start + n, logged = pg_logged (e);
   size_t from = end > size ? end - size : 0;  /* a window ending here: reading backward */
   if (forward)  /* or one starting here */
     from = start, end = start + size < logged ? start + size : logged;

@@ -44,7 +44,7 @@ static void write_step (engine *e, output *o, int binary, uint32_t id, cref lemm
       if (l != pivot) step (o, binary, (l & 1) ? -(int64_t) (l >> 1) : (int64_t) (l >> 1));
     }
   }
-  end_line (o, binary);
+  step (o, binary, 0);  /* one step a line (docs/LRAT.md): cake_lpr reads line by line */
   for (uint32_t i = 0; i < count; i++)
     step (o, binary, (h[i] & GROUP) ? -(int64_t) LINK (e, h[i] & ~GROUP) : (int64_t) LINK (e, h[i]));
   end_line (o, binary);

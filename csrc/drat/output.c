@@ -36,10 +36,3 @@ void out_int (output *o, int64_t x) {
   while (n) o->buf[o->n++] = digits[--n];
   o->buf[o->n++] = ' ';
 }
-
-void out_varint (output *o, int64_t x) {
-  uint64_t u = 2 * (uint64_t) (x < 0 ? -x : x) + (x < 0);
-  room (o, 10);
-  while (u > 127) o->buf[o->n++] = (char) ((u & 127) | 128), u >>= 7;
-  o->buf[o->n++] = (char) u;
-}

@@ -19,6 +19,13 @@ void out_init (output *, int fd);
 void out_flush (output *);
 void out_char (output *, char);
 void out_int (output *, int64_t);        /* decimal, then a space */
-void out_varint (output *, int64_t);     /* binary: 2|x| + sign, 7 bits a byte */
+
+/* binary: 2|x| + sign, 7 bits a byte; inline, since the LRAT writer calls it for every number */
+static inline void out_varint (output *o, int64_t x) {
+  uint64_t u = 2 * (uint64_t) (x < 0 ? -x : x) + (x < 0);
+  if (o->n + 10 > sizeof o->buf) out_flush (o);
+  while (u > 127) o->buf[o->n++] = (char) ((u & 127) | 128), u >>= 7;
+  o->buf[o->n++] = (char) u;
+}
 
 #endif

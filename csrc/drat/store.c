@@ -50,19 +50,14 @@ void *pg_grow_zeroed (engine *e, void *array, size_t *cap, size_t need, size_t s
   return fresh;
 }
 
-int pg_push (engine *e, u32s *v, uint32_t x) {
-  if (v->n == v->cap) {
-    uint32_t *a = pg_grow (e, v->a, &v->cap, v->n + 1, sizeof *a);
-    if (!a) return pg_fail (e, PG_DRAT_MEMORY, 0, e->bytes);
-    v->a = a;
-  }
-  v->a[v->n++] = x;
+int pg_grow_u32s (engine *e, u32s *v) {
+  uint32_t *a = pg_grow (e, v->a, &v->cap, v->n + 1, sizeof *a);
+  if (!a) return pg_fail (e, PG_DRAT_MEMORY, 0, e->bytes);
+  v->a = a;
   return PG_DRAT_OK;
 }
 
-int pg_ensure_variable (engine *e, uint32_t var) {
-  if (var > e->variables) e->variables = var;
-  if (var < e->vars_cap) return PG_DRAT_OK;
+int pg_grow_variables (engine *e, uint32_t var) {
   size_t need = (size_t) var + 1, old = e->vars_cap, n = old, lits = 2 * old;
   void *p;
   if (!(p = pg_grow_zeroed (e, e->reason, &n, need, sizeof *e->reason, 1))) goto oom;
