@@ -297,8 +297,49 @@ def with_ite(rng):
         "".join(f"(assert {formula()})" for _ in range(rng.randint(2, 5))) + "(check-sat)"
 
 
+BV_BINARY = ("bvand bvor bvxor bvnand bvnor bvxnor bvadd bvsub bvmul bvudiv bvurem bvsdiv bvsrem bvsmod bvshl "
+             "bvlshr bvashr").split()
+BV_PREDICATES = ("= distinct bvult bvule bvugt bvuge bvslt bvsle bvsgt bvsge bvuaddo bvsaddo bvumulo bvsmulo bvusubo "
+                 "bvssubo bvsdivo").split()
+
+
+def bitvectors(rng):
+    """QF_BV at one width from 1 to 6: every operator, the indexed ones through terms that come back
+    to that width, ite over bit-vectors, compared by equality, the orders and the overflow predicates."""
+    w, names = rng.randint(1, 6), ["x", "y", "z"]
+
+    def term(depth=2):
+        r, k = rng.random(), rng.randint(0, 3)
+        if depth == 0 or r < 0.3:
+            return rng.choice(names) if rng.random() < 0.7 else f"#b{rng.getrandbits(w):0{w}b}" if \
+                rng.random() < 0.5 else f"(_ bv{rng.getrandbits(w)} {w})"
+        if r < 0.7:
+            return f"({rng.choice(BV_BINARY)} {term(depth - 1)} {term(depth - 1)})"
+        a = term(depth - 1)
+        return rng.choice([f"(bvnot {a})", f"(bvneg {a})", f"((_ rotate_left {k}) {a})", f"((_ rotate_right {k}) {a})",
+                           f"((_ extract {w - 1} 0) (concat {a} {term(depth - 1)}))",
+                           f"((_ extract {w + k - 1} {k}) ((_ sign_extend {k}) {a}))",
+                           f"((_ extract {w - 1} 0) ((_ zero_extend {k}) {a}))",
+                           f"((_ extract {2 * w - 1} {w}) ((_ repeat 2) {a}))",
+                           f"((_ zero_extend {w - 1}) (bvcomp {a} {term(depth - 1)}))",
+                           f"(ite {atom(depth - 1)} {a} {term(depth - 1)})"])
+
+    def atom(depth=2):
+        op = rng.choice(BV_PREDICATES)
+        return f"(bvnego {term(depth)})" if rng.random() < 0.05 else f"({op} {term(depth)} {term(depth)})"
+
+    def formula(depth=2):
+        if depth == 0 or rng.random() < .5:
+            return atom() if rng.random() < .8 else f"(not {atom()})"
+        return f"({rng.choice(['and', 'or'])} {formula(depth - 1)} {formula(depth - 1)})"
+
+    return "(set-logic QF_BV)" + "".join(f"(declare-fun {n} () (_ BitVec {w}))" for n in names) + \
+        "".join(f"(assert {formula()})" for _ in range(rng.randint(1, 4))) + "(check-sat)"
+
+
 GENERATORS = {"lra": lambda rng: arithmetic(rng, "Real"), "lia": lambda rng: arithmetic(rng, "Int"),
-              "globs": globs, "equalities": string_equalities, "euf": uninterpreted, "ite": with_ite}
+              "globs": globs, "equalities": string_equalities, "euf": uninterpreted, "ite": with_ite,
+              "bv": bitvectors}
 
 
 def problems(root: Path, per_theory: int, seed: int = 0):
@@ -420,7 +461,10 @@ def mutate_problem(rng, data: bytes) -> bytes:
     m = rng.choice(tokens)
     text = m.group()
     swaps = {b"<": b"<=", b"<=": b"<", b">": b">=", b">=": b">", b"=": b"distinct", b"and": b"or", b"or": b"and",
-             b"+": b"-", b"-": b"+", b"re.allchar": b"(re.* re.allchar)", b"true": b"false", b"false": b"true"}
+             b"+": b"-", b"-": b"+", b"re.allchar": b"(re.* re.allchar)", b"true": b"false", b"false": b"true",
+             b"bvult": b"bvule", b"bvule": b"bvult", b"bvslt": b"bvult", b"bvsle": b"bvslt", b"bvadd": b"bvsub",
+             b"bvsub": b"bvadd", b"bvudiv": b"bvurem", b"bvsrem": b"bvsmod", b"bvsdiv": b"bvudiv",
+             b"bvshl": b"bvlshr", b"bvashr": b"bvlshr", b"bvand": b"bvor", b"bvmul": b"bvadd"}
     if text in swaps:
         new = swaps[text]
     elif text[:1] == b'"':
@@ -429,9 +473,20 @@ def mutate_problem(rng, data: bytes) -> bytes:
         new = b'"' + bytes(inner[:pos]) + rng.choice(_PIECES) + bytes(inner[pos + 1:]) + b'"'
     elif text.isdigit():
         new = str(int(text) + rng.choice([-1, 1, 2])).encode() if int(text) > 0 else b"1"
+    elif re.fullmatch(rb"#b[01]+|#x[0-9a-fA-F]+", text):
+        new = flip_digit(rng, text)
     else:
         new = rng.choice([text, b"(not " + text + b")"])
     return data[:m.start()] + new + data[m.end():]
+
+
+def flip_digit(rng, literal: bytes) -> bytes:
+    """A bit-vector literal with one digit changed (same width): #b0110 -> #b0100, #x1f -> #x17."""
+    digits = [i for i in range(2, len(literal)) if literal[i:i + 1] not in b")"]
+    i = rng.choice(digits)
+    base = b"01" if literal[1:2] == b"b" else b"0123456789abcdef"
+    new = rng.choice([d for d in base if d != literal[i:i + 1].lower()[0]])
+    return literal[:i] + bytes([new]) + literal[i + 1:]
 
 
 def mutate_certificate(rng, data: bytes) -> bytes:
@@ -451,6 +506,8 @@ def mutate_certificate(rng, data: bytes) -> bytes:
         words[j] = re.sub(rb"[0-9a-f]", lambda m: rng.choice(b"0123456789abcdef").to_bytes(1, "big"), w, count=1)
     elif w[:1] == b'"':
         words[j] = w[:1] + rng.choice(_PIECES) + w[1:]
+    elif re.fullmatch(rb"#b[01]+\)?|#x[0-9a-fA-F]+\)?", w):
+        words[j] = flip_digit(rng, w)
     else:
         words[j] = rng.choice([w, b"(not " + w + b")", b"1", b"true"])
     lines[i] = b" ".join(words)
