@@ -111,11 +111,10 @@ def apply(problem, head, args, tokens, at):
         if k < 1:
             raise problem.ill_sorted(tokens, "repeat", at, " (an index of at least 1)")
         return make("repeat", (w, k), args, w * k)
-    if name == "zero_extend":
-        return make("concat", w, (make("bv", 0, (), k), x), w + k) if k else x
-    if name == "sign_extend":
-        sign = make("repeat", (1, k), (make("extract", (w - 1, w - 1), args, 1),), k) if k else None
-        return make("concat", w, (sign, x), w + k) if k else x
+    if name in ("zero_extend", "sign_extend"):  # k zeros, or k copies of the sign bit, above x
+        high = make("bv", 0, (), k) if name == "zero_extend" else \
+            make("repeat", (1, k), (make("extract", (w - 1, w - 1), args, 1),), k) if k else None
+        return make("concat", w, (high, x), w + k) if k else x
     if name in ("rotate_left", "rotate_right"):
         k = k % w if name == "rotate_left" else -k % w  # rotating right by k is rotating left by w - k
         return make("concat", k, (make("extract", (w - 1 - k, 0), args, w - k),
@@ -215,9 +214,7 @@ class Circuit:
 
     def new(self):
         """The next variable, for a gate (whose clauses are the core's for its connective)."""
-        self.problem.budget -= 1
-        if self.problem.budget < 0:
-            self.charge(0)
+        self.charge(1)
         self.skeleton.count += 1
         return self.skeleton.count
 
@@ -285,8 +282,8 @@ class Circuit:
             return [self.gate("xor", c, d) if op == "bvxor" else -self.gate("and", -c, -d) if op == "bvor" else
                     self.gate("and", c, d) for c, d in zip(a, b)]
         if op in ("bvneg", "bvadd", "bvsub"):
-            return self.add(a, [-T] * w, T, invert=True)[0] if op == "bvneg" else \
-                self.add(a, b, -T)[0] if op == "bvadd" else self.add(a, [-bit for bit in b], T)[0]
+            return self.negate(a) if op == "bvneg" else self.add(a, b, -T)[0] if op == "bvadd" else \
+                self.add(a, [-bit for bit in b], T)[0]
         if op == "bvmul":
             return self.multiply(a, b)
         if op in ("bvudiv", "bvurem"):
@@ -298,12 +295,11 @@ class Circuit:
         return [self.equal(a, b)]  # bvcomp
 
     # ---- the circuits, each stated in docs/smt-certificate.md ----------------------------------------
-    def add(self, a, b, carry, invert=False):
-        """Ripple-carry: sum bit xor(xor(a, b), carry), carry out ite(xor(a, b), carry, a).
-        (Returns the sum bits and the carry out; invert: add the complement of a.)"""
+    def add(self, a, b, carry):
+        """Ripple-carry: sum bit xor(xor(a, b), carry), carry out ite(xor(a, b), carry, a); returns the
+        sum bits and the last carry."""
         out = []
         for c, d in zip(a, b):
-            c = -c if invert else c
             t = self.gate("xor", c, d)
             out.append(self.gate("xor", t, carry))
             carry = self.gate("ite", t, carry, c)
@@ -320,7 +316,8 @@ class Circuit:
     def divide(self, n, d):
         """Restoring division, most significant bit of n first: shift the next bit of n into the
         remainder r (w + 1 bits), subtract d (zero-extended); no borrow (r >= d) sets the quotient bit
-        and keeps the difference, else r is kept.  By d = 0 every quotient bit is 1 and r ends as n."""
+        and keeps the difference, else r is kept.  By d = 0 every quotient bit is 1 and r ends as n.
+        Then the clause "d = 0 or r < d", which that implies (redundant, for the solver)."""
         w, T = len(n), self.true
         quotient, rest = [-T] * w, [-T] * w
         complement = [-bit for bit in d] + [T]
@@ -329,10 +326,14 @@ class Circuit:
             difference, fits = self.add(shifted, complement, T)
             quotient[i] = fits
             rest = [self.gate("ite", fits, c, e) for c, e in zip(difference[:w], shifted[:w])]
+        zero, below = self.all([-bit for bit in d]), self.less(rest, d)
+        if T not in (zero, below):
+            self.clauses.append([zero, below])
         return quotient, rest
 
     def negate(self, a):
-        return self.add(a, [-self.true] * len(a), self.true, invert=True)[0]
+        """-a = (2^w - 1 - a) + 1: the complement plus one."""
+        return self.add([-bit for bit in a], [-self.true] * len(a), self.true)[0]
 
     def choose(self, c, a, b):
         return [self.gate("ite", c, e, f) for e, f in zip(a, b)]

@@ -162,13 +162,13 @@ def refute(skeleton, lemmas, path, refutation="lrat", binary=False, deadline=Non
         raise AssertionError("skeleton + lemmas is satisfiable after the loop said unsat (bug)")
 
 
-def bounded(work, deadline):
+def bounded(work, deadline, clock=time.monotonic):
     """work() (no deadline), or work() in a forked child whose result comes back pickled through a
-    pipe, killed at the deadline (Timeout).  os.fork, not multiprocessing: a daemonic pool worker
-    may fork but not start a multiprocessing child."""
+    pipe, killed at the deadline on `clock` (Timeout).  os.fork, not multiprocessing: a daemonic pool
+    worker may fork but not start a multiprocessing child."""
     if deadline is None:
         return work()
-    if deadline <= time.monotonic():
+    if deadline <= clock():
         raise Timeout("the time limit was reached")
     reader, writer = os.pipe()
     pid = os.fork()
@@ -187,7 +187,7 @@ def bounded(work, deadline):
     chunks = []
     try:
         while True:
-            left = deadline - time.monotonic()
+            left = deadline - clock()
             if left <= 0 or not select.select([reader], [], [], left)[0]:
                 raise Timeout("the time limit was reached")
             chunk = os.read(reader, 1 << 20)
