@@ -97,13 +97,14 @@ def kernel_read(data: bytes):
 # leading zeros (00, 00.5), "-3" and "3/4" (cvc5's own numerals; in SMT-LIB the first is a symbol, the
 # second no token), a backslash in a quoted symbol, a reserved word declared as a quoted symbol
 # (|let|), a function named like a sort or a sort like a predefined function (SMT-LIB keeps the two
-# apart; the kernel refuses both), a let binding a predefined or reserved name (cvc5 shadows it).
+# apart; the kernel refuses both), a let binding a predefined or reserved name (cvc5 shadows it), a
+# bit-vector constant (_ bvX n) whose X is no numeral (bv-1, bv010).
 STRICTER = [re.compile(p) for p in (
     rb"let \(\(\|?(" + b"|".join(re.escape(n.encode()) for n in sorted(smtlib.PREDEFINED | smtlib.RESERVED)) +
     rb"|(str|re)\.[^ |]*|[.@][^ |]*)\|? ",
-    rb"(?<![0-9.])0[0-9]", rb"[( ]-[0-9]", rb"[0-9]/[0-9]", rb"\|[^|]*\\[^|]*\|",
+    rb"(?<![0-9.])(?<!#b)(?<!#x)0[0-9]", rb"[( ]-[0-9]", rb"[0-9]/[0-9]", rb"\|[^|]*\\[^|]*\|",
     rb"\|(let|par|as|_|!|forall|exists|match|NUMERAL|DECIMAL|STRING)\|",
-    rb"(declare-fun|define-fun|let \(\() ?\|?(Bool|Int|Real|String)\|? ", rb"declare-sort \|?[^ ]*\|? 0")]
+    rb"(declare-fun|define-fun|let \(\() ?\|?(Bool|Int|Real|String)\|? ", rb"declare-sort \|?[^ ]*\|? 0", rb"\(_ bv-")]
 
 _PIECES = [b"\\u", b"\\u{", b"}", b"{", b"0", b"6", b"1", b"a", b"F", b"2", b"3", b"d8", b"00", b"\\", b'""',
            b" ", b"x", b"~", "\u00e9".encode(), b"\xff", b"\x01", b"\t", b"\x7f", b"u{", b"ud800", b"\\x", b"5c",
@@ -121,13 +122,33 @@ _NAMES = ["x", "|x|", "|x y|", "|a\\b|", "|\u00e9|", "x!1", "@x", ".x", "let", "
           "|Int|", "String", "x.y", "_x", "|_|", "a'b", "x#", "|x\ny|", "1x", "|1x|", ":x", "|:x|"]
 
 
+def random_bitvector(rng) -> bytes:
+    """A literal for an 8-bit constant in one of SMT-LIB's three forms, often malformed."""
+    def digits(alphabet, n):
+        return "".join(rng.choice(alphabet) for _ in range(n))
+    form = rng.randrange(4)
+    if form == 0:
+        text = "#b" + digits("01", rng.choice([8, 8, 8, 7, 9, 0])) + rng.choice(["", "", "", "2", "_"])
+    elif form == 1:
+        text = "#x" + digits("0123456789abcdefABCDEF", rng.choice([2, 2, 2, 1, 3, 0])) + rng.choice(["", "", "g"])
+    elif form == 2:
+        value = rng.choice([str(rng.randint(0, 300)), str(rng.randint(0, 255)), f"0{rng.randint(0, 9)}", "-1", "1e1"])
+        text = f"(_ bv{value} {rng.choice(['8', '8', '8', '4', '08', '8 8'])})"
+    else:
+        text = rng.choice(["#B00001010", "#X0a", "#o12", "(_ bv10)", "(_ BitVec 8)", "#x0A#", "(_ bv 8)", "|#x0a|"])
+    return text.encode()
+
+
 def reader_cases(rng, count: int):
     """(name, script bytes, the constants whose values are compared) for the reader differential."""
     for i in range(count):
-        kind = i % 4
+        kind = i % 5
         if kind == 0:
             lit = random_literal(rng)
             yield "literal", b"(set-logic QF_S)(declare-fun s () String)(assert (= s " + lit + b"))(check-sat)", ("s",)
+        elif kind == 4:
+            yield "bit-vector", b"(set-logic QF_BV)(declare-fun x () (_ BitVec 8))(assert (= x " + \
+                random_bitvector(rng) + b"))(check-sat)", ("x",)
         elif kind == 1:
             number = rng.choice(_NUMBERS) if rng.random() < 0.7 else str(rng.randint(0, 10**6)).encode()
             yield "number", b"(set-logic QF_LRA)(declare-fun x () Real)(assert (= x " + number + b"))(check-sat)", ("x",)
@@ -154,6 +175,8 @@ def kernel_values(problem, names):
             left, right = (problem.terms[a] for a in term.args)
             if left.op == "const" and left.payload in names and right.op in ("str", "num"):
                 out[left.payload] = right.payload
+            elif left.op == "const" and left.payload in names and right.op == "bv":  # as cvc5 prints it
+                out[left.payload] = f"#b{right.payload:0{right.sort[1]}b}"
     return out
 
 
