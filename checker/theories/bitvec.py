@@ -182,7 +182,7 @@ def _shift(op, x, w):
 EVALUATE = {
     "bv": lambda x, p: p, "concat": lambda x, p: x[0] << p | x[1],
     "extract": lambda x, p: x[0] >> p[1] & mask(p[0] - p[1] + 1),
-    "repeat": lambda x, p: x[0] * (mask(p[0] * p[1]) // mask(p[0])),
+    "repeat": lambda x, p: int(f"{x[0]:0{p[0]}b}" * p[1], 2),  # linear in the width, as its reading paid
     "bvnot": lambda x, p: x[0] ^ mask(p), "bvneg": lambda x, p: -x[0] & mask(p),
     "bvand": lambda x, p: x[0] & x[1], "bvor": lambda x, p: x[0] | x[1], "bvxor": lambda x, p: x[0] ^ x[1],
     "bvadd": lambda x, p: (x[0] + x[1]) & mask(p), "bvsub": lambda x, p: (x[0] - x[1]) & mask(p),
