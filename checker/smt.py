@@ -181,7 +181,7 @@ def _evaluate(op, payload, x):
         return payload
     if op in ("true", "false"):
         return op == "true"
-    value = (OPS.get(op) or theories.OPS[op])(x)
+    value = OPS[op](x) if op in OPS else theories.OPS[op](x, payload)  # a theory's may need the payload
     return value.numerator if type(value) is Fraction and value.denominator == 1 else value
 
 

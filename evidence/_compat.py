@@ -128,10 +128,8 @@ def solve_with_lrat(nvars: int, clauses: list[list[int]], proof_path,
             return None
     model, added = _run("cadical195", nvars, clauses, proof_path, {"lrat": 1, "binary": int(binary)})
     if model is None:
-        if added:
+        if added or _check_first_id(proof_path, n, binary):
             _renumber(proof_path, n, binary, added)
-        else:
-            _check_first_id(proof_path, n, binary)
     return model
 
 
@@ -202,15 +200,20 @@ def _chunks(f, size=1 << 20):
         yield chunk
 
 
-def _check_first_id(path, n: int, binary: bool) -> None:
+def _check_first_id(path, n: int, binary: bool) -> bool:
     """Cheap tripwire for the fast path: the first derived id must follow
-    the inputs."""
+    the inputs.  True when a text deletion comes first: CaDiCaL gives it the
+    id 0 (it deletes a repeated input clause as it starts solving), which
+    _renumber replaces."""
     with open(path, "rb") as f:
         for kind, nums in _records(f if not binary else _chunks(f, 4096), binary):
             if kind == "a":
                 if nums[0] <= n:
                     raise RuntimeError(f"CaDiCaL numbered a derived clause {nums[0]} <= {n} inputs")
-                return
+                return False
+            if not binary and nums[0] == 0:
+                return True
+    return False
 
 
 def _renumber(path, n: int, binary: bool, added: int) -> None:

@@ -248,13 +248,24 @@ def smt_prove(problem, output, via, refutation, timeout, check):
     click.echo(f"c wrote {output} ({os.path.getsize(output)} bytes) in {time.perf_counter() - start:.3f} s")
     if check and via == "native":
         from .smt.checking import check as kernel_check
-        _, verdict, _ = kernel_check(problem, output, checker.kernels()[0])
-        if verdict is None or not verdict.verified:
+
+        def checked():  # plain values: with a time limit this runs in a child process (native.bounded)
+            _, verdict, _ = kernel_check(problem, output, checker.kernels()[0])
+            return (verdict is not None and verdict.verified, verdict.reason if verdict else
+                    "the DRAT engine could not elaborate it", verdict and verdict.status, verdict and verdict.seconds)
+        try:
+            verified, reason, status, seconds = native.bounded(checked, start + timeout if timeout else None,
+                                                               clock=time.perf_counter)
+        except native.Unknown as error:
+            click.echo(f"proofgate: no answer: {error} (while the kernel checked the certificate)", err=True)
+            click.echo("s UNKNOWN")
+            sys.exit(EXIT_LIMIT)
+        if not verified:
             os.replace(output, f"{output}.rejected")
             click.echo(f"proofgate: internal error: the kernel rejects the certificate (kept as {output}.rejected): "
-                       f"{verdict.reason if verdict else 'the DRAT engine could not elaborate it'}", err=True)
+                       f"{reason}", err=True)
             sys.exit(EXIT_INTERNAL)
-        click.echo(f"c kernel: {verdict.status} in {verdict.seconds:.3f} s")
+        click.echo(f"c kernel: {status} in {seconds:.3f} s")
     click.echo(f"s {answer.upper()}ISFIABLE")
 
 

@@ -6,6 +6,7 @@ no RAT steps), not the project's checker.
 
 import pytest
 
+import checker
 from evidence._compat import DRAT_SOLVERS, solve_with_drat, solve_with_lrat
 from evidence.families import pigeonhole, random_ksat
 
@@ -110,6 +111,7 @@ RENUMBER_CASES = [
     [[1], [-1], [2, 3], [4], [-4, 5]],
     [[1], [1], [2, -1], [-2]],
     [[13]] + [[-13] + c for c in PHP3[1]],  # every input shortened
+    [[1], [2, 3], [2, -3], [-2, 3], [-2, -3], [1]],  # a repeated unit, deleted as solving starts: "0 d 6 0"
 ]
 
 
@@ -122,6 +124,10 @@ def test_lrat_ids_follow_formula_order(tmp_path, clauses, binary):
     data = path.read_bytes()
     assert replay_rup(clauses, parse_binary_lrat(data) if binary else parse_text_lrat(data))
     assert not list(tmp_path.glob("*.renumber"))
+    cnf = tmp_path / "p.cnf"
+    cnf.write_text(f"p cnf {nvars} {len(clauses)}\n" + "".join(" ".join(map(str, c)) + " 0\n" for c in clauses))
+    for kernel in checker.kernels():  # the kernels read it too (a deletion's id 0 was refused)
+        assert checker.check_lrat(cnf, path, kernel).verified
 
 
 def test_lrat_empty_input_clause(tmp_path):

@@ -18,6 +18,8 @@ def structured_sort(problem, tokens):
     head = take()
     if head == b"_" and take() == b"BitVec":
         sort = ("BitVec", index(problem, tokens, take()))
+        if not 0 < sort[1] <= bitvec.WIDTH:
+            raise problem.error(tokens, f"unsupported: a bit-vector width of 0 or over {bitvec.WIDTH:,}")
     elif head == b"Array":
         sort = ("Array", problem.sort_of(tokens, take()), problem.sort_of(tokens, take()))
     else:
@@ -112,3 +114,6 @@ def lift(skeleton):
         condition = skeleton.literal(c)
         for branch, sign in ((a, -1), (b, 1)):
             skeleton.clauses.append([sign * condition, skeleton.atom(problem.make("=", None, (v, branch), "Bool"))])
+
+
+from . import bitvec  # noqa: E402,F401 - registers itself (it imports the registries above)

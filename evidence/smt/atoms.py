@@ -43,6 +43,16 @@ def string(text):
     return '"' + "".join(out) + '"'
 
 
+def sort_text(sort):
+    """A sort as SMT-LIB: a symbol, or (_ BitVec n)."""
+    return f"(_ BitVec {sort[1]})" if isinstance(sort, tuple) and sort[0] == "BitVec" else symbol(sort)
+
+
+def bitvector(value, width):
+    """A bit-vector value as a literal: #x when the width is a multiple of 4, else #b."""
+    return f"#x{value:0{width // 4}x}" if width % 4 == 0 else f"#b{value:0{width}b}"
+
+
 def term(problem, t):
     """Any problem term as SMT-LIB text the kernel reads back as that very term (an explicit stack:
     terms nest as deep as the input)."""
@@ -57,9 +67,11 @@ def term(problem, t):
             out.append(symbol(payload) if op == "const" else numeral(payload, real=sort == "Real") if op == "num"
                        else string(payload) if op == "str" else op if op in ("true", "false") else
                        (regex(payload[0]) if len(payload) == 1 else f"(re.union {' '.join(map(regex, payload))})")
-                       if op == "re" else _no_text(op))
+                       if op == "re" else bitvector(payload, sort[1]) if op == "bv" else _no_text(op))
             continue
-        head = symbol(payload) if op == "app" else "str.in_re" if op == "in" else op
+        head = symbol(payload) if op == "app" else "str.in_re" if op == "in" else \
+            f"(_ extract {payload[0]} {payload[1]})" if op == "extract" else \
+            f"(_ repeat {payload[1]})" if op == "repeat" else op
         out.append(f"({head}")
         todo.append(")")
         for a in reversed(args):

@@ -3,18 +3,29 @@
 Values come from the final consistent round: Booleans from the SAT solver, numbers from the simplex
 (exact), strings from the glob automata (a shortest member of each string's memberships, different
 from the strings it must differ from), and values of declared sorts from congruence closure (one
-abstract value, declared with `declare-const`, per class).  A function is an `ite` table over the
+abstract value, declared with `declare-const`, per class), bit-vectors from the SAT solver's values
+of their bits (the kernel's circuit, checker/theories/bitvec.py).  A function is an `ite` table over the
 applications the problem makes of it.  Nothing here is trusted: the kernel evaluates the result.
 """
 from checker.smt import OPS
+from checker.theories import OPS as THEORY_OPS
 from checker.skeleton import matches
 from checker.smtlib import ARITH
 
 from . import euf, globs
-from .atoms import numeral, string, symbol
+from .atoms import bitvector, numeral, sort_text, string, symbol
 from .theories import Unknown, classes, is_literal
 
 BUILTIN = ("Bool", "Int", "Real", "String")
+
+
+def declared(sort):
+    """A sort the script declared (its values are abstract), not a built-in or a structured sort."""
+    return sort not in BUILTIN and not isinstance(sort, tuple)
+
+
+def is_bitvector(sort):
+    return isinstance(sort, tuple) and sort[0] == "BitVec"
 
 
 class Model:
@@ -35,6 +46,10 @@ class Model:
             return self.numbers.get(t, 0)
         if sort == "String":
             return self.strings(t)
+        if is_bitvector(sort):  # a bit-vector: its bits' values (0 for a term the atoms never reach)
+            bits = getattr(self.skeleton, "bitvec", None)
+            return sum(1 << i for i, bit in enumerate(bits.bits.get(t, ()) if bits else ())
+                       if self.assignment.get(abs(bit), False) == (bit > 0))
         rep = self.closure.rep[self.closure.node(self.node(t))]
         if rep not in self.abstract:
             self.abstract[rep] = self._fresh(sort)
@@ -61,7 +76,7 @@ class Model:
             return all(x) if op == "and" else any(x)
         if op == "ite":
             return x[1] if x[0] else x[2]
-        return OPS[op](x)
+        return OPS[op](x) if op in OPS else THEORY_OPS[op](x, payload)
 
     def _fresh(self, sort):
         """A new abstract value of a declared sort (distinct names are distinct values)."""
@@ -76,10 +91,10 @@ class Model:
         """Congruence closure of the true equalities over every term of a declared sort."""
         cc = euf.CongruenceClosure()
         for t, (op, _, _, sort) in enumerate(self.problem.terms):
-            if op in ("const", "app") and sort not in BUILTIN:
+            if op in ("const", "app") and declared(sort):
                 cc.node(self.node(t))
         for var, key in self.skeleton.atoms.items():
-            if key[0] == "eq" and self.problem.sort(key[1]) not in BUILTIN and self.assignment.get(var):
+            if key[0] == "eq" and declared(self.problem.sort(key[1])) and self.assignment.get(var):
                 cc.merge(cc.node(self.node(key[1])), cc.node(self.node(key[2])), ("eq", var))
         return cc
 
@@ -122,7 +137,7 @@ class Model:
             if not params:
                 t = self.problem._ids.get(("const", str(name), (), sort))
                 body = self.show(self.value(t) if t is not None else self.default(sort), sort)
-                defs.append(f"(define-fun {symbol(name)} () {symbol(sort)} {body})")
+                defs.append(f"(define-fun {symbol(name)} () {sort_text(sort)} {body})")
             else:
                 defs.append(self.function(name, params, sort))
         return "\n".join(self.declared + defs) + "\n"
@@ -142,10 +157,12 @@ class Model:
             tests = [f"(= {n} {self.show(v, s)})" for n, v, s in zip(names, arguments, params)]
             test = tests[0] if len(tests) == 1 else f"(and {' '.join(tests)})"
             body = f"(ite {test} {self.show(result, sort)} {body})"
-        signature = " ".join(f"({n} {symbol(s)})" for n, s in zip(names, params))
-        return f"(define-fun {symbol(name)} ({signature}) {symbol(sort)} {body})"
+        signature = " ".join(f"({n} {sort_text(s)})" for n, s in zip(names, params))
+        return f"(define-fun {symbol(name)} ({signature}) {sort_text(sort)} {body})"
 
     def default(self, sort):
+        if is_bitvector(sort):
+            return 0
         if sort not in BUILTIN:
             used = [v for v in list(self.abstract.values()) + self.spare if v[2] == sort]
             if not used:
@@ -159,6 +176,8 @@ class Model:
             return "true" if value else "false"
         if isinstance(value, str):
             return string(value)
+        if is_bitvector(sort):
+            return bitvector(value, sort[1])
         if isinstance(value, tuple):
             return value[1]
         return numeral(value, real=sort == "Real")

@@ -6,10 +6,16 @@ which is added to the solver and streamed to the certificate; integer branches a
 disequalities become new atoms.  When the solver finds no more models, skeleton + lemmas is
 propositionally unsatisfiable, and CaDiCaL proves it once more from scratch, writing the LRAT (or
 DRAT) refutation that closes the certificate.  A model the theories all accept becomes the `sat`
-answer.  Nothing here is trusted: `proofgate check` (the kernel) decides.
+answer.  A bit-blasted problem (bit-vectors: the kernel's circuits are in the skeleton) goes to
+CaDiCaL first, eagerly: unsat there needs no lemma, and a model the theories accept is the answer;
+otherwise the lazy loop runs.  CaDiCaL cannot be interrupted, so under a time limit it runs in a
+child process that is killed at the deadline.  Nothing here is trusted: `proofgate check` (the
+kernel) decides.
 """
 import contextlib
 import os
+import pickle
+import select
 import signal
 import tempfile
 import threading
@@ -47,8 +53,14 @@ class Search:
     def __init__(self, problem, atoms, on_lemma=None, deadline=None):
         self.problem, self.atoms, self.on_lemma, self.deadline = problem, atoms, on_lemma, deadline
         self.theories = Theories(problem, atoms)
-        self.solver = Solver(name=SAT_SOLVER, bootstrap_with=atoms.skeleton.clauses)
-        self.lemmas, self.rounds, self.assignment = [], 0, {}
+        self._solver, self.lemmas, self.rounds, self.assignment = None, [], 0, {}
+
+    @property
+    def solver(self):
+        """The incremental SAT solver, made at first use (an eager answer needs none)."""
+        if self._solver is None:
+            self._solver = Solver(name=SAT_SOLVER, bootstrap_with=self.atoms.skeleton.clauses)
+        return self._solver
 
     def add(self, tag, literals, witness):
         self.lemmas.append((tag, list(literals), list(witness)))
@@ -128,15 +140,20 @@ def prove(problem_path, out_path, refutation="lrat", timeout=None, binary=False)
 def _prove(problem, writer, refutation, timeout, binary, start):
     try:
         atoms = Atoms(problem, on_new=writer.atom)
-        search = Search(problem, atoms, writer.lemma, start + timeout if timeout else None)
-        answer = search.run()
-        searched = time.monotonic()
-        if answer == "sat":
-            writer.sat(Model(problem, atoms.skeleton, search.assignment, search.theories.values).text())
-        else:
-            with tempfile.TemporaryDirectory(prefix="proofgate-smt-") as scratch:
-                proof = os.path.join(scratch, f"proof.{refutation}")
-                refute(atoms.skeleton, [lits for _, lits, _ in search.lemmas], proof, refutation, binary)
+        deadline = start + timeout if timeout else None
+        search = Search(problem, atoms, writer.lemma, deadline)
+        with tempfile.TemporaryDirectory(prefix="proofgate-smt-") as scratch:
+            proof = os.path.join(scratch, f"proof.{refutation}")
+            answer = eager(search, proof, refutation, binary, deadline) if hasattr(atoms.skeleton, "bitvec") \
+                else None
+            answer = answer or search.run()
+            searched = time.monotonic()
+            if answer == "sat":
+                writer.sat(Model(problem, atoms.skeleton, search.assignment, search.theories.values).text())
+            else:
+                if search.rounds:  # the lazy loop decided: CaDiCaL proves it once more, from scratch
+                    refute(atoms.skeleton, [lits for _, lits, _ in search.lemmas], proof, refutation, binary,
+                           deadline)
                 writer.unsat(refutation, proof)
     finally:
         writer.close()
@@ -145,16 +162,74 @@ def _prove(problem, writer, refutation, timeout, binary, start):
                   {"search": searched - start, "refutation": done - searched, "total": done - start})
 
 
-def refute(skeleton, lemmas, path, refutation="lrat", binary=False):
-    """CaDiCaL's proof that skeleton + lemmas is unsatisfiable, written to `path`."""
+def eager(search, path, refutation, binary, deadline):
+    """CaDiCaL on the skeleton alone: "unsat" (its refutation at `path`), "sat" when the theories accept
+    its model (search.assignment), or None: the lazy loop decides."""
+    skeleton = search.atoms.skeleton
+    model = solve(skeleton, [], path, refutation, binary, deadline)
+    if model is None:
+        return "unsat"
+    search.assignment = {abs(lit): lit > 0 for lit in model}
+    return None if search.theories.conflicts(search.assignment) else "sat"
+
+
+def solve(skeleton, lemmas, path, refutation="lrat", binary=False, deadline=None):
+    """CaDiCaL on skeleton + lemmas: None when unsatisfiable (the refutation written to `path`), else
+    a model.  With a deadline, in a child process killed there (Timeout)."""
     from evidence._compat import solve_with_drat, solve_with_lrat
     clauses = skeleton.clauses + [list(c) for c in lemmas]
-    if refutation == "lrat":
-        model = solve_with_lrat(skeleton.count, clauses, path, binary=binary)
-    else:
-        model = solve_with_drat(skeleton.count, clauses, path, binary=binary)
-    if model is not None:
+    run = solve_with_lrat if refutation == "lrat" else solve_with_drat
+    return bounded(lambda: run(skeleton.count, clauses, path, binary=binary), deadline)
+
+
+def refute(skeleton, lemmas, path, refutation="lrat", binary=False, deadline=None):
+    """CaDiCaL's proof that skeleton + lemmas is unsatisfiable, written to `path`."""
+    if solve(skeleton, lemmas, path, refutation, binary, deadline) is not None:
         raise AssertionError("skeleton + lemmas is satisfiable after the loop said unsat (bug)")
+
+
+def bounded(work, deadline, clock=time.monotonic):
+    """work() (no deadline), or work() in a forked child whose result comes back pickled through a
+    pipe, killed at the deadline on `clock` (Timeout).  os.fork, not multiprocessing: a daemonic pool
+    worker may fork but not start a multiprocessing child."""
+    if deadline is None:
+        return work()
+    if deadline <= clock():
+        raise Timeout("the time limit was reached")
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        os.close(reader)
+        try:
+            try:
+                data = pickle.dumps((True, work()))
+            except BaseException as error:  # noqa: BLE001 - handed to the parent, which raises it
+                data = pickle.dumps((False, RuntimeError(f"{type(error).__name__}: {error}")))
+            with os.fdopen(writer, "wb") as out:
+                out.write(data)
+        finally:
+            os._exit(0)
+    os.close(writer)
+    chunks = []
+    try:
+        while True:
+            left = deadline - clock()
+            if left <= 0 or not select.select([reader], [], [], left)[0]:
+                raise Timeout("the time limit was reached")
+            chunk = os.read(reader, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(reader)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    if not chunks:
+        raise Unknown("the solver's process ended without an answer")
+    ok, value = pickle.loads(b"".join(chunks))
+    if not ok:
+        raise value
+    return value
 
 
 def complete(problem, atoms, lemmas):

@@ -97,13 +97,14 @@ def kernel_read(data: bytes):
 # leading zeros (00, 00.5), "-3" and "3/4" (cvc5's own numerals; in SMT-LIB the first is a symbol, the
 # second no token), a backslash in a quoted symbol, a reserved word declared as a quoted symbol
 # (|let|), a function named like a sort or a sort like a predefined function (SMT-LIB keeps the two
-# apart; the kernel refuses both), a let binding a predefined or reserved name (cvc5 shadows it).
+# apart; the kernel refuses both), a let binding a predefined or reserved name (cvc5 shadows it), a
+# bit-vector constant (_ bvX n) whose X is no numeral (bv-1, bv010).
 STRICTER = [re.compile(p) for p in (
     rb"let \(\(\|?(" + b"|".join(re.escape(n.encode()) for n in sorted(smtlib.PREDEFINED | smtlib.RESERVED)) +
     rb"|(str|re)\.[^ |]*|[.@][^ |]*)\|? ",
-    rb"(?<![0-9.])0[0-9]", rb"[( ]-[0-9]", rb"[0-9]/[0-9]", rb"\|[^|]*\\[^|]*\|",
+    rb"(?<![0-9.])(?<!#b)(?<!#x)0[0-9]", rb"[( ]-[0-9]", rb"[0-9]/[0-9]", rb"\|[^|]*\\[^|]*\|",
     rb"\|(let|par|as|_|!|forall|exists|match|NUMERAL|DECIMAL|STRING)\|",
-    rb"(declare-fun|define-fun|let \(\() ?\|?(Bool|Int|Real|String)\|? ", rb"declare-sort \|?[^ ]*\|? 0")]
+    rb"(declare-fun|define-fun|let \(\() ?\|?(Bool|Int|Real|String)\|? ", rb"declare-sort \|?[^ ]*\|? 0", rb"\(_ bv-")]
 
 _PIECES = [b"\\u", b"\\u{", b"}", b"{", b"0", b"6", b"1", b"a", b"F", b"2", b"3", b"d8", b"00", b"\\", b'""',
            b" ", b"x", b"~", "\u00e9".encode(), b"\xff", b"\x01", b"\t", b"\x7f", b"u{", b"ud800", b"\\x", b"5c",
@@ -121,8 +122,26 @@ _NAMES = ["x", "|x|", "|x y|", "|a\\b|", "|\u00e9|", "x!1", "@x", ".x", "let", "
           "|Int|", "String", "x.y", "_x", "|_|", "a'b", "x#", "|x\ny|", "1x", "|1x|", ":x", "|:x|"]
 
 
+def random_bitvector(rng) -> bytes:
+    """A literal for an 8-bit constant in one of SMT-LIB's three forms, often malformed."""
+    def digits(alphabet, n):
+        return "".join(rng.choice(alphabet) for _ in range(n))
+    form = rng.randrange(4)
+    if form == 0:
+        text = "#b" + digits("01", rng.choice([8, 8, 8, 7, 9, 0])) + rng.choice(["", "", "", "2", "_"])
+    elif form == 1:
+        text = "#x" + digits("0123456789abcdefABCDEF", rng.choice([2, 2, 2, 1, 3, 0])) + rng.choice(["", "", "g"])
+    elif form == 2:
+        value = rng.choice([str(rng.randint(0, 300)), str(rng.randint(0, 255)), f"0{rng.randint(0, 9)}", "-1", "1e1"])
+        text = f"(_ bv{value} {rng.choice(['8', '8', '8', '4', '08', '8 8'])})"
+    else:
+        text = rng.choice(["#B00001010", "#X0a", "#o12", "(_ bv10)", "(_ BitVec 8)", "#x0A#", "(_ bv 8)", "|#x0a|"])
+    return text.encode()
+
+
 def reader_cases(rng, count: int):
-    """(name, script bytes, the constants whose values are compared) for the reader differential."""
+    """(name, script bytes, the constants whose values are compared) for the reader differential:
+    `count` literals, numbers, symbols and declarations, then count // 4 bit-vector literals."""
     for i in range(count):
         kind = i % 4
         if kind == 0:
@@ -144,6 +163,9 @@ def reader_cases(rng, count: int):
                                b"(declare-fun y () Int)(assert (let ((" + name + b" 1)) (= y " + name + b")))(check-sat)",
                                b"(declare-fun x () Int)(declare-fun |x| () Int)(check-sat)"])
             yield "declaration", b"(set-logic ALL)" + form, ()
+    for _ in range(count // 4):  # after the others, which stay as they were for a seed
+        yield "bit-vector", b"(set-logic QF_BV)(declare-fun x () (_ BitVec 8))(assert (= x " + \
+            random_bitvector(rng) + b"))(check-sat)", ("x",)
 
 
 def kernel_values(problem, names):
@@ -154,6 +176,8 @@ def kernel_values(problem, names):
             left, right = (problem.terms[a] for a in term.args)
             if left.op == "const" and left.payload in names and right.op in ("str", "num"):
                 out[left.payload] = right.payload
+            elif left.op == "const" and left.payload in names and right.op == "bv":  # as cvc5 prints it
+                out[left.payload] = f"#b{right.payload:0{right.sort[1]}b}"
     return out
 
 
@@ -297,8 +321,49 @@ def with_ite(rng):
         "".join(f"(assert {formula()})" for _ in range(rng.randint(2, 5))) + "(check-sat)"
 
 
+BV_BINARY = ("bvand bvor bvxor bvnand bvnor bvxnor bvadd bvsub bvmul bvudiv bvurem bvsdiv bvsrem bvsmod bvshl "
+             "bvlshr bvashr").split()
+BV_PREDICATES = ("= distinct bvult bvule bvugt bvuge bvslt bvsle bvsgt bvsge bvuaddo bvsaddo bvumulo bvsmulo bvusubo "
+                 "bvssubo bvsdivo").split()
+
+
+def bitvectors(rng):
+    """QF_BV at one width from 1 to 6: every operator, the indexed ones through terms that come back
+    to that width, ite over bit-vectors, compared by equality, the orders and the overflow predicates."""
+    w, names = rng.randint(1, 6), ["x", "y", "z"]
+
+    def term(depth=2):
+        r, k = rng.random(), rng.randint(0, 3)
+        if depth == 0 or r < 0.3:
+            return rng.choice(names) if rng.random() < 0.7 else f"#b{rng.getrandbits(w):0{w}b}" if \
+                rng.random() < 0.5 else f"(_ bv{rng.getrandbits(w)} {w})"
+        if r < 0.7:
+            return f"({rng.choice(BV_BINARY)} {term(depth - 1)} {term(depth - 1)})"
+        a = term(depth - 1)
+        return rng.choice([f"(bvnot {a})", f"(bvneg {a})", f"((_ rotate_left {k}) {a})", f"((_ rotate_right {k}) {a})",
+                           f"((_ extract {w - 1} 0) (concat {a} {term(depth - 1)}))",
+                           f"((_ extract {w + k - 1} {k}) ((_ sign_extend {k}) {a}))",
+                           f"((_ extract {w - 1} 0) ((_ zero_extend {k}) {a}))",
+                           f"((_ extract {2 * w - 1} {w}) ((_ repeat 2) {a}))",
+                           f"((_ zero_extend {w - 1}) (bvcomp {a} {term(depth - 1)}))",
+                           f"(ite {atom(depth - 1)} {a} {term(depth - 1)})"])
+
+    def atom(depth=2):
+        op = rng.choice(BV_PREDICATES)
+        return f"(bvnego {term(depth)})" if rng.random() < 0.05 else f"({op} {term(depth)} {term(depth)})"
+
+    def formula(depth=2):
+        if depth == 0 or rng.random() < .5:
+            return atom() if rng.random() < .8 else f"(not {atom()})"
+        return f"({rng.choice(['and', 'or'])} {formula(depth - 1)} {formula(depth - 1)})"
+
+    return "(set-logic QF_BV)" + "".join(f"(declare-fun {n} () (_ BitVec {w}))" for n in names) + \
+        "".join(f"(assert {formula()})" for _ in range(rng.randint(1, 4))) + "(check-sat)"
+
+
 GENERATORS = {"lra": lambda rng: arithmetic(rng, "Real"), "lia": lambda rng: arithmetic(rng, "Int"),
-              "globs": globs, "equalities": string_equalities, "euf": uninterpreted, "ite": with_ite}
+              "globs": globs, "equalities": string_equalities, "euf": uninterpreted, "ite": with_ite,
+              "bv": bitvectors}
 
 
 def problems(root: Path, per_theory: int, seed: int = 0):
@@ -420,7 +485,10 @@ def mutate_problem(rng, data: bytes) -> bytes:
     m = rng.choice(tokens)
     text = m.group()
     swaps = {b"<": b"<=", b"<=": b"<", b">": b">=", b">=": b">", b"=": b"distinct", b"and": b"or", b"or": b"and",
-             b"+": b"-", b"-": b"+", b"re.allchar": b"(re.* re.allchar)", b"true": b"false", b"false": b"true"}
+             b"+": b"-", b"-": b"+", b"re.allchar": b"(re.* re.allchar)", b"true": b"false", b"false": b"true",
+             b"bvult": b"bvule", b"bvule": b"bvult", b"bvslt": b"bvult", b"bvsle": b"bvslt", b"bvadd": b"bvsub",
+             b"bvsub": b"bvadd", b"bvudiv": b"bvurem", b"bvsrem": b"bvsmod", b"bvsdiv": b"bvudiv",
+             b"bvshl": b"bvlshr", b"bvashr": b"bvlshr", b"bvand": b"bvor", b"bvmul": b"bvadd"}
     if text in swaps:
         new = swaps[text]
     elif text[:1] == b'"':
@@ -429,9 +497,20 @@ def mutate_problem(rng, data: bytes) -> bytes:
         new = b'"' + bytes(inner[:pos]) + rng.choice(_PIECES) + bytes(inner[pos + 1:]) + b'"'
     elif text.isdigit():
         new = str(int(text) + rng.choice([-1, 1, 2])).encode() if int(text) > 0 else b"1"
+    elif re.fullmatch(rb"#b[01]+|#x[0-9a-fA-F]+", text):
+        new = flip_digit(rng, text)
     else:
         new = rng.choice([text, b"(not " + text + b")"])
     return data[:m.start()] + new + data[m.end():]
+
+
+def flip_digit(rng, literal: bytes) -> bytes:
+    """A bit-vector literal with one digit changed (same width): #b0110 -> #b0100, #x1f -> #x17."""
+    digits = [i for i in range(2, len(literal)) if literal[i:i + 1] not in b")"]
+    i = rng.choice(digits)
+    base = b"01" if literal[1:2] == b"b" else b"0123456789abcdef"
+    new = rng.choice([d for d in base if d != literal[i:i + 1].lower()[0]])
+    return literal[:i] + bytes([new]) + literal[i + 1:]
 
 
 def mutate_certificate(rng, data: bytes) -> bytes:
@@ -451,6 +530,8 @@ def mutate_certificate(rng, data: bytes) -> bytes:
         words[j] = re.sub(rb"[0-9a-f]", lambda m: rng.choice(b"0123456789abcdef").to_bytes(1, "big"), w, count=1)
     elif w[:1] == b'"':
         words[j] = w[:1] + rng.choice(_PIECES) + w[1:]
+    elif re.fullmatch(rb"#b[01]+\)?|#x[0-9a-fA-F]+\)?", w):
+        words[j] = flip_digit(rng, w)
     else:
         words[j] = rng.choice([w, b"(not " + w + b")", b"1", b"true"])
     lines[i] = b" ".join(words)
