@@ -80,7 +80,7 @@ def populate(db: str, artifacts=None) -> tuple[str, str]:
     before: C-1 PASS (php-4), C-2 FAIL (rnd3-40-sat), C-3 PASS (rat-extension)
     after:  C-1 PASS (php-4, php-4.cnf.gz), C-2 PASS (now php-4), C-4 NOT CHECKABLE (malformed)
     plus, in `after`, a title, mappings and remediation on C-1 and an excluded subject."""
-    from evidence.store import Control, Store, Subject
+    from evidence.store.store import Control, Store, Subject
     steps = [("before", PHP4, "C-1", []), ("before", SAT40, "C-2", []), ("before", RAT, "C-3", []),
              ("after", PHP4, "C-1", []), ("after", PHP4_GZ, "C-1", ["--subject", "php-4-gz"]),
              ("after", PHP4, "C-2", []), ("after", MALFORMED, "C-4", [])]

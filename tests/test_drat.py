@@ -11,7 +11,9 @@ import pytest
 from click.testing import CliRunner
 from pysat.solvers import Solver
 
-from evidence import _compat, drat, families
+from evidence.solvers import _compat
+from evidence.solvers import drat
+from bench import families
 from evidence.cli import cli
 from kernels import both
 
@@ -394,7 +396,7 @@ def test_auto_stays_on_one_thread_when_the_process_may_use_one_core(tmp_path):
     cnf, proof = tmp_path / "php-8.cnf", tmp_path / "php-8.drat"  # large enough for 'auto' to share it
     families.write_dimacs(cnf, *families.pigeonhole(8))
     assert _compat.solve_with_drat(*families.pigeonhole(8), proof, solver="cadical195") is None
-    code = ("import sys; from evidence import drat; "
+    code = ("import sys; from evidence.solvers import drat; "
             "print(drat.elaborate(sys.argv[1], sys.argv[2], sys.argv[3]).counts['split_items'])")
     args = [sys.executable, "-c", code, str(cnf), str(proof), str(tmp_path / "o.lrat")]
     cores = sorted(os.sched_getaffinity(0))

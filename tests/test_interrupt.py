@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from evidence.families import pigeonhole, write_dimacs
-from evidence.store import Store
+from bench.families import pigeonhole, write_dimacs
+from evidence.store.store import Store
 from pipeline import PHP4, RAT, ROOT, SAT40, assert_consistent, sqlite_url
 from test_prove import solver_processes
 

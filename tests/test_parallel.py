@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from evidence.families import pigeonhole, random_ksat, write_dimacs
-from evidence.store import Store
+from bench.families import pigeonhole, random_ksat, write_dimacs
+from evidence.store.store import Store
 from pipeline import IN_CI, ROOT, assert_consistent, run, sqlite_url
 
 
@@ -89,8 +89,8 @@ def test_a_lying_worker_never_makes_a_pass_or_fail(tmp_path, formulas, monkeypat
     """The kernel runs in the main process on the stored answer: a worker's claim is not evidence."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from evidence import parallel
-    from evidence.prove import Worked, run_fields
+    from evidence.pipeline import jobs as parallel
+    from evidence.pipeline.solve import Worked, run_fields
     lies = {"php-3": Worked("UNSAT", 0.1, payload=b"this is not LRAT\n"),  # garbage for a proof
             "php-4": Worked("SAT", 0.1, payload=b"s SATISFIABLE\nv 1 2 3 0\n"),  # a model of an unsat formula
             "rnd-0": Worked("UNSAT", 0.1, payload=b"1 0 0\n")}  # "proves" a satisfiable formula
@@ -137,7 +137,7 @@ def test_sigterm_stops_a_parallel_run_cleanly_and_it_resumes(tmp_path, formulas)
 def test_a_worker_started_after_its_main_process_died_exits_at_once():
     """PR_SET_PDEATHSIG only covers a parent that dies later: a worker still starting when the main
     process was killed (seen under load) would wait forever, holding the run's output pipes open."""
-    code = "import os\nfrom evidence import worker\nworker.init({})\nprint('still here')"
+    code = "import os\nfrom evidence.pipeline import worker\nworker.init({})\nprint('still here')"
     gone = subprocess.run([sys.executable, "-c", code.format(-1)], capture_output=True, text=True, cwd=ROOT)
     assert gone.returncode == 1 and "still here" not in gone.stdout, gone.stderr
     alive = subprocess.run([sys.executable, "-c", code.format("os.getppid()")], capture_output=True, text=True,

@@ -3,10 +3,10 @@ import json
 
 import pytest
 
-from evidence import prove as prove_module
-from evidence import solve
-from evidence.families import pigeonhole, random_ksat, write_dimacs
-from evidence.store import Store
+from evidence.pipeline import solve as prove_module
+from evidence.solvers import cadical as solve
+from bench.families import pigeonhole, random_ksat, write_dimacs
+from evidence.store.store import Store
 from pipeline import PHP4, PHP4_GZ, RAT, SAMPLES, SAT40, assert_consistent, run, sha256, sqlite_url
 
 
@@ -177,6 +177,6 @@ def solver_processes(marker):
                 cmd = (proc / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"evidence.solve" in cmd and any(str(marker).encode() in c for c in cmd):
+            if b"evidence.solvers.cadical" in cmd and any(str(marker).encode() in c for c in cmd):
                 found.append(int(proc.name))
     return found

@@ -5,8 +5,9 @@ import tempfile
 
 import pytest
 
-from evidence import assessment, reports
-from evidence.store import Store
+from evidence.outputs import assessment
+from evidence.outputs import reports
+from evidence.store.store import Store
 from pipeline import ARTIFACTS, need, populate, sqlite_url, which
 from test_reports import EXCEPTIONS, SECTIONS
 

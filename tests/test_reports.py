@@ -7,9 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from evidence import assessment, reports
-from evidence.oscal import assessment_results
-from evidence.store import Store
+from evidence.outputs import assessment
+from evidence.outputs import reports
+from evidence.outputs.oscal import assessment_results
+from evidence.store.store import Store
 from pipeline import IN_CI, need, populate, run, sqlite_url
 
 SECTIONS = ["Scope", "Status matrix", "Method", "Controls", "Completeness", "Exceptions",
@@ -79,7 +80,7 @@ def test_html_is_self_contained_and_has_every_section(a):
 
 
 def test_html_escapes_what_it_shows(db, tmp_path):
-    from evidence.store import Control
+    from evidence.store.store import Control
     store = Store(db)
     store.add_control(Control(run_id="before", id="C-3", title="<script>alert(1)</script>"))
     page = reports.html(assessment.load(store, "before"))

@@ -2,7 +2,7 @@
 import pytest
 from sqlmodel import Session
 
-from evidence.store import (Artifact, Control, Result, Store, StoreError, Subject, control_verdict, diff_runs,
+from evidence.store.store import (Artifact, Control, Result, Store, StoreError, Subject, control_verdict, diff_runs,
                             utcnow)
 from pipeline import PHP4, SAT40, run, sha256, sqlite_url
 

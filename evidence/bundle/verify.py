@@ -22,7 +22,7 @@ from pathlib import Path
 import checker
 
 from . import dsse
-from .errors import UserError
+from ..errors import UserError
 
 ENVELOPE, MANIFEST = "bundle.dsse.json", "manifest.json"
 NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,3}$")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import checker
 
-from . import drat
+from ..solvers import drat
 
 ANSWERS = ("VERIFIED", "NOT VERIFIED", "BAD INPUT")
 
@@ -86,7 +86,7 @@ def run_sample(case, kernel="c"):
 def _run_smt(case, kernel, start):
     """An SMT certificate: the kernel (after the DRAT engine for a DRAT refutation).  Bad input has no
     kernel code: it is 'unsupported' when the construct is outside the subset, else 'syntax'."""
-    from .smt.checking import check
+    from ..smt.checking import check
     try:
         done, verdict, _ = check(case.formula, case.proof, kernel)
     except checker.InputError as error:

@@ -63,18 +63,18 @@ def check(formula, proof, model, kernel, as_json, proof_format, lrat_out, binary
     kernel, elaboration = kernel or checker.kernels()[0], None
     if kernel not in checker.kernels():
         raise click.UsageError(f"the {kernel} kernel is not available here (have: {', '.join(checker.kernels())})")
-    from .smt.checking import is_smt
+    from ..smt.checking import is_smt
     if proof is not None and is_smt(formula, proof):
         _check_smt(formula, proof, kernel, as_json, lrat_out, binary_lrat, timeout, max_memory)
     if model is None and proof_format == "auto":
-        from .drat import proof_format as by_name
+        from ..solvers.drat import proof_format as by_name
         proof_format = by_name(proof) or "lrat"
         proof, model = (None, proof) if proof_format == "model" else (proof, None)  # NAME.model, as prove writes
     try:
         if model is not None:
             verdict = checker.check_model(formula, model)
         elif proof_format == "drat":
-            from . import drat
+            from ..solvers import drat
             elaboration, verdict = drat.check(
                 formula, proof, kernel, lrat_out, binary_lrat=binary_lrat or not lrat_out,  # binary: faster
                 core=core_out, trimmed=trimmed_out,
@@ -105,7 +105,7 @@ def _answer(verdict, elaboration, as_json, show):
 
 def _check_smt(problem, certificate, kernel, as_json, lrat_out, binary_lrat, timeout, max_memory):
     """An SMT certificate (docs/smt-certificate.md); a DRAT refutation goes through the engine first."""
-    from .smt.checking import check
+    from ..smt.checking import check
     try:
         elaboration, verdict, found = check(problem, certificate, kernel, lrat_out, binary_lrat or not lrat_out,
                                             timeout, max_memory << 20)
@@ -166,7 +166,7 @@ def demo(samples):
     from rich.console import Console
     from rich.table import Table
 
-    from .samples import load_expectations, run_sample
+    from ..checking.samples import load_expectations, run_sample
 
     samples = Path(samples)
     expectations = load_expectations(samples)
@@ -183,7 +183,7 @@ def demo(samples):
                       style=None if ok else "bold red")
     Console(width=None if sys.stdout.isatty() else 150).print(table)
     click.echo(f"{len(expectations) - wrong} of {len(expectations)} samples gave the expected answer")
-    from .run_command import demo_pipeline
+    from .run import demo_pipeline
     wrong += not demo_pipeline(samples)  # the controls on the demo account, and the HTML report
     sys.exit(EXIT_VERIFIED if not wrong else EXIT_REJECTED)
 
@@ -212,7 +212,7 @@ def smt_prove(problem, output, via, refutation, timeout, check):
     gave up); 3: the kernel rejects what the producer wrote (a producer bug).
     """
     from checker.smtlib import SmtError
-    from .smt import native
+    from ..smt import native
     start = time.perf_counter()
     try:
         if via == "cvc5":
@@ -247,7 +247,7 @@ def smt_prove(problem, output, via, refutation, timeout, check):
     click.echo(f"c {what}")
     click.echo(f"c wrote {output} ({os.path.getsize(output)} bytes) in {time.perf_counter() - start:.3f} s")
     if check and via == "native":
-        from .smt.checking import check as kernel_check
+        from ..smt.checking import check as kernel_check
         _, verdict, _ = kernel_check(problem, output, checker.kernels()[0])
         if verdict is None or not verdict.verified:
             os.replace(output, f"{output}.rejected")
@@ -329,7 +329,7 @@ from .commands import COMMANDS  # noqa: E402  the evidence pipeline: prove, repo
 for _command in COMMANDS:
     cli.add_command(_command)
 
-from .run_command import run as _run  # noqa: E402  proofgate run: a control catalog over a directory of subjects
+from .run import run as _run  # noqa: E402  proofgate run: a control catalog over a directory of subjects
 cli.add_command(_run)
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ def store_options(command):
                   help="Artifact directory (default: beside a SQLite database).")
     @functools.wraps(command)
     def wrapper(db, artifacts, **kwargs):
-        from .store import Store
+        from ..store.store import Store
         with _user_errors():
             return command(store=Store(db, artifacts), **kwargs)
     return wrapper
@@ -45,7 +45,7 @@ class _user_errors:
         return self
 
     def __exit__(self, kind, error, tb):
-        from .errors import UserError
+        from ..errors import UserError
         if isinstance(error, UserError):
             click.echo(f"proofgate: error: {error}", err=True)
             sys.exit(EXIT_BAD_INPUT)
@@ -55,7 +55,7 @@ class _user_errors:
 def _load_gate(config):
     if config is None:
         return None
-    from .gate import load_config
+    from ..gate.config import load_config
     with _user_errors():
         return load_config(config)
 
@@ -90,8 +90,8 @@ def prove(store, formulas, control, subject, run_id, resume, timeout, memory, ke
     """
     import checker
 
-    from . import parallel
-    from .prove import TOKEN, default_name, exit_code, run_fields
+    from ..pipeline import jobs as parallel
+    from ..pipeline.solve import TOKEN, default_name, exit_code, run_fields
     if run_id and resume:
         raise click.UsageError("give --run or --resume, not both")
     if subject and len(formulas) > 1:
@@ -113,7 +113,7 @@ def prove(store, formulas, control, subject, run_id, resume, timeout, memory, ke
         seen.add(job[1:])
         tasks.append(job)
     if proof_dir:
-        from .checkrun import with_answers
+        from ..pipeline.proof_dir import with_answers
         with _user_errors():
             tasks = with_answers(tasks, proof_dir)
     pool, client = open_executor(executor, jobs, len(tasks))
@@ -127,7 +127,7 @@ def prove(store, formulas, control, subject, run_id, resume, timeout, memory, ke
                 click.echo(proved.line())
                 advance()
             if proof_dir:
-                from .checkrun import check_all, worker_count
+                from ..pipeline.proof_dir import check_all, worker_count
                 check_all(store, run.id, tasks, pool, worker_count(pool, client), kernel, resume=bool(resume),
                           on_result=on_result)
             else:
@@ -146,7 +146,7 @@ def prove(store, formulas, control, subject, run_id, resume, timeout, memory, ke
 
 def open_executor(executor, jobs, tasks: int):
     """(pool, Dask client or None): a Dask cluster's executor, or a local pool of at most `tasks` workers."""
-    from . import parallel  # imported when a run starts, not with the command line
+    from ..pipeline import jobs as parallel  # imported when a run starts, not with the command line
     if executor:
         try:
             return parallel.dask_executor(executor)
@@ -204,7 +204,7 @@ def _interrupt(signum, frame):
 @store_options
 def history(store, control, limit):
     """List runs, newest first, with their verdict counts."""
-    from .store import control_verdicts
+    from ..store.store import control_verdicts
     runs = list(reversed(store.runs()))[:limit]
     if not runs:
         click.echo("no runs yet")
@@ -226,7 +226,7 @@ def history(store, control, limit):
 @store_options
 def diff(store, run_a, run_b):
     """Controls whose verdict changed from RUN_A to RUN_B, and those added or removed."""
-    from .store import diff_runs
+    from ..store.store import diff_runs
     d = diff_runs(store, run_a, run_b)
     for cid, before, now in d["changed"]:
         click.echo(f"changed  {cid}: {before} -> {now}")
@@ -248,8 +248,8 @@ def diff(store, run_a, run_b):
 @store_options
 def report(store, run_id, fmt, output, gate_config):
     """Write a report of RUN (default: the latest run)."""
-    from .assessment import load
-    from .reports import render_format
+    from ..outputs.assessment import load
+    from ..outputs.reports import render_format
     config = _load_gate(gate_config)
     a = load(store, run_id, config.exceptions if config else None)
     text = render_format(a, fmt)
@@ -268,10 +268,10 @@ def report(store, run_id, fmt, output, gate_config):
 @store_options
 def bundle(store, run_id, output, key, gate_config):
     """Write RUN's evidence (inputs, proofs, models, verdicts, reports) as one signed archive."""
-    from . import dsse
-    from .assessment import load
-    from .bundle import write
-    from .gate import evaluate
+    from ..bundle import dsse
+    from ..outputs.assessment import load
+    from ..bundle.write import write
+    from ..gate.config import evaluate
     config = _load_gate(gate_config)
     a = load(store, run_id, config.exceptions if config else None)
     try:
@@ -288,7 +288,7 @@ def bundle(store, run_id, output, key, gate_config):
               help="Private key file to write; the public key goes to OUTPUT.pub.")
 def keygen(output):
     """Make an Ed25519 key pair for signing bundles (never overwrites a key)."""
-    from . import dsse
+    from ..bundle import dsse
     try:
         kid = dsse.generate(output, output + ".pub")
     except FileExistsError as error:
@@ -306,8 +306,8 @@ def verify(bundle_file, pubkey, allow_unsigned, kernel):
 
     Uses the kernel alone (no solver, no database).  Exit 0 only if everything checks.
     """
-    from . import dsse
-    from .verify import verify as run_verify
+    from ..bundle import dsse
+    from ..bundle.verify import verify as run_verify
     try:
         public = dsse.load_public_key(pubkey) if pubkey else None
     except (OSError, ValueError) as error:
@@ -331,9 +331,9 @@ def verify(bundle_file, pubkey, allow_unsigned, kernel):
 def gate(store, run_id, config_path, junit, sarif, recheck):
     """Exit 0 only if every required control of GATE.yaml has a kernel-verified PASS in RUN
     (default: the latest), or an exception that has not expired."""
-    from .assessment import load
-    from .gate import evaluate
-    from .reports import junit as junit_xml, markdown, sarif as sarif_json
+    from ..outputs.assessment import load
+    from ..gate.config import evaluate
+    from ..outputs.reports import junit as junit_xml, markdown, sarif as sarif_json
     config = _load_gate(config_path)
     a = load(store, run_id, config.exceptions)
     outcome = evaluate(a, config, functools.partial(_recheck, store) if recheck else None)

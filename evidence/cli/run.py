@@ -24,10 +24,10 @@ def run(store, catalog, inputs, timeout, jobs, executor, run_id):
     PASS: the kernel verified an UNSAT certificate (no violation exists). FAIL: the kernel verified a
     model, and the evaluator confirms the decoded request or packet violates the control. Otherwise
     NOT CHECKABLE with the reason. Exit 0 all PASS, 1 a FAIL, 4 a NOT CHECKABLE, 2 bad input."""
-    from .policy.catalog import load_catalog
-    from .policy.loader import load_estate
-    from .policy_run import line, plan, run_catalog
-    from .prove import run_fields
+    from ..policy.catalog import load_catalog
+    from ..policy.loader import load_estate
+    from ..pipeline.controls import line, plan, run_catalog
+    from ..pipeline.solve import run_fields
     if executor and jobs:
         raise click.UsageError("give --jobs or --executor, not both")
     with _user_errors():

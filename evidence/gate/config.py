@@ -20,9 +20,9 @@ from datetime import date, datetime, timezone
 
 import yaml
 
-from .assessment import Assessment
-from .errors import UserError
-from .prove import TOKEN
+from ..outputs.assessment import Assessment
+from ..errors import UserError
+from ..pipeline.solve import TOKEN
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EXCEPTION_KEYS = ("control", "owner", "reason", "expires")

@@ -9,7 +9,7 @@ import platform
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from .store import Artifact, Control, Result, Run, Store, as_utc, control_verdict, diff_runs, mappings_of
+from ..store.store import Artifact, Control, Result, Run, Store, as_utc, control_verdict, diff_runs, mappings_of
 
 FOLDER = {"formula": "inputs", "proof": "proofs", "model": "models", "verdict": "verdicts"}
 REMEDIATION = {

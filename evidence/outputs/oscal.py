@@ -19,7 +19,7 @@ import uuid
 from datetime import datetime
 
 from .assessment import Assessment, bundle_name
-from .store import as_utc
+from ..store.store import as_utc
 
 OSCAL_VERSION = "1.2.1"  # what compliance-trestle 5.2 validates
 NS = "https://proofgate.invalid/ns/oscal"  # the namespace of proofgate's own property names

@@ -9,7 +9,7 @@ import jinja2
 
 
 def template_dir() -> Path:
-    source = Path(__file__).resolve().parent.parent / "templates"  # a checkout or an editable install
+    source = Path(__file__).resolve().parents[2] / "templates"  # a checkout or an editable install
     if source.is_dir():
         return source
     return Path(str(resources.files("evidence") / "templates"))  # a wheel: packaged beside the code

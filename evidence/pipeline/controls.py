@@ -14,10 +14,10 @@ import tempfile
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 
-from .policy.encode import READABLE
-from .policy.errors import Unsupported
-from .policy.judge import encode, judge, produce
-from .store import Artifact, Control, Result, Subject, utcnow
+from ..policy.encode import READABLE
+from ..policy.errors import Unsupported
+from ..policy.judge import encode, judge, produce
+from ..store.store import Artifact, Control, Result, Subject, utcnow
 
 
 @dataclass
@@ -49,7 +49,7 @@ def work(problem: bytes, timeout: float | None, hints: dict | None = None) -> Wo
 
 def _readable(path, cert, hints):
     from checker.smtlib import SmtError
-    from .smt.readable import improve
+    from ..smt.readable import improve
     try:
         improve(path, cert, hints)
     except (SmtError, ValueError, OSError, RecursionError):

@@ -22,9 +22,9 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 
-from . import prove as P
+from . import solve as P
 from . import worker
-from .errors import UserError
+from ..errors import UserError
 
 
 def prove_all(store, run_id: str, jobs, executor: Executor, timeout, memory_mb, kernel=None, resume=False,

@@ -29,10 +29,11 @@ from pathlib import Path
 
 import checker
 
-from . import batch, parallel
-from .errors import UserError
-from .prove import PROOF_SUFFIX, SUFFIX, Proved, _display_path
-from .store import Artifact, Result, utcnow
+from . import batch
+from . import jobs as parallel
+from ..errors import UserError
+from .solve import PROOF_SUFFIX, SUFFIX, Proved, _display_path
+from ..store.store import Artifact, Result, utcnow
 
 PROOF_ENDINGS = tuple(e + c for e in (".lrat", ".blrat") for c in ("", ".gz", ".xz", ".bz2"))
 MODEL_ENDINGS = (".model", ".model.gz", ".model.xz", ".model.bz2")

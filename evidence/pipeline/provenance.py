@@ -4,7 +4,7 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parent.parent  # evidence/
 
 
 def tool_version() -> str:
@@ -16,9 +16,11 @@ def tool_version() -> str:
 
 @lru_cache(maxsize=None)
 def tool_digest() -> str:
-    """sha256 over evidence/*.py and the report templates, by name and content."""
-    from .templating import template_dir
+    """sha256 over evidence/**/*.py and the report templates, by path and content."""
+    from ..outputs.templating import template_dir
     h = hashlib.sha256()
-    for p in sorted(ROOT.glob("*.py")) + sorted(template_dir().glob("*.j2")):
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    files = [(p.relative_to(ROOT).as_posix(), p) for p in sorted(ROOT.rglob("*.py"))]
+    files += [(p.name, p) for p in sorted(template_dir().glob("*.j2"))]  # by name: a checkout and a wheel agree
+    for name, p in files:
+        h.update(name.encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()

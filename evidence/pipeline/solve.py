@@ -17,8 +17,8 @@ from pathlib import Path
 
 import checker
 
-from . import solve
-from .store import Artifact, Control, Result, Store, Subject, utcnow
+from ..solvers import cadical as solve
+from ..store.store import Artifact, Control, Result, Store, Subject, utcnow
 
 TOKEN = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")  # OSCAL's token, ASCII: control ids appear there
 SUFFIX = {None: ".cnf", "gzip": ".cnf.gz", "xz": ".cnf.xz", "bz2": ".cnf.bz2"}
@@ -266,7 +266,7 @@ def exit_code(proved: list[Proved]) -> int:
 
 
 def run_fields() -> dict:
-    from .toolinfo import tool_digest, tool_version
+    from .provenance import tool_digest, tool_version
     return {"tool_version": tool_version(), "tool_digest": tool_digest(), "kernel_version": checker.KERNEL_VERSION,
             "solver": solve.solver_version()}
 

@@ -10,7 +10,7 @@ from checker.smt import Bad
 from checker.smtlib import SmtError
 from checker.source import READ_ERRORS, Source
 
-from .. import drat
+from ..solvers import drat
 from .certificate import recover
 
 COMPRESSED = (".gz", ".xz", ".bz2")

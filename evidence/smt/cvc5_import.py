@@ -206,7 +206,7 @@ def _write(atoms, lemmas, header, out_path, refutation):
     elaborates a DRAT refutation (for the kernel's check), None for an LRAT one, False when
     skeleton + lemmas is satisfiable (nothing written)."""
     from evidence import drat
-    from evidence._compat import solve_with_drat, solve_with_lrat
+    from evidence.solvers._compat import solve_with_drat, solve_with_lrat
     skeleton = atoms.skeleton
     clauses = skeleton.clauses + [list(lits) for _, lits, _ in lemmas]
     proof = f"{out_path}.{refutation}.tmp"

@@ -120,7 +120,7 @@ def prove(problem_path, out_path, refutation="lrat", timeout=None, binary=False)
 
 def refute(skeleton, lemmas, path, refutation="lrat", binary=False):
     """CaDiCaL's proof that skeleton + lemmas is unsatisfiable, written to `path`."""
-    from evidence._compat import solve_with_drat, solve_with_lrat
+    from evidence.solvers._compat import solve_with_drat, solve_with_lrat
     clauses = skeleton.clauses + [list(c) for c in lemmas]
     if refutation == "lrat":
         model = solve_with_lrat(skeleton.count, clauses, path, binary=binary)

@@ -41,7 +41,7 @@ __all__ = ["solve_with_lrat", "solve_with_drat", "DRAT_SOLVERS", "TESTED_PYSAT"]
 TESTED_PYSAT = "1.9.dev17"
 if getattr(pysat, "__version__", None) != TESTED_PYSAT:
     warnings.warn(
-        f"evidence._compat was written against python-sat {TESTED_PYSAT}, "
+        f"evidence.solvers._compat was written against python-sat {TESTED_PYSAT}, "
         f"found {getattr(pysat, '__version__', '?')}: proof output is unverified",
         RuntimeWarning,
         stacklevel=2,

@@ -42,7 +42,7 @@ def solver_version() -> str:
 
 def solve(formula, proof, model, timeout: float | None, memory_mb: int | None) -> Solved:
     """Solve `formula` in a child process; `proof` and `model` are the paths it writes."""
-    cmd = [sys.executable, "-m", "evidence.solve", os.fspath(formula), os.fspath(proof), os.fspath(model),
+    cmd = [sys.executable, "-m", "evidence.solvers.cadical", os.fspath(formula), os.fspath(proof), os.fspath(model),
            str(memory_mb or 0), str(timeout or 0)]
     start = time.monotonic()
     # A session of its own, so the whole group can be killed on timeout.
@@ -141,7 +141,7 @@ def write_model(path, model: list[int]) -> None:
 
 
 def _child(formula, proof, model, memory_mb, timeout) -> int:
-    from evidence._compat import solve_with_lrat
+    from evidence.solvers._compat import solve_with_lrat
     _limit(int(memory_mb), float(timeout))
     try:
         nvars, clauses = read_formula(formula)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from checker.source import READ_ERRORS, Source, descriptors, release
 
-from ._dratc import ffi, lib
+from .._dratc import ffi, lib
 
 _CODES = {
     lib.PG_DRAT_OK: ("ok", "elaborated"),

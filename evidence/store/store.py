@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
-from .errors import UserError
+from ..errors import UserError
 
 DEFAULT_DB = "sqlite:///.proofgate/evidence.db"
 VERDICTS = ("PASS", "FAIL", "NOT CHECKABLE")
