@@ -120,11 +120,12 @@ def test_a_worker_with_another_kernel_or_no_view_of_the_store_makes_no_verdict(t
 
 
 def test_record_many_refuses_a_batch_with_an_artifact_not_on_disk(tmp_path):
-    from evidence.store.store import Artifact, Result, StoreError, utcnow
+    from evidence.store.models import Artifact, ResultRow, utcnow
+    from evidence.store.store import StoreError
     store = Store(sqlite_url(tmp_path))
     run_ = store.begin_run(run_id="r", tool_version="t", tool_digest="d", kernel_version="k", solver="s")
-    result = Result(run_id=run_.id, control_id="c", subject="s", verdict="NOT CHECKABLE", formula_path="x",
-                    formula_sha256="ab" * 32, created_at=utcnow())
+    result = ResultRow(run_id=run_.id, control_id="c", subject="s", verdict="NOT CHECKABLE", formula_path="x",
+                       formula_sha256="ab" * 32, created_at=utcnow())
     with pytest.raises(StoreError, match="not on disk"):
         store.record_many(run_.id, [(result, [Artifact(sha256="ab" * 32, size=1, kind="formula", suffix=".cnf")])])
     assert store.results(run_.id) == []

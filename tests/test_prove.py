@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from evidence.exits import of_results
 from evidence.pipeline import solve as prove_module
 from evidence.solvers import cadical as solve
 from bench.families import pigeonhole, random_ksat, write_dimacs
@@ -114,7 +115,7 @@ def test_a_proof_the_kernel_rejects_is_never_a_pass(tmp_path, monkeypatch, case)
     assert p.result.verdict == "NOT CHECKABLE" and not p.bad_input
     assert p.result.reason.startswith("the kernel rejected the solver's proof")
     assert p.result.kernel_status == "NOT VERIFIED"
-    assert prove_module.exit_code([p]) == 4
+    assert of_results([p.result.verdict], p.bad_input) == 4
     assert_consistent(store)
 
 

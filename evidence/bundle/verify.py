@@ -23,6 +23,7 @@ import checker
 
 from . import dsse
 from ..errors import UserError
+from ..results import Result, from_verdict
 
 ENVELOPE, MANIFEST = "bundle.dsse.json", "manifest.json"
 NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,3}$")
@@ -204,42 +205,36 @@ def verify(path, workdir: Path, public_key=None, allow_unsigned=False, kernel=No
     for r in results:
         controls.setdefault(r.get("control"), []).append(_recheck(r, entries, report, kernel))
     for cid, verdicts in sorted(controls.items(), key=lambda kv: str(kv[0])):
-        report.lines.append(f"control {cid}: {_aggregate(verdicts)} ({len(verdicts)} subject(s))")
+        report.lines.append(f"control {cid}: {Result.worst(verdicts)} ({len(verdicts)} subject(s))")
     return report
 
 
-def _recheck(r: dict, entries: dict, report: Report, kernel) -> str:
-    """Re-derive one result's verdict with the kernel; returns the verdict that holds."""
+def _recheck(r: dict, entries: dict, report: Report, kernel) -> Result:
+    """Re-derive one result with the kernel; returns the result that holds."""
     what = f"{r.get('control')}/{r.get('subject')}"
     claimed = r.get("verdict")
-    if claimed not in ("PASS", "FAIL"):
+    if claimed not in (Result.PASS, Result.FAIL):
         report.lines.append(f"info  {what}: {claimed}: {r.get('reason')} (nothing to re-check)")
-        return "NOT CHECKABLE"
-    formula, answer = r.get("formula"), r.get("proof" if claimed == "PASS" else "model")
+        return Result.NOT_CHECKABLE
+    claimed = Result(claimed)
+    formula, answer = r.get("formula"), r.get("proof" if claimed == Result.PASS else "model")
     if formula not in entries or answer not in entries:
-        report.bad(f"{what}: {claimed} without its formula and {'proof' if claimed == 'PASS' else 'model'}")
-        return "NOT CHECKABLE"
+        report.bad(f"{what}: {claimed} without its formula and {'proof' if claimed == Result.PASS else 'model'}")
+        return Result.NOT_CHECKABLE
     f, p = entries[formula], entries[answer]
     try:
         if f.name.endswith(".smt2"):  # a control run: an SMT problem and its certificate
             v = checker.check_smt(f.path, p.path, kernel or checker.kernels()[0])
-        elif claimed == "PASS":
+        elif claimed == Result.PASS:
             v = checker.check_lrat(f.path, p.path, kernel or checker.kernels()[0])
         else:
             v = checker.check_model(f.path, p.path)
     except checker.InputError as error:
         report.bad(f"{what}: claimed {claimed}, but the kernel cannot read its files: {error}")
-        return "NOT CHECKABLE"
-    if v.verified and v.formula["sha256"] == f.sha256 and v.proof["sha256"] == p.sha256:
+        return Result.NOT_CHECKABLE
+    if from_verdict(v) is claimed and v.formula["sha256"] == f.sha256 and v.proof["sha256"] == p.sha256:
         report.ok(f"{what}: {claimed}: the {v.kernel} kernel VERIFIED the "
-                  f"{'LRAT proof (unsatisfiable)' if claimed == 'PASS' else 'model (counterexample)'}")
+                  f"{'LRAT proof (unsatisfiable)' if claimed == Result.PASS else 'model (counterexample)'}")
         return claimed
     report.bad(f"{what}: claimed {claimed}, but the kernel says {v.status}: {v.reason}")
-    return "NOT CHECKABLE"
-
-
-def _aggregate(verdicts) -> str:
-    for v in ("FAIL", "NOT CHECKABLE"):
-        if v in verdicts:
-            return v
-    return "PASS"
+    return Result.NOT_CHECKABLE

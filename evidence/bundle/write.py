@@ -26,10 +26,15 @@ import tarfile
 import zlib
 from pathlib import Path
 
-from . import dsse
 from ..outputs.assessment import Assessment, bundle_name
-from ..outputs.reports import html, junit, markdown, sarif
-from ..store.store import Store, StoreError, as_utc, file_sha256
+from ..outputs.html import html
+from ..outputs.junit import junit
+from ..outputs.markdown import markdown
+from ..outputs.oscal import assessment_results
+from ..outputs.sarif import sarif
+from ..store.models import as_utc
+from ..store.store import Store, StoreError, file_sha256
+from . import dsse
 
 FORMAT = "proofgate-bundle/1"
 ENVELOPE, MANIFEST = "bundle.dsse.json", "manifest.json"
@@ -39,7 +44,6 @@ USTAR_MAX = (8 << 30) - 1  # the largest file a ustar header can describe
 
 def write(store: Store, a: Assessment, out, key=None, gate=None, gate_config: str | None = None) -> dict:
     """Write the bundle to `out` (atomically); returns the manifest."""
-    from ..outputs.oscal import assessment_results
     files: dict[str, Path | bytes] = {}
     sizes: dict[str, tuple[str, int]] = {}
     for art in a.artifacts:

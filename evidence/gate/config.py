@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 
 import yaml
 
-from ..outputs.assessment import Assessment
 from ..errors import UserError
 from ..pipeline.solve import TOKEN
 
@@ -125,55 +124,3 @@ def _date(path, node, where) -> date:
         return date.fromisoformat(value)
     except ValueError as error:
         raise ConfigError(path, where, f"{value!r} is not a date: {error}", node) from None
-
-
-# --- evaluation ---------------------------------------------------------------
-
-
-@dataclass
-class GateRow:
-    control: str
-    status: str  # PASS | EXCEPTED | FAIL | NOT CHECKABLE | MISSING
-    detail: str
-
-
-@dataclass
-class GateOutcome:
-    config: str
-    rows: list[GateRow]
-    excepted: dict  # control -> the active exception applied to it
-
-    @property
-    def passed(self) -> bool:
-        return all(r.status in ("PASS", "EXCEPTED") for r in self.rows)
-
-
-def evaluate(a: Assessment, config: GateConfig, recheck=None, today: date | None = None) -> GateOutcome:
-    """`recheck(result)` returns None when the kernel confirms a PASS result's stored proof, else why not."""
-    today = today or datetime.now(timezone.utc).date()
-    active = {e["control"]: e for e in config.exceptions if e["expires"] >= today}
-    expired = {e["control"]: e for e in config.exceptions if e["expires"] < today}
-    controls = {c.id: c for c in a.controls}
-    rows, excepted = [], {}
-    for cid in config.required:
-        c = controls.get(cid)
-        if c is None or not c.results:
-            status, detail = "MISSING", f"no result for {cid} in run {a.run.id}"
-        elif c.verdict == "PASS":
-            problems = [f"{r.subject}: {p}" for r in c.results if recheck and (p := recheck(r))]
-            status, detail = ("NOT CHECKABLE", "kernel re-check failed: " + "; ".join(problems)) if problems else \
-                ("PASS", f"kernel-verified proof for {len(c.results)} subject(s)")
-        else:
-            status = c.verdict
-            detail = "; ".join(f"{r.subject}: {r.reason}" for r in c.results if r.verdict != "PASS")
-        if status != "PASS":
-            if cid in active:
-                e = active[cid]
-                excepted[cid] = e
-                detail = f"{status} under an exception owned by {e['owner']} until {e['expires']}: {e['reason']}"
-                status = "EXCEPTED"
-            elif cid in expired:
-                e = expired[cid]
-                detail += f" (the exception owned by {e['owner']} expired on {e['expires']})"
-        rows.append(GateRow(cid, status, detail))
-    return GateOutcome(config.path, rows, excepted)

@@ -9,13 +9,16 @@ import platform
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from ..store.store import Artifact, Control, Result, Run, Store, as_utc, control_verdict, diff_runs, mappings_of
+from ..results import Result
+from ..store.models import Artifact, Control, ResultRow, Run, as_utc, mappings_of
+from ..store.runs import diff_runs
+from ..store.store import Store
 
 FOLDER = {"formula": "inputs", "proof": "proofs", "model": "models", "verdict": "verdicts"}
 REMEDIATION = {
-    "FAIL": "The model is a configuration that violates the control. Change the configuration so that "
+    Result.FAIL: "The model is a configuration that violates the control. Change the configuration so that "
             "no such assignment exists, then prove again.",
-    "NOT CHECKABLE": "No conclusion either way. Raise --timeout or --memory, or simplify the encoding, "
+    Result.NOT_CHECKABLE: "No conclusion either way. Raise --timeout or --memory, or simplify the encoding, "
                      "then prove again; a kernel rejection of the solver's proof is a solver bug to report.",
 }
 
@@ -27,7 +30,7 @@ def bundle_name(artifact: Artifact) -> str:
 
 @dataclass
 class ResultView:
-    result: Result
+    result: ResultRow
     formula: Artifact | None
     answer: Artifact | None  # the proof (PASS) or the model (FAIL)
     verdict_json: Artifact | None
@@ -82,7 +85,7 @@ class Assessment:
 
     @property
     def counts(self) -> dict:
-        out = {"PASS": 0, "FAIL": 0, "NOT CHECKABLE": 0}
+        out = {r: 0 for r in Result}
         for c in self.controls:
             out[c.verdict] += 1
         return out
@@ -120,7 +123,7 @@ def load(store: Store, run_id: str | None = None, exceptions: list[dict] | None 
     for r in results:
         answer = artifacts.get(r.proof_sha256 or r.model_sha256 or "")
         view = ResultView(r, artifacts.get(r.formula_sha256 or ""), answer, artifacts.get(r.verdict_sha256 or ""))
-        if r.verdict == "FAIL" and answer is not None and store.has_artifact(answer.sha256):
+        if r.verdict == Result.FAIL and answer is not None and store.has_artifact(answer.sha256):
             view.counterexample = _preview_model(store.path_of(answer.sha256).read_text(errors="replace"))
         if r.kernel and r.kernel_digest:
             digests[r.kernel] = r.kernel_digest
@@ -130,7 +133,7 @@ def load(store: Store, run_id: str | None = None, exceptions: list[dict] | None 
     control_views = []
     for cid, rs in sorted(views.items()):
         c: Control | None = controls.get(cid)
-        verdict = control_verdict(r.verdict for r in rs)
+        verdict = Result.worst(r.verdict for r in rs)
         control_views.append(ControlView(cid, verdict, rs, c.title if c else None, mappings_of(c),
                                          (c.remediation if c else None) or REMEDIATION.get(verdict)))
     previous = store.previous_run(run)

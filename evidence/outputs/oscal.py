@@ -19,7 +19,8 @@ import uuid
 from datetime import datetime
 
 from .assessment import Assessment, bundle_name
-from ..store.store import as_utc
+from ..results import Result
+from ..store.models import as_utc
 
 OSCAL_VERSION = "1.2.1"  # what compliance-trestle 5.2 validates
 NS = "https://proofgate.invalid/ns/oscal"  # the namespace of proofgate's own property names
@@ -80,14 +81,14 @@ def assessment_results(a: Assessment) -> str:
             if r.reason:
                 observation["remarks"] = r.reason
             observations.append(observation)
-        status = {"state": "satisfied" if c.verdict == "PASS" else "not-satisfied"}
-        if c.verdict == "NOT CHECKABLE":
+        status = {"state": "satisfied" if c.verdict == Result.PASS else "not-satisfied"}
+        if c.verdict == Result.NOT_CHECKABLE:
             status["remarks"] = "not checkable: no kernel-verified answer; " + "; ".join(
-                f"{r.subject}: {r.reason}" for r in c.results if r.verdict == "NOT CHECKABLE") if c.results \
+                f"{r.subject}: {r.reason}" for r in c.results if r.verdict == Result.NOT_CHECKABLE) if c.results \
                 else "not checkable: no subject has a result"
-        elif c.verdict == "FAIL":
+        elif c.verdict == Result.FAIL:
             status["remarks"] = "a counterexample was verified by the kernel for: " + ", ".join(
-                r.subject for r in c.results if r.verdict == "FAIL")
+                r.subject for r in c.results if r.verdict == Result.FAIL)
         finding = {
             "uuid": uid("finding", run.id, c.id), "title": f"Control {c.id}: {c.verdict}",
             "description": c.title or f"proofgate's verdict on control {c.id} over {len(c.results)} subject(s).",
@@ -97,7 +98,7 @@ def assessment_results(a: Assessment) -> str:
         }
         if related:
             finding["related-observations"] = related
-        if c.verdict != "PASS" and c.remediation:
+        if c.verdict != Result.PASS and c.remediation:
             finding["remarks"] = c.remediation
         findings.append(finding)
 
@@ -141,10 +142,10 @@ def assessment_results(a: Assessment) -> str:
 
 
 def _observation_text(r) -> str:
-    if r.verdict == "PASS":
+    if r.verdict == Result.PASS:
         return (f"The kernel ({r.kernel}) verified an LRAT proof that formula {r.formula_sha256} is unsatisfiable: "
                 f"{r.subject} cannot violate {r.control_id}.")
-    if r.verdict == "FAIL":
+    if r.verdict == Result.FAIL:
         return (f"The kernel ({r.kernel}) verified a model of formula {r.formula_sha256}: a counterexample "
                 f"showing that {r.subject} violates {r.control_id}.")
     return f"No kernel-verified answer for {r.subject}: {r.reason}."

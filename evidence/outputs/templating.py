@@ -7,6 +7,8 @@ from pathlib import Path
 
 import jinja2
 
+from ..results import Result
+
 
 def template_dir() -> Path:
     source = Path(__file__).resolve().parents[2] / "templates"  # a checkout or an editable install
@@ -49,6 +51,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(size=human_size, utc=utc, short=lambda h: (h or "")[:12],
                        slug=lambda s: "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in s),
                        md=_markdown_cell)
+    env.globals["results"] = tuple(Result)
     return env
 
 

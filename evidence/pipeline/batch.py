@@ -49,6 +49,11 @@ class Checked(NamedTuple):
     code: str | None = None
     seconds: float | None = None  # the kernel's own time (Verdict.seconds)
     kernel: tuple | None = None  # (name, version, digest)
+    kind: str | None = None  # the verdict's kind: lrat or model
+
+    def verdict_fields(self) -> dict:
+        """What results.from_verdict reads of the kernel's verdict."""
+        return {"status": self.status, "kind": self.kind, "proof": {"format": self.answer[2] if self.answer else None}}
 
 
 def artifact_path(root: str, sha256: str) -> str:
@@ -108,7 +113,7 @@ def check_one(item: Item, kernel: str, root: str | None) -> Checked:
         data = json.dumps(record, indent=2, sort_keys=True).encode() + b"\n"
         verdict = _put_bytes(data, root, temps) if root is not None else None
         return Checked(v.status, v.reason, (f_sha, v.formula["bytes"], v.formula["compression"]), (a_sha, v.proof["bytes"], v.proof["format"]),
-                       verdict, v.code, v.seconds, (v.kernel, v.kernel_version, v.kernel_digest))
+                       verdict, v.code, v.seconds, (v.kernel, v.kernel_version, v.kernel_digest), v.kind)
     finally:
         for t in temps:
             if os.path.exists(t):

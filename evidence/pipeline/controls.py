@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from ..policy.encode import READABLE
 from ..policy.errors import Unsupported
 from ..policy.judge import encode, judge, produce
-from ..store.store import Artifact, Control, Result, Subject, utcnow
+from ..results import Result, answer_kind
+from ..store.models import Artifact, Control, ResultRow, Subject, utcnow
 
 
 @dataclass
@@ -96,7 +97,7 @@ def run_catalog(store, run_id, catalog, estate, executor, timeout, on_result=Non
     return results
 
 
-def _finish(store, run_id, control, subject, estate, encoded, worked: Work, kernel) -> Result:
+def _finish(store, run_id, control, subject, estate, encoded, worked: Work, kernel) -> ResultRow:
     problem_sha, problem_size = store.put_bytes(encoded.problem.encode())
     artifacts = [Artifact(sha256=problem_sha, size=problem_size, kind="formula", suffix=".smt2")]
     if worked.certificate is None:
@@ -105,33 +106,33 @@ def _finish(store, run_id, control, subject, estate, encoded, worked: Work, kern
     cert_sha, cert_size = store.put_bytes(worked.certificate)
     judged = judge(control, subject, estate, encoded, store.path_of(problem_sha), store.path_of(cert_sha), kernel)
     v = judged.kernel_verdict
-    kind = "proof" if worked.answer == "unsat" else "model"
+    if v is None:  # the kernel could not read the certificate
+        return _record(store, run_id, control, subject, problem_sha, worked, judged.reason, artifacts)
+    kind = answer_kind(v.proof["format"])
     artifacts.append(Artifact(sha256=cert_sha, size=cert_size, kind=kind, suffix=".smtcert"))
     verdict_sha, verdict_size = store.put_bytes(v.to_json(indent=2, sort_keys=True).encode() + b"\n")
     artifacts.append(Artifact(sha256=verdict_sha, size=verdict_size, kind="verdict", suffix=".json"))
-    reason = judged.counterexample if judged.verdict == "FAIL" else judged.reason
+    reason = judged.counterexample if judged.verdict is Result.FAIL else judged.reason
     result = _result(run_id, control, subject, judged.verdict, reason, problem_sha, worked)
     setattr(result, f"{kind}_sha256", cert_sha)
     result.verdict_sha256 = verdict_sha
     result.kernel, result.kernel_version, result.kernel_digest = v.kernel, v.kernel_version, v.kernel_digest
     result.kernel_status, result.kernel_code, result.check_seconds = v.status, v.code, v.seconds
-    if result.verdict != "NOT CHECKABLE" and not v.verified:
-        raise RuntimeError("a PASS or FAIL without a kernel verdict")  # never: guards the rule itself
     store.record(result, artifacts, subject=Subject(run_id=run_id, name=subject.id, status="analysed"))
     return result
 
 
-def _record(store, run_id, control, subject, problem_sha, worked, reason, artifacts) -> Result:
-    result = _result(run_id, control, subject, "NOT CHECKABLE", reason, problem_sha, worked)
+def _record(store, run_id, control, subject, problem_sha, worked, reason, artifacts) -> ResultRow:
+    result = _result(run_id, control, subject, Result.NOT_CHECKABLE, reason, problem_sha, worked)
     store.record(result, artifacts, subject=Subject(run_id=run_id, name=subject.id, status="analysed"))
     return result
 
 
-def _result(run_id, control, subject, verdict, reason, problem_sha, worked) -> Result:
-    return Result(run_id=run_id, control_id=control.id, subject=subject.id, verdict=verdict, reason=reason,
-                  formula_path=subject.file, formula_sha256=problem_sha,
-                  solver=worked.producer if worked else None, solve_seconds=worked.seconds if worked else None,
-                  created_at=utcnow())
+def _result(run_id, control, subject, verdict, reason, problem_sha, worked) -> ResultRow:
+    return ResultRow(run_id=run_id, control_id=control.id, subject=subject.id, verdict=verdict, reason=reason,
+                     formula_path=subject.file, formula_sha256=problem_sha,
+                     solver=worked.producer if worked else None, solve_seconds=worked.seconds if worked else None,
+                     created_at=utcnow())
 
 
 def _json(value) -> str:
@@ -139,7 +140,7 @@ def _json(value) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-def line(result: Result) -> str:
+def line(result: ResultRow) -> str:
     what = f"{result.control_id}/{result.subject}"
-    detail = "UNSAT certificate verified by the kernel" if result.verdict == "PASS" else result.reason
+    detail = "UNSAT certificate verified by the kernel" if result.verdict == Result.PASS else result.reason
     return f"{result.verdict:<13} {what}  ({detail})"

@@ -32,8 +32,9 @@ import checker
 from . import batch
 from . import jobs as parallel
 from ..errors import UserError
-from .solve import PROOF_SUFFIX, SUFFIX, Proved, _display_path
-from ..store.store import Artifact, Result, utcnow
+from .solve import PROOF_SUFFIX, SATISFIABLE, SUFFIX, Proved, _display_path
+from ..results import Result, from_verdict
+from ..store.models import Artifact, ResultRow, utcnow
 
 PROOF_ENDINGS = tuple(e + c for e in (".lrat", ".blrat") for c in ("", ".gz", ".xz", ".bz2"))
 MODEL_ENDINGS = (".model", ".model.gz", ".model.xz", ".model.bz2")
@@ -145,12 +146,10 @@ def record(store, run_id: str, jobs, checked, expected: dict) -> list[Proved]:
         reason = c.reason
         for given in (formula, answer):  # the worker had absolute paths; the user gave these
             reason = reason.replace(os.path.abspath(given), str(given)) if reason else reason
-        fields = {"run_id": run_id, "control_id": control, "subject": subject, "verdict": "NOT CHECKABLE",
+        fields = {"run_id": run_id, "control_id": control, "subject": subject, "verdict": Result.NOT_CHECKABLE,
                   "reason": reason, "formula_path": _display_path(formula, cwd), "created_at": utcnow()}
         artifacts = _fill(store, fields, kind, c, expected)
-        if fields["verdict"] != "NOT CHECKABLE" and fields.get("kernel_status") != "VERIFIED":
-            raise RuntimeError("a PASS or FAIL without a kernel verdict")  # never: guards the rule itself
-        result = Result(**fields)
+        result = ResultRow(**fields)
         entries.append((result, artifacts))
         proved.append(Proved(result, bad_input=c.status == "BAD INPUT"))
     store.record_many(run_id, entries)
@@ -171,9 +170,11 @@ def _fill(store, fields: dict, kind: str, c: batch.Checked, expected: dict) -> l
     fields.update({"formula_sha256": f_sha, "verdict_sha256": v_sha, f"{kind}_sha256": a_sha,
                    "kernel": c.kernel[0], "kernel_version": c.kernel[1], "kernel_digest": c.kernel[2],
                    "kernel_status": c.status, "kernel_code": c.code, "check_seconds": c.seconds})
-    if c.status == "VERIFIED":
-        fields["verdict"] = "PASS" if kind == "proof" else "FAIL"
-        fields["reason"] = None if kind == "proof" else "the formula is satisfiable: the model is a counterexample"
+    fields["verdict"] = from_verdict(c.verdict_fields())
+    if fields["verdict"] is Result.PASS:
+        fields["reason"] = None
+    elif fields["verdict"] is Result.FAIL:
+        fields["reason"] = SATISFIABLE
     else:
         fields["reason"] = f"the kernel rejected the {kind}: {fields['reason']}"
     return [Artifact.model_construct(sha256=f_sha, size=f_size, kind="formula", suffix=SUFFIX[compression]),

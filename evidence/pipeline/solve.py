@@ -18,16 +18,19 @@ from pathlib import Path
 import checker
 
 from ..solvers import cadical as solve
-from ..store.store import Artifact, Control, Result, Store, Subject, utcnow
+from ..results import Result, from_verdict
+from ..store.models import Artifact, Control, ResultRow, Subject, utcnow
+from ..store.store import Store
 
 TOKEN = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")  # OSCAL's token, ASCII: control ids appear there
 SUFFIX = {None: ".cnf", "gzip": ".cnf.gz", "xz": ".cnf.xz", "bz2": ".cnf.bz2"}
 PROOF_SUFFIX = {"text": ".lrat", "binary": ".blrat", "model": ".model"}
+SATISFIABLE = "the formula is satisfiable: the model is a counterexample"
 
 
 @dataclass
 class Proved:
-    result: Result
+    result: ResultRow
     bad_input: bool = False  # the user's input was at fault (exit code 2)
     skipped: bool = False  # already stored in the run being resumed
 
@@ -36,9 +39,9 @@ class Proved:
         what = f"{r.control_id}/{r.subject}"
         if self.skipped:
             return f"{r.verdict:<13} {what}  (already in run {r.run_id}, skipped)"
-        if r.verdict == "PASS":
+        if r.verdict == Result.PASS:
             detail = f"UNSAT proof verified by the {r.kernel} kernel"
-        elif r.verdict == "FAIL":
+        elif r.verdict == Result.FAIL:
             detail = f"counterexample (model) verified by the {r.kernel} kernel"
         else:
             detail = r.reason
@@ -72,7 +75,7 @@ def prove(store: Store, run_id: str, formula, control_id: str, subject: str, tim
         job.cleanup()
 
 
-def _stored_result(store: Store, run_id: str, control_id: str, subject: str) -> Result:
+def _stored_result(store: Store, run_id: str, control_id: str, subject: str) -> ResultRow:
     return next(r for r in store.results(run_id) if (r.control_id, r.subject) == (control_id, subject))
 
 
@@ -101,7 +104,7 @@ class Worked:
 @dataclass
 class Job:
     """A formula on its way, in the main process: the result being filled in and its artifacts."""
-    result: Result
+    result: ResultRow
     artifacts: list
     formula: object
     stored: Path | None = None
@@ -118,7 +121,7 @@ def start(store: Store, run_id: str, formula, control_id: str, subject: str, ker
           ship: bool = False) -> Job:
     """Main process: store the formula as given, and make the worker's task (None when the
     formula cannot even be read). `ship`: the worker gets the formula's bytes, returns its answer."""
-    result = Result(run_id=run_id, control_id=control_id, subject=subject, verdict="NOT CHECKABLE",
+    result = ResultRow(run_id=run_id, control_id=control_id, subject=subject, verdict=Result.NOT_CHECKABLE,
                     formula_path=_display_path(formula), solver=solve.solver_version(), created_at=utcnow())
     job = Job(result, [], formula, temps=[])
     try:
@@ -220,18 +223,16 @@ def finish(store: Store, job: Job, worked: Worked) -> None:
         verdict.kernel_digest
     result.kernel_status, result.kernel_code = verdict.status, verdict.code
     result.check_seconds = verdict.seconds
-    if verdict.verified:
-        result.verdict = "PASS" if kind == "proof" else "FAIL"
-        result.reason = None if kind == "proof" else "the formula is satisfiable: the model is a counterexample"
-    else:
+    result.verdict = from_verdict(verdict)
+    if result.verdict is Result.FAIL:
+        result.reason = SATISFIABLE
+    elif result.verdict is Result.NOT_CHECKABLE:
         result.reason = f"the kernel rejected the solver's {kind}: {verdict.reason}"
 
 
 def record(store: Store, job: Job) -> Proved:
     """Main process: commit the result (its artifacts are on disk: `Store.record` refuses otherwise)."""
     result = job.result
-    if result.verdict != "NOT CHECKABLE" and result.kernel_status != "VERIFIED":
-        raise RuntimeError("a PASS or FAIL without a kernel verdict")  # never: guards the rule itself
     store.record(result, job.artifacts, Control(run_id=result.run_id, id=result.control_id),
                  Subject(run_id=result.run_id, name=result.subject, status="analysed"))
     return Proved(result, bad_input=job.bad_input)
@@ -253,16 +254,6 @@ def _compression(path) -> str | None:
         head = f.read(6)
     return next((name for magic, name in ((b"\x1f\x8b", "gzip"), (b"\xfd7zXZ\x00", "xz"), (b"BZh", "bz2"))
                  if head.startswith(magic)), None)
-
-
-def exit_code(proved: list[Proved]) -> int:
-    """2 bad input, else 4 NOT CHECKABLE, else 1 FAIL, else 0 PASS."""
-    verdicts = {p.result.verdict for p in proved}
-    if any(p.bad_input for p in proved):
-        return 2
-    if "NOT CHECKABLE" in verdicts:
-        return 4
-    return 1 if "FAIL" in verdicts else 0
 
 
 def run_fields() -> dict:

@@ -12,7 +12,7 @@ from checker.smtlib import sexprs
 
 from .addresses import Address, parse_address
 from .conditions import parse_date, parse_number
-from .encode import AWS, ANONYMOUS, FEDERATED, KINDS, NOT_ARN, NOT_IP, NOT_NUMBER, SERVICE, Arn, Ip, Number, \
+from .encode import AWS, FEDERATED, KINDS, NOT_ARN, NOT_IP, NOT_NUMBER, SERVICE, Arn, Ip, Number, \
     Request as Vars, Str
 from .request import Principal, Request
 from .smtlib import Const, lit, num

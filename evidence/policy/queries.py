@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from .encode import NOT_ARN, ANONYMOUS, AWS, FEDERATED, SERVICE, Arn, Request, Str, arn_matches, literal_arn
 from .errors import Unsupported
 from .loader import Estate, Subject
-from .network_encode import Packet, encode_network
-from .patterns import parse_action_pattern, parse_arn_pattern, split_arn
-from .smtlib import FALSE, TRUE, Problem, and_, eq, implies, in_glob, lit, not_, one_of, or_
+from .network_encode import encode_network
+from .patterns import parse_action_pattern, parse_arn_pattern
+from .smtlib import FALSE, TRUE, Problem, and_, eq, in_glob, lit, not_, one_of, or_
 from .violations import ASSUME_ACTIONS, NETWORK_KINDS, OIDC_HOSTS, OUTSIDER_KEYS, _nontrivial, named_literals, \
     oidc_host
 

@@ -12,7 +12,6 @@ URL (``postgresql+psycopg://...``) with an artifacts directory of its own.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import secrets
@@ -21,90 +20,21 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import UniqueConstraint, delete, insert
+from sqlalchemy import delete, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Field, Session, SQLModel, create_engine, select
+from sqlmodel import Session, SQLModel, create_engine, select
 
 from ..errors import UserError
+from ..results import Result
+from .models import Artifact, Control, ResultRow, Run, Subject, utcnow
 
 DEFAULT_DB = "sqlite:///.proofgate/evidence.db"
-VERDICTS = ("PASS", "FAIL", "NOT CHECKABLE")
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 class StoreError(UserError):
     """A store that cannot be opened, or a run or artifact that is not there (exit code 2)."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)  # microseconds kept: runs started in one second still order
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """Read back as aware UTC: some sqlmodel versions and SQLite return naive datetimes (in UTC)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.utcoffset() is None else value.astimezone(timezone.utc)
-
-
-class Run(SQLModel, table=True):
-    id: str = Field(primary_key=True)
-    started_at: datetime
-    finished_at: datetime | None = None
-    status: str = "running"  # "complete" once every requested formula has a result
-    tool_version: str
-    tool_digest: str  # sha256 of evidence/ and templates/: which (untrusted) code made the run
-    kernel_version: str
-    solver: str
-    catalog_version: str | None = None
-
-
-class Control(SQLModel, table=True):
-    # Per run: a control's wording and mappings can change between catalog versions.
-    run_id: str = Field(foreign_key="run.id", primary_key=True)
-    id: str = Field(primary_key=True)
-    title: str | None = None
-    mappings: str = "{}"  # JSON {framework: [reference, ...]}
-    remediation: str | None = None
-
-
-class Subject(SQLModel, table=True):
-    run_id: str = Field(foreign_key="run.id", primary_key=True)
-    name: str = Field(primary_key=True)
-    status: str = "analysed"  # or "excluded"
-    reason: str | None = None  # why it was excluded
-
-
-class Artifact(SQLModel, table=True):
-    sha256: str = Field(primary_key=True)
-    size: int
-    kind: str  # formula | proof | model | verdict
-    suffix: str  # the name's ending in bundles: .cnf, .cnf.gz, .lrat, .blrat, .model, .json
-
-
-class Result(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("run_id", "control_id", "subject"),)
-    id: int | None = Field(default=None, primary_key=True)
-    run_id: str = Field(foreign_key="run.id", index=True)
-    control_id: str
-    subject: str
-    verdict: str  # PASS | FAIL | NOT CHECKABLE
-    reason: str | None = None
-    formula_path: str  # as given on the command line
-    formula_sha256: str | None = None
-    proof_sha256: str | None = None
-    model_sha256: str | None = None
-    verdict_sha256: str | None = None  # the kernel's Verdict as JSON
-    kernel: str | None = None
-    kernel_version: str | None = None
-    kernel_digest: str | None = None
-    kernel_status: str | None = None
-    kernel_code: str | None = None
-    solver: str | None = None
-    solve_seconds: float | None = None
-    check_seconds: float | None = None
-    created_at: datetime
 
 
 def new_run_id() -> str:
@@ -249,10 +179,10 @@ class Store:
                 (Run.started_at == run.started_at) & (Run.id < run.id)))
                 .order_by(Run.started_at.desc(), Run.id.desc())).first()
 
-    def results(self, run_id: str) -> list[Result]:
+    def results(self, run_id: str) -> list[ResultRow]:
         with self.session() as s:
-            return list(s.exec(select(Result).where(Result.run_id == run_id)
-                               .order_by(Result.control_id, Result.subject)))
+            return list(s.exec(select(ResultRow).where(ResultRow.run_id == run_id)
+                               .order_by(ResultRow.control_id, ResultRow.subject)))
 
     def controls(self, run_id: str) -> dict[str, Control]:
         with self.session() as s:
@@ -270,13 +200,14 @@ class Store:
 
     def has_result(self, run_id: str, control_id: str, subject: str) -> bool:
         with self.session() as s:
-            return s.exec(select(Result.id).where(Result.run_id == run_id, Result.control_id == control_id,
-                                                  Result.subject == subject)).first() is not None
+            return s.exec(select(ResultRow.id).where(ResultRow.run_id == run_id, ResultRow.control_id == control_id,
+                                                     ResultRow.subject == subject)).first() is not None
 
-    def record(self, result: Result, artifacts: list[Artifact], control: Control | None = None,
+    def record(self, result: ResultRow, artifacts: list[Artifact], control: Control | None = None,
                subject: Subject | None = None) -> None:
         """Commit a result with its artifact rows, control and subject, in one transaction.
         Refuses a result whose artifacts are not on disk: the store never claims what it lacks."""
+        _backed(result)
         for a in artifacts:
             if not self.has_artifact(a.sha256):
                 raise StoreError(f"artifact {a.sha256} is not on disk; the result is not recorded")
@@ -288,9 +219,9 @@ class Store:
                 s.add(control)
             if subject is not None and s.get(Subject, (subject.run_id, subject.name)) is None:
                 s.add(subject)
-            old = s.exec(select(Result).where(Result.run_id == result.run_id,
-                                              Result.control_id == result.control_id,
-                                              Result.subject == result.subject)).first()
+            old = s.exec(select(ResultRow).where(ResultRow.run_id == result.run_id,
+                                                 ResultRow.control_id == result.control_id,
+                                                 ResultRow.subject == result.subject)).first()
             if old is not None:  # proved again in the same run: the newer result replaces it
                 s.delete(old)
                 s.flush()
@@ -302,12 +233,14 @@ class Store:
         and subject its result names (added if new).  The same refusal: every artifact on disk first.
         Rows go in as plain inserts (not through the ORM's unit of work: it cost more than the
         kernel's checks of small proofs); each result gets its id back."""
+        for result, _ in entries:
+            _backed(result)
         arts = {a.sha256: a for _, artifacts in entries for a in artifacts}
         for sha in arts:
             if not self.has_artifact(sha):
                 raise StoreError(f"artifact {sha} is not on disk; the batch is not recorded")
         keys = {(r.control_id, r.subject) for r, _ in entries}
-        names = [c.name for c in Result.__table__.columns if c.name != "id"]
+        names = [c.name for c in ResultRow.__table__.columns if c.name != "id"]
         with self.engine.begin() as db:  # one transaction: all of it or nothing
             have = set()
             for part in _parts(sorted(arts)):
@@ -326,12 +259,12 @@ class Store:
                 db.execute(insert(Subject), new)
             stale = []  # checked again in the same run: the newer result replaces it
             for part in _parts(sorted({c for c, _ in keys})):
-                stale += [i for i, c, n in db.execute(select(Result.id, Result.control_id, Result.subject).where(
-                    Result.run_id == run_id, Result.control_id.in_(part))) if (c, n) in keys]
+                stale += [i for i, c, n in db.execute(select(ResultRow.id, ResultRow.control_id, ResultRow.subject).where(
+                    ResultRow.run_id == run_id, ResultRow.control_id.in_(part))) if (c, n) in keys]
             for part in _parts(stale):
-                db.execute(delete(Result).where(Result.id.in_(part)))
+                db.execute(delete(ResultRow).where(ResultRow.id.in_(part)))
             if entries:
-                ids = db.execute(insert(Result).returning(Result.id, sort_by_parameter_order=True),
+                ids = db.execute(insert(ResultRow).returning(ResultRow.id, sort_by_parameter_order=True),
                                  [{n: getattr(r, n) for n in names} for r, _ in entries]).scalars().all()
                 for (r, _), i in zip(entries, ids):
                     r.id = i
@@ -339,7 +272,7 @@ class Store:
     def result_keys(self, run_id: str) -> set[tuple[str, str]]:
         """(control, subject) of every result of the run: one query for a resume, not one per item."""
         with self.session() as s:
-            return set(s.exec(select(Result.control_id, Result.subject).where(Result.run_id == run_id)))
+            return set(s.exec(select(ResultRow.control_id, ResultRow.subject).where(ResultRow.run_id == run_id)))
 
     def add_control(self, control: Control) -> None:
         with self.session() as s:
@@ -355,38 +288,14 @@ class Store:
         return make_url(self.url).render_as_string(hide_password=True)
 
 
+def _backed(result: ResultRow) -> None:
+    """The rule everything rests on, guarded here, where every result goes in: no PASS or FAIL without
+    the kernel's VERIFIED verdict stored beside it (from_verdict is the only maker of either)."""
+    if Result(result.verdict) is not Result.NOT_CHECKABLE and not (result.kernel_status == "VERIFIED"
+                                                                 and result.verdict_sha256):
+        raise RuntimeError(f"a {result.verdict} without a kernel verdict")  # never: a bug of ours
+
+
 def _parts(values, size: int = 500):
     """A long IN list in parts: SQLite allows a limited number of variables per statement."""
     return [values[k:k + size] for k in range(0, len(values), size)]
-
-
-def control_verdict(verdicts) -> str:
-    """A control over its subjects: FAIL if any subject fails, else NOT CHECKABLE if any is, else PASS."""
-    verdicts = set(verdicts)
-    for v in ("FAIL", "NOT CHECKABLE"):
-        if v in verdicts:
-            return v
-    return "PASS" if verdicts else "NOT CHECKABLE"
-
-
-def control_verdicts(results) -> dict[str, str]:
-    by_control: dict[str, list[str]] = {}
-    for r in results:
-        by_control.setdefault(r.control_id, []).append(r.verdict)
-    return {c: control_verdict(v) for c, v in sorted(by_control.items())}
-
-
-def diff_runs(store: Store, run_a: str, run_b: str) -> dict:
-    """Controls whose verdict changed from run A to run B, and those added or removed."""
-    a = control_verdicts(store.results(store.run(run_a).id))
-    b = control_verdicts(store.results(store.run(run_b).id))
-    return {
-        "changed": [(c, a[c], b[c]) for c in sorted(a.keys() & b.keys()) if a[c] != b[c]],
-        "added": [(c, b[c]) for c in sorted(b.keys() - a.keys())],
-        "removed": [(c, a[c]) for c in sorted(a.keys() - b.keys())],
-        "unchanged": sum(a[c] == b[c] for c in a.keys() & b.keys()),
-    }
-
-
-def mappings_of(control: Control | None) -> dict:
-    return json.loads(control.mappings) if control and control.mappings else {}
