@@ -63,14 +63,15 @@ def generate(directory: Path, n: int, seed: int = 1) -> list[Path]:
 
 
 def measure(label: str, formulas, executor, ship: bool, workdir: Path) -> dict:
-    from evidence.pipeline import jobs as parallel
-    from evidence.pipeline.solve import run_fields
+    from evidence.pipeline.jobs import Job
+    from evidence.pipeline.provenance import run_fields
+    from evidence.pipeline.solve import prove_all
     from evidence.store.store import Store
     store = Store(f"sqlite:///{workdir / (label.replace(' ', '-') + '.db')}")
     run = store.begin_run(**run_fields())
-    jobs = [(f, f.stem.replace("php3", "c"), "s") for f in formulas]
+    jobs = [Job(f.stem.replace("php3", "c"), "s", str(f)) for f in formulas]
     start = time.perf_counter()
-    done = parallel.prove_all(store, run.id, jobs, executor, timeout=60, memory_mb=1024, ship=ship)
+    done = prove_all(store, run.id, jobs, executor, timeout=60, memory_mb=1024, ship=ship)
     wall = time.perf_counter() - start
     store.finish_run(run.id)
     verdicts = {v: sum(p.result.verdict == v for p in done) for v in ("PASS", "FAIL", "NOT CHECKABLE")}
@@ -160,15 +161,16 @@ def kernel_alone(jobs) -> tuple[float, float, float]:
 
 
 def check_run(label: str, jobs, make_executor, workers: int, workdir: Path) -> dict:
+    from evidence.pipeline.jobs import Job
     from evidence.pipeline.proof_dir import check_all
-    from evidence.pipeline.solve import run_fields
+    from evidence.pipeline.provenance import run_fields
     from evidence.store.store import Store
     store = Store(f"sqlite:///{workdir / 'evidence.db'}")
     run = store.begin_run(**run_fields())
     start = time.perf_counter()
     executor, close = make_executor()
     try:
-        done = check_all(store, run.id, jobs, executor, workers)
+        done = check_all(store, run.id, [Job(c, s, str(f), str(p), k) for f, p, k, c, s in jobs], executor, workers)
     finally:
         close()
     wall = time.perf_counter() - start
@@ -217,7 +219,7 @@ def bench_checks(args) -> None:
     import shutil
     import statistics
 
-    from evidence.pipeline import jobs as parallel
+    from evidence.pipeline import executors as parallel
     configs = [(f"local pool x{args.jobs}", args.jobs,
                 lambda: (lambda p: (p, p.shutdown))(parallel.local_executor(args.jobs)))]
     clusters = []
@@ -303,7 +305,7 @@ def main() -> None:
     if not args.prove:
         return bench_checks(args)
 
-    from evidence.pipeline import jobs as parallel
+    from evidence.pipeline import executors as parallel
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         tmp = Path(tmp)
         (tmp / "f").mkdir()

@@ -3,6 +3,7 @@ stored, and give the same verdicts with --jobs 1, --jobs 2 and a real Dask clust
 import pytest
 
 from bench.families import pigeonhole, random_ksat, write_dimacs
+from evidence.pipeline.jobs import Job
 from evidence.store.store import Store
 from pipeline import assert_consistent, run, sqlite_url
 from test_parallel import cluster  # noqa: F401  the module's LocalCluster fixture
@@ -79,9 +80,9 @@ def test_chunks_resume_and_a_missing_answer(tmp_path, pairs):
 
     from evidence.pipeline.proof_dir import check_all, with_answers
     from evidence.errors import UserError
-    from evidence.pipeline.solve import run_fields
+    from evidence.pipeline.provenance import run_fields
     formulas = sorted((pairs / "f").glob("*.cnf"))
-    jobs = with_answers([(f, f.stem, "s") for f in formulas], pairs / "p")
+    jobs = with_answers([Job(f.stem, "s", str(f)) for f in formulas], pairs / "p")
     store = Store(sqlite_url(tmp_path))
     run_ = store.begin_run(**run_fields())
     with ThreadPoolExecutor(2) as pool:
@@ -92,7 +93,7 @@ def test_chunks_resume_and_a_missing_answer(tmp_path, pairs):
     assert sorted((r.control_id, r.verdict) for r in store.results(run_.id)) == EXPECTED
     assert_consistent(store)
     with pytest.raises(UserError, match="no proof or model"):
-        with_answers([(pairs / "f" / "php-3.cnf", "x", "s")], tmp_path)
+        with_answers([Job("x", "s", str(pairs / "f" / "php-3.cnf"))], tmp_path)
 
 
 def test_a_worker_with_another_kernel_or_no_view_of_the_store_makes_no_verdict(tmp_path, pairs, monkeypatch):
@@ -100,8 +101,8 @@ def test_a_worker_with_another_kernel_or_no_view_of_the_store_makes_no_verdict(t
 
     from evidence.pipeline import batch
     from evidence.pipeline import proof_dir as checkrun
-    from evidence.pipeline.solve import run_fields
-    jobs = checkrun.with_answers([(pairs / "f" / "php-3.cnf", "php-3", "s")], pairs / "p")
+    from evidence.pipeline.provenance import run_fields
+    jobs = checkrun.with_answers([Job("php-3", "s", str(pairs / "f" / "php-3.cnf"))], pairs / "p")
     store = Store(sqlite_url(tmp_path))
     run_ = store.begin_run(**run_fields())
     real = batch.check_chunk
@@ -139,8 +140,8 @@ def test_no_result_is_committed_before_a_sync_that_started_after_its_files_were_
 
     from evidence.pipeline import batch
     from evidence.pipeline import proof_dir as checkrun
-    from evidence.pipeline.solve import run_fields
-    jobs = checkrun.with_answers([(f, f.stem, "s") for f in sorted((pairs / "f").glob("*.cnf"))], pairs / "p")
+    from evidence.pipeline.provenance import run_fields
+    jobs = checkrun.with_answers([Job(f.stem, "s", str(f)) for f in sorted((pairs / "f").glob("*.cnf"))], pairs / "p")
     store = Store(sqlite_url(tmp_path))
     run_ = store.begin_run(**run_fields())
     events, lock = [], threading.Lock()
@@ -187,8 +188,8 @@ def test_a_failed_sync_commits_nothing_and_stops_the_run(tmp_path, pairs, monkey
 
     from evidence.pipeline import batch
     from evidence.pipeline import proof_dir as checkrun
-    from evidence.pipeline.solve import run_fields
-    jobs = checkrun.with_answers([(f, f.stem, "s") for f in sorted((pairs / "f").glob("*.cnf"))], pairs / "p")
+    from evidence.pipeline.provenance import run_fields
+    jobs = checkrun.with_answers([Job(f.stem, "s", str(f)) for f in sorted((pairs / "f").glob("*.cnf"))], pairs / "p")
     store = Store(sqlite_url(tmp_path))
     run_ = store.begin_run(**run_fields())
 
@@ -196,7 +197,7 @@ def test_a_failed_sync_commits_nothing_and_stops_the_run(tmp_path, pairs, monkey
         raise OSError(5, "syncfs failed", root)
     monkeypatch.setattr(batch, "sync", broken)
     with ThreadPoolExecutor(2) as pool, pytest.raises(OSError, match="syncfs failed"):
-        checkrun.check_all(store, run_.id, [j for j in jobs if j[2] == "proof" and j[3] != "bad"], pool, 2)
+        checkrun.check_all(store, run_.id, [j for j in jobs if j.kind == "proof" and j.control != "bad"], pool, 2)
     assert store.results(run_.id) == []
 
 
@@ -228,7 +229,7 @@ def test_a_worker_stopped_by_sigterm_mid_chunk_leaves_no_temporary_copy(tmp_path
     from concurrent.futures.process import BrokenProcessPool
 
     from evidence.pipeline import batch
-    from evidence.pipeline import jobs as parallel
+    from evidence.pipeline import executors as parallel
     store = Store(sqlite_url(tmp_path))
     visible = store.temp_path(".visible")
     visible.touch()

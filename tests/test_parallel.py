@@ -89,17 +89,20 @@ def test_a_lying_worker_never_makes_a_pass_or_fail(tmp_path, formulas, monkeypat
     """The kernel runs in the main process on the stored answer: a worker's claim is not evidence."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from evidence.pipeline import jobs as parallel
-    from evidence.pipeline.solve import Worked, run_fields
+    from evidence.pipeline import solve
+    from evidence.pipeline.jobs import Job
+    from evidence.pipeline.provenance import run_fields
+    from evidence.pipeline.solve import Worked
     lies = {"php-3": Worked("UNSAT", 0.1, payload=b"this is not LRAT\n"),  # garbage for a proof
             "php-4": Worked("SAT", 0.1, payload=b"s SATISFIABLE\nv 1 2 3 0\n"),  # a model of an unsat formula
             "rnd-0": Worked("UNSAT", 0.1, payload=b"1 0 0\n")}  # "proves" a satisfiable formula
-    monkeypatch.setattr(parallel, "run_task", lambda task, *_: lies[task.display.rsplit("/", 1)[-1][:-4]])
+    monkeypatch.setattr(solve, "solve_chunk", lambda tasks, *_: (True, [lies[t.display.rsplit("/", 1)[-1][:-4]]
+                                                                         for t in tasks]))
     store = Store(sqlite_url(tmp_path))
     run_ = store.begin_run(**run_fields())
     chosen = [f for f in formulas if f.stem in lies]
     with ThreadPoolExecutor(2) as pool:
-        done = parallel.prove_all(store, run_.id, [(f, f.stem, "s") for f in chosen], pool, 10, 1000, ship=True)
+        done = solve.prove_all(store, run_.id, [Job(f.stem, "s", str(f)) for f in chosen], pool, 10, 1000, ship=True)
     assert [p.result.verdict for p in done] == ["NOT CHECKABLE"] * 3
     assert all(not p.bad_input for p in done)
     assert_consistent(store)

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ..exits import ExitCode, of_results
 from ..results import Result
 
 
@@ -33,19 +34,22 @@ def load_gate(config):
 
 def open_executor(executor, jobs, tasks: int):
     """(pool, Dask client or None): a Dask cluster's executor, or a local pool of at most `tasks` workers."""
-    from ..pipeline import jobs as parallel  # imported when a run starts, not with the command line
+    from ..errors import UserError
+    from ..pipeline import executors  # imported when a run starts, not with the command line
     if executor:
         try:
-            return parallel.dask_executor(executor)
-        except parallel.UserError as error:
+            return executors.dask_executor(executor)
+        except UserError as error:
             raise click.UsageError(str(error)) from None
-    return parallel.local_executor(max(1, min(jobs or parallel.default_jobs(), tasks))), None
+    return executors.local_executor(max(1, min(jobs or executors.default_jobs(), tasks))), None
 
 
-def carry_out(store, run_id: str, pool, client, total: int, work, line, resume_hint: str = "") -> list | None:
+def carry_out(store, run_id: str, pool, client, total: int, work, line, resume_hint: str = "",
+              epilogue=None) -> ExitCode:
     """The scaffold of a run: `work(on_result)` with SIGTERM taken as an interrupt, a progress bar, and
-    each result's `line` printed as it is recorded; the executor is stopped whatever happens.  Returns
-    what was recorded, or None when interrupted (the run stays incomplete: resume it)."""
+    each result's `line` printed as it is recorded; the executor is stopped whatever happens.  Then the
+    run is complete: `epilogue()`, the counts, and the exit code of its results (or, interrupted, the
+    run stays incomplete: resume it)."""
     previous = signal.signal(signal.SIGTERM, _interrupt)
     done: list = []
     try:
@@ -58,7 +62,7 @@ def carry_out(store, run_id: str, pool, client, total: int, work, line, resume_h
     except KeyboardInterrupt:
         click.echo(f"proofgate: interrupted: run {run_id} is incomplete ({len(done)} of {total} stored)"
                    + resume_hint, err=True)
-        return None
+        return ExitCode.INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, previous)
         if client is None:
@@ -66,13 +70,11 @@ def carry_out(store, run_id: str, pool, client, total: int, work, line, resume_h
         else:
             client.close()
     store.finish_run(run_id)
-    return done
-
-
-def summary(run_id: str, results) -> None:
-    """Print how many results of the run are PASS, FAIL and NOT CHECKABLE."""
-    results = list(results)
+    if epilogue:
+        epilogue()
+    results = [d.result.verdict for d in done]
     click.echo(f"run {run_id}: " + ", ".join(f"{sum(x == r for x in results)} {r}" for r in Result))
+    return of_results(results, any(d.bad_input for d in done))
 
 
 class _progress:

@@ -1,8 +1,7 @@
 """`proofgate prove`: formulas solved (or their proofs checked), checked by the kernel, stored as a run."""
 import click
 
-from ..exits import ExitCode, of_results
-from .options import carry_out, open_executor, store_options, summary
+from .options import carry_out, open_executor, store_options
 
 
 @click.command()
@@ -35,8 +34,8 @@ def prove(store, formulas, control, subject, run_id, resume, timeout, memory, ke
     """
     import checker
 
-    from ..pipeline import jobs as parallel
-    from ..pipeline.solve import TOKEN, default_name, run_fields
+    from ..pipeline.jobs import TOKEN, Job, default_name
+    from ..pipeline.provenance import run_fields
     if run_id and resume:
         raise click.UsageError("give --run or --resume, not both")
     if subject and len(formulas) > 1:
@@ -50,30 +49,29 @@ def prove(store, formulas, control, subject, run_id, resume, timeout, memory, ke
         raise click.UsageError(f"--executor {executor!r}: give dask://HOST:PORT")
     if kernel and kernel not in checker.kernels():
         raise click.UsageError(f"the {kernel} kernel is not built here")
-    tasks, seen = [], set()
+    todo, seen = [], set()
     for f in formulas:
-        job = (f, control or default_name(f), subject or default_name(f))
-        if job[1:] in seen:
-            raise click.UsageError(f"{f}: a second formula for control {job[1]!r} and subject {job[2]!r}")
-        seen.add(job[1:])
-        tasks.append(job)
+        job = Job(control or default_name(f), subject or default_name(f), f)
+        if job.key in seen:
+            raise click.UsageError(f"{f}: a second formula for control {job.control!r} and subject {job.subject!r}")
+        seen.add(job.key)
+        todo.append(job)
     if proof_dir:
         from ..pipeline.proof_dir import with_answers
-        tasks = with_answers(tasks, proof_dir)
-    pool, client = open_executor(executor, jobs, len(tasks))
+        todo = with_answers(todo, proof_dir)
+    pool, client = open_executor(executor, jobs, len(todo))
     run = store.begin_run(resume or run_id, resume=bool(resume), **run_fields())
 
     def work(on_result):
         if proof_dir:
-            from ..pipeline.proof_dir import check_all, worker_count
-            check_all(store, run.id, tasks, pool, worker_count(pool, client), kernel, resume=bool(resume),
+            from ..pipeline.executors import worker_count
+            from ..pipeline.proof_dir import check_all
+            check_all(store, run.id, todo, pool, worker_count(pool, client), kernel, resume=bool(resume),
                       on_result=on_result)
         else:
-            parallel.prove_all(store, run.id, tasks, pool, timeout, memory, kernel, resume=bool(resume),
-                               ship=client is not None, on_result=on_result)
-    done = carry_out(store, run.id, pool, client, len(tasks), work, lambda proved: proved.line(),
+            from ..pipeline.solve import prove_all
+            prove_all(store, run.id, todo, pool, timeout, memory, kernel, resume=bool(resume),
+                      ship=client is not None, on_result=on_result)
+    from ..pipeline.solve import line
+    return carry_out(store, run.id, pool, client, len(todo), work, line,
                      f"; continue it with: proofgate prove --resume {run.id} ...")
-    if done is None:
-        return ExitCode.INTERRUPTED
-    summary(run.id, [p.result.verdict for p in done])
-    return of_results([p.result.verdict for p in done], any(p.bad_input for p in done))

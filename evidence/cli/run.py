@@ -1,8 +1,7 @@
 """`proofgate run`: every control of a catalog on every subject it applies to (the stage: pipeline/controls.py)."""
 import click
 
-from ..exits import ExitCode, of_results
-from .options import carry_out, open_executor, store_options, summary
+from .options import carry_out, open_executor, store_options
 
 
 @click.command("run")
@@ -22,7 +21,7 @@ def run(store, catalog, inputs, timeout, jobs, executor, run_id):
     NOT CHECKABLE with the reason. Exit 0 all PASS, 1 a FAIL, 4 a NOT CHECKABLE (and no FAIL),
     2 bad input."""
     from ..pipeline.controls import line, plan, run_catalog
-    from ..pipeline.solve import run_fields
+    from ..pipeline.provenance import run_fields
     from ..policy.catalog import load_catalog
     from ..policy.loader import load_estate
     if executor and jobs:
@@ -33,11 +32,10 @@ def run(store, catalog, inputs, timeout, jobs, executor, run_id):
     fields = dict(run_fields(), catalog_version=f"{cat.name} {cat.version} (sha256 {cat.sha256})",
                   solver="proofgate policy encoder; cvc5 or native DPLL(T) certificates")
     run_record = store.begin_run(run_id, **fields)
-    done = carry_out(store, run_record.id, pool, client, len(pairs),
-                     lambda on_result: run_catalog(store, run_record.id, cat, estate, pool, timeout, on_result), line)
-    if done is None:
-        return ExitCode.INTERRUPTED
-    click.echo(f"subjects: {len(estate.subjects)} found = {len({s.id for _, s in pairs})} analysed + "
-               f"{len(excluded)} excluded" + "".join(f"\n  excluded {n}: {why}" for n, why in excluded.items()))
-    summary(run_record.id, [r.verdict for r in done])
-    return of_results(r.verdict for r in done)
+
+    def subjects():
+        click.echo(f"subjects: {len(estate.subjects)} found = {len({s.id for _, s in pairs})} analysed + "
+                   f"{len(excluded)} excluded" + "".join(f"\n  excluded {n}: {why}" for n, why in excluded.items()))
+    return carry_out(store, run_record.id, pool, client, len(pairs),
+                     lambda on_result: run_catalog(store, run_record.id, cat, estate, pool, timeout, on_result),
+                     line, epilogue=subjects)

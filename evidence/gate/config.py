@@ -21,7 +21,7 @@ from datetime import date
 import yaml
 
 from ..errors import UserError
-from ..pipeline.solve import TOKEN
+from ..pipeline.jobs import TOKEN
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EXCEPTION_KEYS = ("control", "owner", "reason", "expires")

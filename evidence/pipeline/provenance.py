@@ -7,6 +7,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent  # evidence/
 
 
+def run_fields() -> dict:
+    """What a run records of the code that made it."""
+    import checker
+
+    from ..solvers.cadical import solver_version
+    return {"tool_version": tool_version(), "tool_digest": tool_digest(), "kernel_version": checker.KERNEL_VERSION,
+            "solver": solver_version()}
+
+
 def tool_version() -> str:
     try:
         return version("proofgate")

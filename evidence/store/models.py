@@ -47,11 +47,16 @@ class Subject(SQLModel, table=True):
     reason: str | None = None  # why it was excluded
 
 
+FORMULA_SUFFIX = {None: ".cnf", "gzip": ".cnf.gz", "xz": ".cnf.xz", "bz2": ".cnf.bz2"}  # by compression
+ANSWER_SUFFIX = {"text": ".lrat", "binary": ".blrat", "model": ".model", "smt": ".smtcert", "smt-lrat": ".smtcert",
+                 "smt-drat": ".smtcert", "smt-model": ".smtcert"}  # by the format the kernel read it in
+
+
 class Artifact(SQLModel, table=True):
     sha256: str = Field(primary_key=True)
     size: int
     kind: str  # formula | proof | model | verdict
-    suffix: str  # the name's ending in bundles: .cnf, .cnf.gz, .lrat, .blrat, .model, .json
+    suffix: str  # the name's ending in bundles: FORMULA_SUFFIX, ANSWER_SUFFIX, .smt2 or .json
 
 
 class ResultRow(SQLModel, table=True):
