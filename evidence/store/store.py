@@ -198,11 +198,6 @@ class Store:
             return {a.sha256: a for a in s.exec(select(Artifact).where(Artifact.sha256.in_(hashes)))} \
                 if hashes else {}
 
-    def has_result(self, run_id: str, control_id: str, subject: str) -> bool:
-        with self.session() as s:
-            return s.exec(select(ResultRow.id).where(ResultRow.run_id == run_id, ResultRow.control_id == control_id,
-                                                     ResultRow.subject == subject)).first() is not None
-
     def record(self, result: ResultRow, artifacts: list[Artifact], control: Control | None = None,
                subject: Subject | None = None) -> None:
         """Commit a result with its artifact rows, control and subject, in one transaction.
@@ -268,11 +263,6 @@ class Store:
                                  [{n: getattr(r, n) for n in names} for r, _ in entries]).scalars().all()
                 for (r, _), i in zip(entries, ids):
                     r.id = i
-
-    def result_keys(self, run_id: str) -> set[tuple[str, str]]:
-        """(control, subject) of every result of the run: one query for a resume, not one per item."""
-        with self.session() as s:
-            return set(s.exec(select(ResultRow.control_id, ResultRow.subject).where(ResultRow.run_id == run_id)))
 
     def add_control(self, control: Control) -> None:
         with self.session() as s:
