@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from .conditions import Condition
 from .document import Policy, PrincipalSpec, Statement
 from .errors import Unsupported
-from .patterns import STAR, ArnPattern, Glob, Wild, parse_glob
+from .patterns import ARN_COMPONENTS, STAR, ArnPattern, Glob, Wild, parse_glob, split_arn, split_glob_at_colons
 from .smtlib import FALSE, TRUE, Const, Problem, and_, contains_any, eq, implies, in_glob, lit, not_, num, \
     one_of, or_
 
@@ -158,8 +158,8 @@ class Request:
             if kind == "str":
                 entry.slots.append(Str(p.declare(v, "String")))
             elif kind == "arn":
-                parts = tuple(p.declare(f"{v}_{c}", "String") for c in range(6))
-                for part in parts[:5]:
+                parts = tuple(p.declare(f"{v}_{c}", "String") for c in range(ARN_COMPONENTS))
+                for part in parts[:-1]:
                     p.add(not_(contains_any(part, ":")))
                 entry.slots.append(Arn(parts, p.declare(f"{v}_arn", "Bool"), True))
             elif kind == "ip":
@@ -297,22 +297,9 @@ def match(c: Condition, policy_value, value) -> str:
 def glob_on_arn(glob: Glob, value: Arn, ignore_case: bool, c: Condition) -> str:
     """A whole-string glob on an ARN held as components: exact when the glob has exactly five literal
     colons and no component holds one (each literal colon must then meet one of the ARN's five)."""
-    pieces, current = [], []
-    for part in glob.parts:
-        if isinstance(part, str) and ":" in part:
-            chunks = part.split(":")
-            for chunk in chunks[:-1]:
-                if chunk:
-                    current.append(chunk)
-                pieces.append(current)
-                current = []
-            if chunks[-1]:
-                current.append(chunks[-1])
-        else:
-            current.append(part)
-    pieces.append(current)
-    if len(pieces) != 6 or value.tail_colons:
-        if glob.is_literal and len(pieces) < 6:
+    pieces = split_glob_at_colons(glob.parts)
+    if len(pieces) != ARN_COMPONENTS or value.tail_colons:
+        if glob.is_literal and len(pieces) < ARN_COMPONENTS:
             return FALSE  # an ARN has five colons: a literal with fewer equals none
         raise Unsupported(f"{c.operator.text} pattern {glob.text!r} on the ARN key {c.key_text} ({c.where})")
     return and_(*(in_glob(t, Glob(tuple(p), ""), ignore_case) for t, p in zip(value.parts, pieces)))
@@ -335,10 +322,10 @@ def arn_matches(pattern: ArnPattern, parts: tuple, is_arn: str, tail_colons: boo
 
 
 def literal_arn(parts: tuple, arn: str) -> str:
-    values = arn.split(":", 5)
-    if len(values) != 6:
+    values = split_arn(arn)
+    if len(values) != ARN_COMPONENTS:
         return FALSE
-    if any(":" in v for v in values[:5]):
+    if any(":" in v for v in values[:-1]):
         return FALSE
     return and_(*(eq(t, v) for t, v in zip(parts, values)))
 
