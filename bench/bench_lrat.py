@@ -52,8 +52,8 @@ def bench_instances():
 
 def generate(count: int, folder: Path = CACHE, kind: str = "lrat") -> None:
     """Solve the first `count` bench instances with CaDiCaL into folder, writing LRAT (or DRAT) proofs."""
-    from evidence.solvers._compat import solve_with_drat, solve_with_lrat
     from bench.families import write_dimacs
+    from evidence.solvers._compat import solve_with_drat, solve_with_lrat
 
     solve = solve_with_lrat if kind == "lrat" else lambda n, c, path: solve_with_drat(n, c, path, "cadical195")
     folder.mkdir(parents=True, exist_ok=True)

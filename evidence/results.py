@@ -41,7 +41,7 @@ class Result(str, Enum):
 
 
 # (verdict kind, proof format) -> what a VERIFIED verdict establishes; any other pair establishes nothing.
-ESTABLISHED = {
+ESTABLISHED: dict[tuple[str | None, str | None], Result] = {
     ("lrat", "text"): Result.PASS,
     ("lrat", "binary"): Result.PASS,
     ("model", "model"): Result.FAIL,

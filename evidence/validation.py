@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic_core import ErrorDetails
 
 from .errors import UserError
 
@@ -191,7 +192,7 @@ def _reading_order(doc: Document, loc: Loc, kind: str):
     return order + [(rank, doc.keys.get(loc) or doc.values.get(loc, (0, 0)) if loc else (0, 0))]
 
 
-def _message(model: type[BaseModel], doc: Document, loc: Loc, error: dict) -> str:
+def _message(model: type[BaseModel], doc: Document, loc: Loc, error: ErrorDetails) -> str:
     kind, value = error["type"], error.get("input")
     owner = _model_at(model, loc[:-1], doc.data) if loc else model
     mapping = "a mapping" if doc.noun == "key" else "an object"

@@ -24,8 +24,6 @@ sys.path.insert(0, str(HERE.parent))
 
 from pysat.solvers import Solver  # noqa: E402
 
-from evidence.solvers import drat  # noqa: E402
-from evidence.solvers._compat import solve_with_drat, solve_with_lrat  # noqa: E402
 from bench.families import (  # noqa: E402
     mutilated_chessboard,
     parity,
@@ -33,6 +31,8 @@ from bench.families import (  # noqa: E402
     random_ksat,
     write_dimacs,
 )
+from evidence.solvers import drat  # noqa: E402
+from evidence.solvers._compat import solve_with_drat, solve_with_lrat  # noqa: E402
 
 LRAT, SAT, INVALID, MALFORMED = HERE / "lrat", HERE / "sat", HERE / "invalid", HERE / "invalid" / "malformed"
 DRAT = HERE / "drat"
@@ -238,7 +238,8 @@ def rat_steps(variant: str | None = None):
 
 def make_rat_samples():
     cnf = LRAT / "rat-extension.cnf"
-    cnf.write_text(dimacs_text(4, full4_clauses(), "all 16 clauses over 4 variables (unsat); proof: samples/generate.py"))
+    cnf.write_text(dimacs_text(4, full4_clauses(),
+                               "all 16 clauses over 4 variables (unsat); proof: samples/generate.py"))
     (LRAT / "rat-extension.lrat").write_text(lrat_text(rat_steps()))
     expect(cnf, LRAT / "rat-extension.lrat", "VERIFIED", "ok",
            "hand-written: extension variable 5 (beyond the header) by RAT, tautological and "

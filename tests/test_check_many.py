@@ -6,7 +6,6 @@ from bench.families import pigeonhole, random_ksat, write_dimacs
 from evidence.pipeline.jobs import Job
 from evidence.store.store import Store
 from pipeline import assert_consistent, run, sqlite_url
-from test_parallel import cluster  # noqa: F401  the module's LocalCluster fixture
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +77,8 @@ def test_chunks_resume_and_a_missing_answer(tmp_path, pairs):
     """Chunks of any size record the same results; a resumed run skips what it has."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from evidence.pipeline.proof_dir import check_all, with_answers
     from evidence.errors import UserError
+    from evidence.pipeline.proof_dir import check_all, with_answers
     from evidence.pipeline.provenance import run_fields
     formulas = sorted((pairs / "f").glob("*.cnf"))
     jobs = with_answers([Job(f.stem, "s", str(f)) for f in formulas], pairs / "p")

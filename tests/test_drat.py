@@ -11,10 +11,9 @@ import pytest
 from click.testing import CliRunner
 from pysat.solvers import Solver
 
-from evidence.solvers import _compat
-from evidence.solvers import drat
 from bench import families
 from evidence.cli import cli
+from evidence.solvers import _compat, drat
 from kernels import both
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -290,8 +289,8 @@ def test_the_two_threads_race_on_nothing(tmp_path):
     lines = lines_of(proof)
     broken = tmp_path / "broken.drat"  # a lemma early in the proof flipped: the second thread meets it
     broken.write_text("\n".join(lines[:2] + flip(lines[2]) + lines[3:]) + "\n")
-    for cnf, proof in cases + [(cnf, broken)]:
-        run = subprocess.run([str(build / "dratcheck-tsan"), str(cnf), str(proof), str(tmp_path / "t.lrat"),
+    for formula, proof in cases + [(cnf, broken)]:
+        run = subprocess.run([str(build / "dratcheck-tsan"), str(formula), str(proof), str(tmp_path / "t.lrat"),
                               "--threads", "2"], capture_output=True, text=True)
         assert "ThreadSanitizer" not in run.stderr, run.stderr
         assert run.returncode in (0, 1), run.stdout

@@ -7,7 +7,7 @@ import pytest
 
 from bench.families import pigeonhole, random_ksat, write_dimacs
 from evidence.store.store import Store
-from pipeline import IN_CI, ROOT, assert_consistent, run, sqlite_url
+from pipeline import ROOT, assert_consistent, run, solver_processes, sqlite_url, stored, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -46,25 +46,6 @@ def test_jobs_2_gives_the_verdicts_of_jobs_1_in_the_same_order(tmp_path, formula
     assert one == two
     assert one[1] == sorted(EXPECTED)
     assert one[0] == [[v, f"{c}/{c}"] for c, v in EXPECTED]  # lines in command-line order
-
-
-def have_dask() -> bool:
-    try:
-        import distributed  # noqa: F401
-        return True
-    except ImportError:
-        return False
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    if not have_dask():
-        if IN_CI:
-            pytest.fail("CI=true but dask is not installed: .ci/run must install the dask extra")
-        pytest.skip("dask is not installed")
-    from distributed import LocalCluster
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
-        yield c
 
 
 def test_a_real_dask_cluster_gives_the_same_verdicts(tmp_path, formulas, cluster):
@@ -110,8 +91,6 @@ def test_a_lying_worker_never_makes_a_pass_or_fail(tmp_path, formulas, monkeypat
 
 def test_sigterm_stops_a_parallel_run_cleanly_and_it_resumes(tmp_path, formulas):
     import signal
-    from test_interrupt import stored, wait_until
-    from test_prove import solver_processes
     hard = tmp_path / "php-12.cnf"
     write_dimacs(hard, *pigeonhole(12))
     chosen = [formulas[0], hard, *formulas[3:5]]

@@ -3,14 +3,14 @@ import json
 
 import pytest
 
+from bench.families import pigeonhole, random_ksat, write_dimacs
 from evidence.exits import of_results
 from evidence.pipeline import solve as prove_module
 from evidence.pipeline.jobs import TOKEN, default_name
 from evidence.pipeline.provenance import run_fields
 from evidence.solvers import cadical as solve
-from bench.families import pigeonhole, random_ksat, write_dimacs
 from evidence.store.store import Store
-from pipeline import PHP4, PHP4_GZ, RAT, SAMPLES, SAT40, assert_consistent, run, sha256, sqlite_url
+from pipeline import PHP4, PHP4_GZ, RAT, SAMPLES, SAT40, assert_consistent, run, sha256, solver_processes, sqlite_url
 
 
 @pytest.fixture
@@ -168,18 +168,3 @@ def test_verdict_json_is_the_kernels(db):
     store, [res] = results(db)
     verdict = json.loads(store.path_of(res.verdict_sha256).read_text())
     assert verdict["proof"]["sha256"] == res.proof_sha256 and verdict["counts"]["steps"] > 0
-
-
-def solver_processes(marker):
-    """Pids of solver workers whose command line mentions `marker`, e.g. a test's directory (Linux /proc)."""
-    from pathlib import Path
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                cmd = (proc / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if b"evidence.solvers.cadical" in cmd and any(str(marker).encode() in c for c in cmd):
-                found.append(int(proc.name))
-    return found

@@ -5,11 +5,11 @@ import tempfile
 
 import pytest
 
+from cases import EXCEPTIONS, SECTIONS
 from evidence.outputs import assessment
 from evidence.outputs.html import html
 from evidence.store.store import Store
 from pipeline import ARTIFACTS, need, populate, sqlite_url, which
-from test_reports import EXCEPTIONS, SECTIONS
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -2,26 +2,20 @@
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import date
 from html.parser import HTMLParser
 
 import pytest
 
-from evidence.outputs import assessment
+from cases import EXCEPTIONS, SECTIONS
 from evidence import outputs
+from evidence.outputs import assessment
 from evidence.outputs.html import html
 from evidence.outputs.junit import junit
 from evidence.outputs.markdown import MARKDOWN_LIMIT, markdown
-from evidence.outputs.sarif import sarif
 from evidence.outputs.oscal import assessment_results
+from evidence.outputs.sarif import sarif
 from evidence.store.store import Store
 from pipeline import IN_CI, need, populate, run, sqlite_url
-
-SECTIONS = ["Scope", "Status matrix", "Method", "Controls", "Completeness", "Exceptions",
-            "Changes since the previous run", "Artifact index", "Reproduce offline"]
-EXCEPTIONS = [{"control": "C-4", "owner": "alice@example.com", "reason": "encoder fix pending, SEC-42",
-               "expires": date(2999, 12, 31)},
-              {"control": "C-2", "owner": "bob@example.com", "reason": "old waiver", "expires": date(2001, 1, 1)}]
 
 
 @pytest.fixture(scope="module")

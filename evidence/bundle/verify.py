@@ -21,9 +21,9 @@ from pathlib import Path
 
 import checker
 
-from . import dsse
 from ..errors import UserError
 from ..results import Result, from_verdict
+from . import dsse
 
 ENVELOPE, MANIFEST = "bundle.dsse.json", "manifest.json"
 NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,3}$")

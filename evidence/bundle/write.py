@@ -80,8 +80,8 @@ def write(store: Store, a: Assessment, out, key=None, gate=None, gate_config: st
                     for r in a.results],
         "files": {name: {"sha256": sha, "size": size} for name, (sha, size) in sorted(sizes.items())},
     }
-    files[MANIFEST] = json.dumps(manifest, indent=1, sort_keys=True).encode() + b"\n"
-    sizes[MANIFEST] = (_sha(files[MANIFEST]), len(files[MANIFEST]))
+    data = json.dumps(manifest, indent=1, sort_keys=True).encode() + b"\n"
+    files[MANIFEST], sizes[MANIFEST] = data, (_sha(data), len(data))
     statement = {"_type": dsse.STATEMENT_TYPE, "predicateType": dsse.PREDICATE_TYPE,
                  "subject": [{"name": n, "digest": {"sha256": sha}} for n, (sha, _) in sorted(sizes.items())],
                  "predicate": {"format": FORMAT, "run": a.run.id, "manifest": MANIFEST,

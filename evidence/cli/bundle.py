@@ -25,9 +25,10 @@ def bundle(store, run_id, output, key, gate_config):
     try:
         private = dsse.load_private_key(key) if key else None
     except (OSError, ValueError, TypeError) as error:
-        raise click.UsageError(f"{key}: cannot load an Ed25519 private key: {error}")
+        raise click.UsageError(f"{key}: cannot load an Ed25519 private key: {error}") from None
     manifest = write(store, a, output, private, evaluate(a, config) if config else None, gate_config)
-    click.echo(f"wrote {output}: run {a.run.id}, {len(manifest['results'])} results, {len(manifest['files']) + 2} files, "
+    click.echo(f"wrote {output}: run {a.run.id}, {len(manifest['results'])} results, "
+               f"{len(manifest['files']) + 2} files, "
                + (f"signed by key {dsse.keyid(private.public_key())[:16]}" if private else "UNSIGNED"))
 
 
@@ -40,7 +41,7 @@ def keygen(output):
     try:
         kid = dsse.generate(output, output + ".pub")
     except FileExistsError as error:
-        raise click.UsageError(f"{error.filename} exists: refusing to overwrite a key")
+        raise click.UsageError(f"{error.filename} exists: refusing to overwrite a key") from None
     click.echo(f"wrote {output} (private, keep it secret) and {output}.pub; key id {kid}")
 
 
@@ -59,7 +60,7 @@ def verify(bundle_file, pubkey, allow_unsigned, kernel):
     try:
         public = dsse.load_public_key(pubkey) if pubkey else None
     except (OSError, ValueError) as error:
-        raise click.UsageError(f"{pubkey}: cannot load an Ed25519 public key: {error}")
+        raise click.UsageError(f"{pubkey}: cannot load an Ed25519 public key: {error}") from None
     with tempfile.TemporaryDirectory(prefix="proofgate-verify-") as tmp:
         result = run_verify(bundle_file, Path(tmp), public, allow_unsigned, kernel)
     for line in result.lines:

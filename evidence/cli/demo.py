@@ -31,8 +31,8 @@ def demo(samples):
         answers = [run_sample(case, kernel) for kernel in checker.kernels()]
         ok = all(a.matches(case) for a in answers)
         wrong += not ok
-        table.add_row(str(case.formula.relative_to(samples)), str(case.proof.relative_to(samples)), case.expected_text(),
-                      *(a.text() for a in answers), f"{answers[0].seconds:.3f}",
+        table.add_row(str(case.formula.relative_to(samples)), str(case.proof.relative_to(samples)),
+                      case.expected_text(), *(a.text() for a in answers), f"{answers[0].seconds:.3f}",
                       style=None if ok else "bold red")
     Console(width=None if sys.stdout.isatty() else 150).print(table)
     click.echo(f"{len(expectations) - wrong} of {len(expectations)} samples gave the expected answer")

@@ -51,7 +51,7 @@ class ResultView:
 @dataclass
 class ControlView:
     id: str
-    verdict: str
+    verdict: Result
     results: list[ResultView]
     title: str | None = None
     mappings: dict = field(default_factory=dict)
@@ -84,7 +84,7 @@ class Assessment:
         return [r for c in self.controls for r in c.results]
 
     @property
-    def counts(self) -> dict:
+    def counts(self) -> dict[Result, int]:
         out = {r: 0 for r in Result}
         for c in self.controls:
             out[c.verdict] += 1

@@ -11,7 +11,8 @@ def junit(a: Assessment, gate=None) -> str:
     """One testcase per control and subject: FAIL is a failure, NOT CHECKABLE an error.  With a gate,
     a result under an active exception is skipped (with the owner), and a required control with no
     result is a failure of its own."""
-    suite = ET.Element("testsuite", name=f"proofgate run {a.run.id}", timestamp=a.generated.strftime("%Y-%m-%dT%H:%M:%S"))
+    suite = ET.Element("testsuite", name=f"proofgate run {a.run.id}",
+                       timestamp=a.generated.strftime("%Y-%m-%dT%H:%M:%S"))
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     excepted = gate.excepted if gate else {}
 
@@ -43,7 +44,7 @@ def junit(a: Assessment, gate=None) -> str:
             counts["failures"] += 1
     for k, v in counts.items():
         suite.set(k, str(v))
-    root = ET.Element("testsuites", name="proofgate", **{k: str(v) for k, v in counts.items() if k != "skipped"})
+    root = ET.Element("testsuites", {"name": "proofgate", **{k: str(v) for k, v in counts.items() if k != "skipped"}})
     root.append(suite)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

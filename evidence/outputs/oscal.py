@@ -18,9 +18,9 @@ import json
 import uuid
 from datetime import datetime
 
-from .assessment import Assessment, bundle_name
 from ..results import Result
 from ..store.models import as_utc
+from .assessment import Assessment, bundle_name
 
 OSCAL_VERSION = "1.2.1"  # what compliance-trestle 5.2 validates
 NS = "https://proofgate.invalid/ns/oscal"  # the namespace of proofgate's own property names
@@ -102,7 +102,7 @@ def assessment_results(a: Assessment) -> str:
             finding["remarks"] = c.remediation
         findings.append(finding)
 
-    result = {
+    result: dict = {
         "uuid": uid("result", run.id), "title": f"proofgate run {run.id}",
         "description": "Each finding rests on a proof (PASS) or a model (FAIL) checked by proofgate's trusted "
                        "kernel; NOT CHECKABLE means no kernel-verified answer.",
@@ -120,10 +120,10 @@ def assessment_results(a: Assessment) -> str:
         result["observations"] = observations
     if findings:
         result["findings"] = findings
-    resources = [{"uuid": uid("assessment-plan", run.id), "title": f"Implicit assessment plan of run {run.id}",
-                  "description": "proofgate has no separate assessment plan: the plan is the controls and subjects "
-                                 "named for this run, listed in the results' reviewed controls and local "
-                                 "definitions."}]
+    plan = {"uuid": uid("assessment-plan", run.id), "title": f"Implicit assessment plan of run {run.id}",
+            "description": "proofgate has no separate assessment plan: the plan is the controls and subjects "
+                           "named for this run, listed in the results' reviewed controls and local definitions."}
+    resources: list[dict] = [plan]
     for art in a.artifacts:
         resources.append({"uuid": uid("artifact", art.sha256), "title": f"{art.kind} {art.sha256[:12]}",
                           "props": [_prop("artifact-kind", art.kind), _prop("size-bytes", art.size)],

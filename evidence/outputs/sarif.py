@@ -12,7 +12,8 @@ SARIF_LIMIT = 25_000  # GitHub code scanning's cap on results per run
 def sarif(a: Assessment, limit: int = SARIF_LIMIT) -> str:
     """SARIF 2.1.0: a rule per control, a result per failing or undecided subject (a PASS is no
     finding).  FAILs come first when more than `limit` results must be cut."""
-    rules, index = [], {}
+    rules: list[dict] = []
+    index: dict[str, int] = {}
     for c in a.controls:
         index[c.id] = len(rules)
         rules.append({"id": c.id, "name": c.id, "shortDescription": {"text": c.title or f"control {c.id}"},

@@ -65,7 +65,7 @@ def check_chunk(items, kernel: str, root: str | None, token: str | None = None,
     """Check each item; with `root` (the store's artifact directory) store them there too.
     Returns (synced, results): synced is False when this worker is `here` (see `place`) and left
     the sync of the files it wrote to the caller, who must sync before it commits any result."""
-    if root is not None and not os.path.exists(os.path.join(root, "tmp", token)):
+    if root is not None and not os.path.exists(os.path.join(root, "tmp", token or "")):
         raise RuntimeError(f"this worker cannot see the store's artifact directory {root}: checking existing "
                            "proofs on a cluster needs a file system shared with its workers")
     out = worker.run(lambda: [check_one(item, kernel, root) for item in items])  # a SIGTERM leaves no temporaries
@@ -89,7 +89,7 @@ def place(root: str) -> tuple | None:
 
 
 def check_one(item: Item, kernel: str, root: str | None) -> Checked:
-    temps = []
+    temps: list[str] = []
     try:
         try:
             if root is None:
@@ -112,8 +112,9 @@ def check_one(item: Item, kernel: str, root: str | None) -> Checked:
                 record[key] = {**record[key], "path": _publish(tmp, root, sha)}
         data = json.dumps(record, indent=2, sort_keys=True).encode() + b"\n"
         verdict = _put_bytes(data, root, temps) if root is not None else None
-        return Checked(v.status, v.reason, (f_sha, v.formula["bytes"], v.formula["compression"]), (a_sha, v.proof["bytes"], v.proof["format"]),
-                       verdict, v.code, v.seconds, (v.kernel, v.kernel_version, v.kernel_digest), v.kind)
+        return Checked(v.status, v.reason, (f_sha, v.formula["bytes"], v.formula["compression"]),
+                       (a_sha, v.proof["bytes"], v.proof["format"]), verdict, v.code, v.seconds,
+                       (v.kernel, v.kernel_version, v.kernel_digest), v.kind)
     finally:
         for t in temps:
             if os.path.exists(t):

@@ -58,6 +58,7 @@ def work(problem: bytes, timeout: float | None, hints: dict | None = None) -> Wo
 
 def _readable(path, cert, hints):
     from checker.smtlib import SmtError
+
     from ..smt.readable import improve
     try:
         improve(path, cert, hints)

@@ -73,6 +73,8 @@ class Checking:
         self.token.unlink(missing_ok=True)
 
     def start(self, job: Job) -> batch.Item:
+        if job.answer is None or job.kind is None:
+            raise ValueError(f"{job.formula}: a --proof-dir job names its proof or model (with_answers)")
         return batch.Item(os.path.abspath(job.formula), os.path.abspath(job.answer), job.kind)
 
     def submit(self, executor, items: list[batch.Item]):
@@ -82,9 +84,10 @@ class Checking:
         """The result row and artifact rows from a worker's report (what it stored, and the kernel's verdict)."""
         reason = c.reason
         for given in (job.formula, job.answer):  # the worker had absolute paths; the user gave these
-            reason = reason.replace(os.path.abspath(given), str(given)) if reason else reason
-        fields = {"reason": reason}
-        artifacts = _fill(self.store, fields, job.kind, c, self.expected)
+            if reason and given:
+                reason = reason.replace(os.path.abspath(given), given)
+        fields: dict = {"reason": reason}
+        artifacts = _fill(self.store, fields, item.kind, c, self.expected)
         return Outcome(new_row(self.run_id, job, self.cwd, **fields), artifacts, bad_input=c.status == "BAD INPUT")
 
     def no_answer(self, reason: str) -> batch.Checked:
@@ -116,7 +119,7 @@ def check_all(store, run_id: str, jobs: list[Job], executor, workers: int, kerne
 
 def _fill(store, fields: dict, kind: str, c: batch.Checked, expected: dict) -> list[Artifact]:
     """Result fields and artifact rows from a worker's report; [] when there is no verdict to use."""
-    if c.status not in ("VERIFIED", "NOT VERIFIED"):
+    if c.status not in ("VERIFIED", "NOT VERIFIED") or not (c.kernel and c.formula and c.answer and c.verdict):
         return []
     if c.kernel[2] != expected.get(c.kernel[0]):
         fields["reason"] = f"the worker's {c.kernel[0]} kernel is not this installation's (digest {c.kernel[2][:16]})"

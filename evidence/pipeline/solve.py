@@ -114,7 +114,10 @@ class Solving:
         if worked.payload is not None:
             answer_sha, answer_size = store.put_bytes(worked.payload)
         else:
-            answer_sha, answer_size = store.ingest(Path(ticket.task.proof if kind == "proof" else ticket.task.model))
+            written = ticket.task.proof if kind == "proof" else ticket.task.model
+            if written is None:
+                raise RuntimeError("the worker kept its answer, but was given no file to write it to")
+            answer_sha, answer_size = store.ingest(Path(written))
         answer_path, stored, sha = store.path_of(answer_sha), ticket.stored, result.formula_sha256
         try:
             if kind == "proof":
@@ -177,7 +180,7 @@ def line(done: Done) -> str:
     elif r.verdict == Result.FAIL:
         detail = f"counterexample (model) verified by the {r.kernel} kernel"
     else:
-        detail = r.reason
+        detail = r.reason or ""
     times = f"; solve {r.solve_seconds:.2f} s, check {r.check_seconds:.3f} s" \
         if r.solve_seconds is not None and r.check_seconds is not None else ""
     return f"{r.verdict:<13} {what}  ({detail}{times})"
@@ -209,7 +212,7 @@ def work(task: Task, timeout: float | None, memory_mb: int | None) -> Worked:
     import tempfile
     scratch = tempfile.mkdtemp(prefix="proofgate-") if task.data is not None or task.proof is None else None
     try:
-        formula, proof, model = task.formula, task.proof, task.model
+        formula, proof, model = task.formula, task.proof or "", task.model or ""
         if scratch is not None:
             proof, model = os.path.join(scratch, "proof.lrat"), os.path.join(scratch, "model.txt")
             if task.data is not None:

@@ -194,7 +194,9 @@ QUERY_KINDS = {
     "world-ingress-only-on": (WorldIngressOnlyOn, NETWORK),
     "no-more-permissive-than-baseline": (NoMorePermissiveThanBaseline, POLICIES),
 }
-AnyQuery = Annotated[Union[tuple(model for model, _ in QUERY_KINDS.values())], Field(discriminator="kind")]
+AnyQuery = Annotated[Union[NoFullAccess, NoActionOnAnyResource, NoPublicAccess, OnlyTrustedPrincipals,
+                           TrustWithinOrganization, ExplicitDeny, NoWorldIngress, NoRules, WorldIngressOnlyOn,
+                           NoMorePermissiveThanBaseline], Field(discriminator="kind")]  # QUERY_KINDS' models
 Identifier = Annotated[Text, BeforeValidator(_number_as_text)]
 
 

@@ -26,8 +26,7 @@ from .conditions import Condition
 from .document import Policy, PrincipalSpec, Statement
 from .errors import Unsupported
 from .patterns import ARN_COMPONENTS, STAR, ArnPattern, Glob, Wild, parse_glob, split_arn, split_glob_at_colons
-from .smtlib import FALSE, TRUE, Const, Problem, and_, contains_any, eq, implies, in_glob, lit, not_, num, \
-    one_of, or_
+from .smtlib import FALSE, TRUE, Const, Problem, and_, contains_any, eq, implies, in_glob, lit, not_, num, one_of, or_
 
 AWS, SERVICE, FEDERATED, ANONYMOUS = range(4)
 KINDS = ("AWS", "Service", "Federated", "Anonymous")
@@ -146,7 +145,8 @@ class Request:
         kinds.discard("null") if len(kinds) > 1 else None
         if len(kinds - {"str"}) > 1 or (len(kinds) > 1 and not ({"str", "arn"} >= kinds)) or \
                 len({f for f in families if f in ("numeric", "date")}) > 1:
-            raise Unsupported(f"condition key {key} compared with operators of different kinds ({', '.join(sorted(set(families)))})")
+            raise Unsupported(f"condition key {key} compared with operators of different kinds "
+                              f"({', '.join(sorted(set(families)))})")
         kind = "arn" if "arn" in kinds else kinds.pop()
         count = p.declare(f"n{i}", "Int")
         slots = max(1, len(families))
@@ -166,7 +166,8 @@ class Request:
                 ver, val = p.declare(f"{v}_ver", "Int"), p.declare(f"{v}_ip", "Int")
                 p.add(f"(or (= {ver} 4) (= {ver} 6))")
                 p.add(f"(<= 0 {val})")
-                p.add(f"(or (and (= {ver} 4) (<= {val} {(1 << 32) - 1})) (and (= {ver} 6) (<= {val} {(1 << 128) - 1})))")
+                p.add(f"(or (and (= {ver} 4) (<= {val} {(1 << 32) - 1})) "
+                      f"(and (= {ver} 6) (<= {val} {(1 << 128) - 1})))")
                 entry.slots.append(Ip(p.declare(f"{v}_isip", "Bool"), ver, val))
             else:
                 entry.slots.append(Number(p.declare(f"{v}_isnum", "Bool"), p.declare(f"{v}_num", "Real"),

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import checker
 
@@ -67,7 +68,7 @@ def _produce_here(name: str, problem_path: str, cert_path: str, timeout: float |
 class Judged:
     verdict: Result
     reason: str | None = None
-    kernel_verdict: object = None  # checker.Verdict
+    kernel_verdict: Any = None  # the checker.Verdict
     witness: object = None  # the confirmed Request or NetworkWitness
     counterexample: str | None = None  # the witness in plain words
 

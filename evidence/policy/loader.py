@@ -24,7 +24,7 @@ from ..validation import Strict, Text, read, validate
 from .addresses import parse_block
 from .document import IDENTITY, RESOURCE, SCP, TRUST, Policy, parse_policy
 from .errors import PolicyInputError, Where
-from .network import parse_network_acl, parse_security_group
+from .network import NetworkAcl, SecurityGroup, parse_network_acl, parse_security_group
 from .patterns import parse_arn_pattern
 
 POLICY_KINDS = {"iam-policy": IDENTITY, "s3-bucket-policy": RESOURCE, "kms-key-policy": RESOURCE,
@@ -108,7 +108,7 @@ class Subject:
     id: str
     account: str
     file: str
-    document: object  # Policy | SecurityGroup | NetworkAcl
+    document: Any  # Policy | SecurityGroup | NetworkAcl, as `kind` says
     resources: tuple = ()  # ARN patterns: what a resource policy protects (the bucket, its objects)
     baseline: str | None = None
     description: str = ""
@@ -144,6 +144,7 @@ def load_subject(path) -> Subject | Account:
         return Account(a.id, a.organization, tuple(a.trusted_accounts), tuple(a.trusted_sources), doc.file)
     s = validate(SubjectFile, doc)
     where = Where(path)  # element paths inside the document start at its root: Statement[2]...
+    document: Policy | SecurityGroup | NetworkAcl
     if s.kind in POLICY_KINDS:
         document = parse_policy(s.document, where, POLICY_KINDS[s.kind])
     elif s.kind == "security-group":

@@ -219,5 +219,21 @@ def parse_action_pattern(text: str) -> Glob | None:
     return parse_glob(lowered, wildcards=True, variables=False)
 
 
+def action_pattern(text: str) -> Glob:
+    """An action the loader already accepted (parse_action_pattern was not None for it)."""
+    glob = parse_action_pattern(text)
+    if glob is None:
+        raise ValueError(f"{text!r} is not an action pattern")
+    return glob
+
+
+def arn_pattern(text: str, variables=True) -> ArnPattern:
+    """An ARN pattern the loader already accepted (parse_arn_pattern was not None for it)."""
+    pattern = parse_arn_pattern(text, variables)
+    if pattern is None:
+        raise ValueError(f"{text!r} is not an ARN pattern")
+    return pattern
+
+
 def action_matches(pattern: Glob, action: str) -> bool:
     return pattern.matches(action.lower())

@@ -6,8 +6,8 @@ from the strings it must differ from), and values of declared sorts from congrue
 abstract value, declared with `declare-const`, per class).  A function is an `ite` table over the
 applications the problem makes of it.  Nothing here is trusted: the kernel evaluates the result.
 """
-from checker.smt import OPS
 from checker.skeleton import matches
+from checker.smt import OPS
 from checker.smtlib import ARITH
 
 from . import euf, globs

@@ -57,8 +57,8 @@ def solve(formula, proof, model, timeout: float | None, memory_mb: int | None) -
         _kill(child)
         raise
     seconds = time.monotonic() - start
-    message = err.decode(errors="replace").strip().splitlines()
-    message = message[-1] if message else ""
+    lines = err.decode(errors="replace").strip().splitlines()
+    message = lines[-1] if lines else ""
     if child.returncode == EXIT_UNSAT:
         return Solved("UNSAT", seconds)
     if child.returncode == EXIT_SAT:

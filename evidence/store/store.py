@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from ..errors import UserError
 from ..results import Result
@@ -152,19 +152,21 @@ class Store:
     def finish_run(self, run_id: str) -> None:
         with self.session() as s:
             run = s.get(Run, run_id)
+            if run is None:
+                raise StoreError(f"no run {run_id!r} in {self.display_url()}")
             run.status, run.finished_at = "complete", utcnow()
             s.add(run)
             s.commit()
 
     def runs(self) -> list[Run]:
         with self.session() as s:
-            return list(s.exec(select(Run).order_by(Run.started_at, Run.id)))
+            return list(s.exec(select(Run).order_by(col(Run.started_at), col(Run.id))))
 
     def run(self, run_id: str | None = None) -> Run:
         """The run named, or the latest one."""
         with self.session() as s:
             if run_id is None:
-                run = s.exec(select(Run).order_by(Run.started_at.desc(), Run.id.desc())).first()
+                run = s.exec(select(Run).order_by(col(Run.started_at).desc(), col(Run.id).desc())).first()
                 if run is None:
                     raise StoreError(f"no runs in {self.display_url()}: run `proofgate prove` first")
                 return run
@@ -175,9 +177,9 @@ class Store:
 
     def previous_run(self, run: Run) -> Run | None:
         with self.session() as s:
-            return s.exec(select(Run).where((Run.started_at < run.started_at) | (
-                (Run.started_at == run.started_at) & (Run.id < run.id)))
-                .order_by(Run.started_at.desc(), Run.id.desc())).first()
+            return s.exec(select(Run).where((col(Run.started_at) < run.started_at) | (
+                (col(Run.started_at) == run.started_at) & (col(Run.id) < run.id)))
+                .order_by(col(Run.started_at).desc(), col(Run.id).desc())).first()
 
     def results(self, run_id: str) -> list[ResultRow]:
         with self.session() as s:
@@ -195,7 +197,7 @@ class Store:
     def artifacts_by_hash(self, hashes) -> dict[str, Artifact]:
         hashes = sorted({h for h in hashes if h})
         with self.session() as s:
-            return {a.sha256: a for a in s.exec(select(Artifact).where(Artifact.sha256.in_(hashes)))} \
+            return {a.sha256: a for a in s.exec(select(Artifact).where(col(Artifact.sha256).in_(hashes)))} \
                 if hashes else {}
 
     def record(self, result: ResultRow, artifacts: list[Artifact], control: Control | None = None,
@@ -235,11 +237,11 @@ class Store:
             if not self.has_artifact(sha):
                 raise StoreError(f"artifact {sha} is not on disk; the batch is not recorded")
         keys = {(r.control_id, r.subject) for r, _ in entries}
-        names = [c.name for c in ResultRow.__table__.columns if c.name != "id"]
+        names = [name for name in ResultRow.model_fields if name != "id"]
         with self.engine.begin() as db:  # one transaction: all of it or nothing
-            have = set()
+            have: set[str] = set()
             for part in _parts(sorted(arts)):
-                have.update(db.execute(select(Artifact.sha256).where(Artifact.sha256.in_(part))).scalars())
+                have.update(db.execute(select(Artifact.sha256).where(col(Artifact.sha256).in_(part))).scalars())
             new = [{"sha256": a.sha256, "size": a.size, "kind": a.kind, "suffix": a.suffix}
                    for sha, a in arts.items() if sha not in have]
             if new:
@@ -254,12 +256,13 @@ class Store:
                 db.execute(insert(Subject), new)
             stale = []  # checked again in the same run: the newer result replaces it
             for part in _parts(sorted({c for c, _ in keys})):
-                stale += [i for i, c, n in db.execute(select(ResultRow.id, ResultRow.control_id, ResultRow.subject).where(
-                    ResultRow.run_id == run_id, ResultRow.control_id.in_(part))) if (c, n) in keys]
+                rows = db.execute(select(ResultRow.id, ResultRow.control_id, ResultRow.subject).where(
+                    ResultRow.run_id == run_id, col(ResultRow.control_id).in_(part)))
+                stale += [i for i, c, n in rows if (c, n) in keys]
             for part in _parts(stale):
-                db.execute(delete(ResultRow).where(ResultRow.id.in_(part)))
+                db.execute(delete(ResultRow).where(col(ResultRow.id).in_(part)))
             if entries:
-                ids = db.execute(insert(ResultRow).returning(ResultRow.id, sort_by_parameter_order=True),
+                ids = db.execute(insert(ResultRow).returning(col(ResultRow.id), sort_by_parameter_order=True),
                                  [{n: getattr(r, n) for n in names} for r, _ in entries]).scalars().all()
                 for (r, _), i in zip(entries, ids):
                     r.id = i
