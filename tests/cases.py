@@ -167,3 +167,49 @@ SECTIONS = ["Scope", "Status matrix", "Method", "Controls", "Completeness", "Exc
 EXCEPTIONS = [{"control": "C-4", "owner": "alice@example.com", "reason": "encoder fix pending, SEC-42",
                "expires": date(2999, 12, 31)},
               {"control": "C-2", "owner": "bob@example.com", "reason": "old waiver", "expires": date(2001, 1, 1)}]
+
+
+# --- SARIF 2.1.0's structure, as the standard states it (OASIS SARIF 2.1.0, section 3), for what we write --------
+
+_MESSAGE = {"type": "object", "anyOf": [{"required": ["text"]}, {"required": ["id"]}],
+            "properties": {"text": {"type": "string"}, "id": {"type": "string"}}}
+_PROPERTY_BAG = {"type": "object"}
+SARIF_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object", "required": ["version", "runs"],
+    "properties": {
+        "$schema": {"type": "string", "format": "uri"},
+        "version": {"const": "2.1.0"},
+        "runs": {"type": "array", "items": {"$ref": "#/$defs/run"}},
+    },
+    "$defs": {
+        "run": {"type": "object", "required": ["tool"], "properties": {
+            "tool": {"type": "object", "required": ["driver"], "properties": {"driver": {"$ref": "#/$defs/component"}}},
+            "results": {"type": "array", "items": {"$ref": "#/$defs/result"}},
+            "invocations": {"type": "array", "items": {"type": "object", "required": ["executionSuccessful"],
+                                                       "properties": {
+                "executionSuccessful": {"type": "boolean"},
+                "toolExecutionNotifications": {"type": "array", "items": {
+                    "type": "object", "required": ["message"],
+                    "properties": {"message": _MESSAGE, "level": {"$ref": "#/$defs/level"}}}}}}},
+            "automationDetails": {"type": "object", "properties": {"id": {"type": "string"}}},
+            "properties": _PROPERTY_BAG}},
+        "component": {"type": "object", "required": ["name"], "properties": {
+            "name": {"type": "string"}, "version": {"type": "string"},
+            "rules": {"type": "array", "items": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "string"}, "name": {"type": "string"},
+                "shortDescription": _MESSAGE, "fullDescription": _MESSAGE, "help": _MESSAGE,
+                "properties": _PROPERTY_BAG}}}}},
+        "level": {"enum": ["none", "note", "warning", "error"]},
+        "result": {"type": "object", "required": ["message"], "properties": {
+            "ruleId": {"type": "string"}, "ruleIndex": {"type": "integer", "minimum": -1},
+            "level": {"$ref": "#/$defs/level"}, "message": _MESSAGE,
+            "locations": {"type": "array", "items": {"type": "object", "properties": {
+                "physicalLocation": {"type": "object", "anyOf": [{"required": ["artifactLocation"]},
+                                                                 {"required": ["address"]}], "properties": {
+                    "artifactLocation": {"type": "object", "properties": {"uri": {"type": "string"}}},
+                    "region": {"type": "object", "properties": {"startLine": {"type": "integer", "minimum": 1}}}}}}}},
+            "partialFingerprints": {"type": "object", "additionalProperties": {"type": "string"}},
+            "properties": _PROPERTY_BAG}},
+    },
+}

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from cases import EXCEPTIONS, SECTIONS
+from cases import EXCEPTIONS, SARIF_SCHEMA, SECTIONS
 from evidence import outputs
 from evidence.outputs import assessment
 from evidence.outputs.html import html
@@ -117,6 +117,18 @@ def test_sarif(db, a):
     assert [(r["ruleId"], r["level"]) for r in before["results"]] == [("C-2", "error")]
     cut = json.loads(sarif(assessment.load(Store(db), "before"), limit=0))["runs"][0]
     assert cut["results"] == [] and "left out" in json.dumps(cut["invocations"])
+
+
+def test_sarif_has_the_standards_structure(db, a):
+    """Every run's SARIF against the structure SARIF 2.1.0 requires of what we write (cases.SARIF_SCHEMA)."""
+    jsonschema = pytest.importorskip("jsonschema") if not IN_CI else __import__("jsonschema")
+    validator = jsonschema.Draft202012Validator(SARIF_SCHEMA)
+    for doc in (sarif(a), sarif(assessment.load(Store(db), "before")), sarif(a, limit=0)):
+        errors = sorted(validator.iter_errors(json.loads(doc)), key=lambda e: list(e.path))
+        assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
+    broken = json.loads(sarif(a))
+    broken["runs"][0]["results"][0]["level"] = "fatal"  # the check can fail
+    assert any(validator.iter_errors(broken))
 
 
 def test_report_command_every_format(db, tmp_path):

@@ -6,9 +6,7 @@ them), each flushed, so the two streams interleave as they are written.
 """
 from __future__ import annotations
 
-import json
 import sys
-import threading
 
 import checker
 
@@ -22,6 +20,11 @@ def say(text: str, err: bool = False) -> None:
     print(text, file=sys.stderr if err else sys.stdout, flush=True)
 
 
+def say_json(value: dict) -> None:
+    import json  # only for --json: a plain check imports no more than it needs (evidence/main.py)
+    say(json.dumps(value, indent=2))
+
+
 def check(formula, proof=None, model=None, *, kernel: str, as_json: bool = False, proof_format: str = "auto",
           lrat_out=None, binary_lrat: bool = False, core_out=None, trimmed_out=None, strict_deletions: bool = False,
           drat_encoding: str = "detect", timeout: float = 0.0, max_memory: int = 0, threads: int = 0) -> ExitCode:
@@ -31,7 +34,7 @@ def check(formula, proof=None, model=None, *, kernel: str, as_json: bool = False
     if proof is not None and is_smt(formula, proof):
         return _check_smt(formula, proof, kernel, as_json, lrat_out, binary_lrat, timeout, max_memory)
     if model is None and proof_format == "auto":
-        from ..solvers.drat import proof_format as by_name
+        from ..solvers.formats import proof_format as by_name
         proof_format = by_name(proof) or "lrat"
         proof, model = (None, proof) if proof_format == "model" else (proof, None)  # NAME.model, as prove writes
     elaboration = None
@@ -61,7 +64,7 @@ def _answer(verdict, elaboration, as_json, show) -> ExitCode:
     """Print the verdict (as JSON, or as `show` writes it); its exit code."""
     if as_json:
         extra = {"elaboration": elaboration.to_dict()} if elaboration else {}
-        say(json.dumps({**verdict.to_dict(), **extra}, indent=2))
+        say_json({**verdict.to_dict(), **extra})
     else:
         show(verdict)
     return ExitCode.OK if verdict.verified else ExitCode.FAILED
@@ -128,8 +131,8 @@ def _report_elaboration(e, verdict, as_json) -> ExitCode | None:
     text = f"{e.path}: {e.where() + ': ' if e.where() else ''}{e.message}"
     code = {"malformed": ExitCode.BAD_INPUT, "limit": ExitCode.NO_VERDICT}.get(e.status, ExitCode.FAILED)
     if as_json:
-        say(json.dumps({"status": "BAD INPUT" if code == ExitCode.BAD_INPUT else "NOT VERIFIED",
-                        "error": text, "elaboration": e.to_dict()}, indent=2))
+        say_json({"status": "BAD INPUT" if code == ExitCode.BAD_INPUT else "NOT VERIFIED",
+                  "error": text, "elaboration": e.to_dict()})
     else:
         say(f"c stage 1, DRAT engine (untrusted): {text}", err=code != ExitCode.FAILED)
         say("s NOT VERIFIED")
@@ -139,9 +142,9 @@ def _report_elaboration(e, verdict, as_json) -> ExitCode | None:
 def _report_bad_input(error, as_json) -> ExitCode:
     if as_json:
         o = error.outcome
-        say(json.dumps({"status": "BAD INPUT", "file": error.path, "error": str(error),
-                        "code": o.code if o else "open", "line": o.line if o and o.line else None,
-                        "offset": o.offset if o and o.offset >= 0 else None}, indent=2))
+        say_json({"status": "BAD INPUT", "file": error.path, "error": str(error),
+                  "code": o.code if o else "open", "line": o.line if o and o.line else None,
+                  "offset": o.offset if o and o.offset >= 0 else None})
     else:
         say(f"proofgate: bad input: {error}", err=True)
         say("s NOT VERIFIED")
@@ -153,6 +156,7 @@ def _with_progress(run, quiet):
     sources: list = []
     if quiet or not sys.stderr.isatty():
         return run(None)
+    import threading
     result: dict = {}
 
     def target():

@@ -11,6 +11,7 @@ import checker
 
 from ..errors import UserError
 from ..exits import ExitCode
+from ..main import internal_error
 from .bundle import bundle, keygen, verify
 from .check import check
 from .demo import demo
@@ -58,6 +59,5 @@ def main():
     except BrokenPipeError:  # the reader went away (`| head`): nothing more to say, as click does
         code = ExitCode.FAILED
     except Exception as error:  # a bug of ours: say so plainly, without a traceback
-        click.echo(f"proofgate: internal error: {type(error).__name__}: {error}", err=True)
-        code = ExitCode.INTERNAL
+        code = internal_error(error)
     sys.exit(code)

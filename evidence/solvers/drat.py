@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from checker.source import READ_ERRORS, Source, descriptors, release
 
 from .._dratc import ffi, lib
+from .formats import DRAT_SUFFIXES, LRAT_SUFFIXES, proof_format  # noqa: F401  (drat.proof_format, as before)
 
 _CODES = {
     lib.PG_DRAT_OK: ("ok", "elaborated"),
@@ -95,19 +96,6 @@ def elaborate(formula, proof, lrat=None, *, binary_lrat=False, core=None, trimme
         path = (f.path, p.path)[r.file if failed is None else failed]
         return Elaboration(status, code, message.format(detail=r.detail), path,
                            r.line or None, r.offset if r.offset >= 0 else None, digest, counts, seconds)
-
-
-DRAT_SUFFIXES = (".drat", ".drup", ".bdrat", ".dpr", ".proof")
-LRAT_SUFFIXES = (".lrat", ".blrat", ".clrat")
-
-
-def proof_format(path):
-    """'drat', 'lrat' or 'model' by the file name (compression suffixes aside), or None."""
-    name = os.path.basename(path).lower()
-    for suffix in (".gz", ".xz", ".bz2"):
-        name = name.removesuffix(suffix)
-    return "drat" if name.endswith(DRAT_SUFFIXES) else "lrat" if name.endswith(LRAT_SUFFIXES) else \
-        "model" if name.endswith(".model") else None
 
 
 def check(formula, proof, kernel, lrat=None, **options):
