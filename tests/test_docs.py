@@ -23,6 +23,7 @@ def test_example_runs(doc, code, monkeypatch):
 
 # A documented placeholder -> a shipped file (or a file an earlier example writes), so the example runs.
 PLACEHOLDERS = {
+    "FORMULA.cnf PROOF.bdrat": "samples/lrat/rnd3-40.cnf samples/drat/rnd3-40-cadical195.bdrat",
     "FORMULA.cnf": "samples/lrat/php-4.cnf", "PROOF.lrat.gz": "samples/lrat/php-4.lrat.gz",
     "PROOF.lrat": "samples/lrat/php-4.lrat", "PROOF.drat": "samples/drat/php-4-cadical195.drat",
     "PROOF.bdrat": "samples/drat/php-4-cadical195.drat", "MODEL.txt": "samples/sat/rnd3-40-sat.model",
