@@ -35,7 +35,7 @@ ANCHORS = {  # name -> (command, verdict from (exit code, output without carriag
 
 def clean_copy(cnf: Path, into: Path) -> Path:
     """The formula as plain DIMACS: header, then one clause a line (no comments, blank or '%' lines)."""
-    from evidence.families import read_dimacs_simple, write_dimacs
+    from bench.families import read_dimacs_simple, write_dimacs
 
     nvars, clauses = read_dimacs_simple(cnf)
     target = into / f"{cnf.stem}.clean.cnf"
@@ -58,7 +58,7 @@ def anchor(name, cnf, lrat, timeout):
 
 def cross_check(cnf, proof, scratch, args):
     import checker
-    from evidence import drat
+    from evidence.solvers import drat
 
     lrat = scratch / "proof.lrat"
     start = time.perf_counter()

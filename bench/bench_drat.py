@@ -33,7 +33,7 @@ DRAT_CACHE = CACHE / "drat"
 
 def industrial_instances():
     """(name, thunk giving (nvars, clauses), approximate DRAT MB from CaDiCaL 1.9.5), smallest first."""
-    from evidence.families import barrel_shifter_miter, counter_bmc, pipeline_bmc, shift_add_multiplier_miter
+    from bench.families import barrel_shifter_miter, counter_bmc, pipeline_bmc, shift_add_multiplier_miter
 
     return [
         ("counter-8-120", lambda: counter_bmc(8, 120), 0.1),
@@ -50,8 +50,8 @@ def industrial_instances():
 
 def generate_industrial(folder):
     """CaDiCaL DRAT proofs of the industrial instances into folder (once; cached)."""
-    from evidence._compat import solve_with_drat
-    from evidence.families import write_dimacs
+    from evidence.solvers._compat import solve_with_drat
+    from bench.families import write_dimacs
 
     folder.mkdir(parents=True, exist_ok=True)
     for name, make, mb in industrial_instances():

@@ -35,7 +35,7 @@ PYTHON_LIMIT = 5e6  # bytes: the Python kernel only gets proofs smaller than thi
 def bench_instances():
     """(name, thunk giving (nvars, clauses), approximate proof MB), smallest first."""
     sys.path.insert(0, str(ROOT))
-    from evidence.families import multiplier_miter, mutilated_chessboard, padded, parity, pigeonhole, random_ksat
+    from bench.families import multiplier_miter, mutilated_chessboard, padded, parity, pigeonhole, random_ksat
 
     return [
         ("parity-80-s1", lambda: parity(80, seed=1), 21),
@@ -52,8 +52,8 @@ def bench_instances():
 
 def generate(count: int, folder: Path = CACHE, kind: str = "lrat") -> None:
     """Solve the first `count` bench instances with CaDiCaL into folder, writing LRAT (or DRAT) proofs."""
-    from evidence._compat import solve_with_drat, solve_with_lrat
-    from evidence.families import write_dimacs
+    from bench.families import write_dimacs
+    from evidence.solvers._compat import solve_with_drat, solve_with_lrat
 
     solve = solve_with_lrat if kind == "lrat" else lambda n, c, path: solve_with_drat(n, c, path, "cadical195")
     folder.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@ checking, and how many checks a second each executor gets through.
     python bench/bench_pipeline.py [--sizes S,M,L] [--repeat 3] [--jobs 2] [--no-dask] [--store-dir DIR]
     python bench/bench_pipeline.py --prove [--n 1000]     # the older figure: solve + check
 
-Default (the issue's target): `prove --proof-dir`, i.e. `evidence.checkrun.check_all`, checking
+Default (the issue's target): `prove --proof-dir`, i.e. `evidence.pipeline.proof_dir.check_all`, checking
 proofs that exist already.  Formulas are random 3-SAT at ratio 4.6 (unsat ones kept), their LRAT
 proofs written by CaDiCaL through python-sat, cached under bench/.cache (generated once,
 deterministically).  Three sizes: S ~20 KB, M ~200 KB, L ~2 MB proofs.  For each it measures
@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evidence.families import pigeonhole, random_ksat, write_dimacs  # noqa: E402
+from bench.families import pigeonhole, random_ksat, write_dimacs  # noqa: E402
 
 
 def generate(directory: Path, n: int, seed: int = 1) -> list[Path]:
@@ -63,14 +63,15 @@ def generate(directory: Path, n: int, seed: int = 1) -> list[Path]:
 
 
 def measure(label: str, formulas, executor, ship: bool, workdir: Path) -> dict:
-    from evidence import parallel
-    from evidence.prove import run_fields
-    from evidence.store import Store
+    from evidence.pipeline.jobs import Job
+    from evidence.pipeline.provenance import run_fields
+    from evidence.pipeline.solve import prove_all
+    from evidence.store.store import Store
     store = Store(f"sqlite:///{workdir / (label.replace(' ', '-') + '.db')}")
     run = store.begin_run(**run_fields())
-    jobs = [(f, f.stem.replace("php3", "c"), "s") for f in formulas]
+    jobs = [Job(f.stem.replace("php3", "c"), "s", str(f)) for f in formulas]
     start = time.perf_counter()
-    done = parallel.prove_all(store, run.id, jobs, executor, timeout=60, memory_mb=1024, ship=ship)
+    done = prove_all(store, run.id, jobs, executor, timeout=60, memory_mb=1024, ship=ship)
     wall = time.perf_counter() - start
     store.finish_run(run.id)
     verdicts = {v: sum(p.result.verdict == v for p in done) for v in ("PASS", "FAIL", "NOT CHECKABLE")}
@@ -98,7 +99,7 @@ def generate_checks(label: str) -> list[tuple]:
     """[(formula, proof, kind, control, subject)], cached: the first unsat instances by seed."""
     import os
 
-    from evidence._compat import solve_with_lrat
+    from evidence.solvers._compat import solve_with_lrat
     nvars, count = SIZES[label]
     directory = CACHE / f"check-{label}-{nvars}"
     (directory / "f").mkdir(parents=True, exist_ok=True)
@@ -160,15 +161,16 @@ def kernel_alone(jobs) -> tuple[float, float, float]:
 
 
 def check_run(label: str, jobs, make_executor, workers: int, workdir: Path) -> dict:
-    from evidence.checkrun import check_all
-    from evidence.prove import run_fields
-    from evidence.store import Store
+    from evidence.pipeline.jobs import Job
+    from evidence.pipeline.proof_dir import check_all
+    from evidence.pipeline.provenance import run_fields
+    from evidence.store.store import Store
     store = Store(f"sqlite:///{workdir / 'evidence.db'}")
     run = store.begin_run(**run_fields())
     start = time.perf_counter()
     executor, close = make_executor()
     try:
-        done = check_all(store, run.id, jobs, executor, workers)
+        done = check_all(store, run.id, [Job(c, s, str(f), str(p), k) for f, p, k, c, s in jobs], executor, workers)
     finally:
         close()
     wall = time.perf_counter() - start
@@ -217,7 +219,7 @@ def bench_checks(args) -> None:
     import shutil
     import statistics
 
-    from evidence import parallel
+    from evidence.pipeline import executors as parallel
     configs = [(f"local pool x{args.jobs}", args.jobs,
                 lambda: (lambda p: (p, p.shutdown))(parallel.local_executor(args.jobs)))]
     clusters = []
@@ -303,7 +305,7 @@ def main() -> None:
     if not args.prove:
         return bench_checks(args)
 
-    from evidence import parallel
+    from evidence.pipeline import executors as parallel
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         tmp = Path(tmp)
         (tmp / "f").mkdir()

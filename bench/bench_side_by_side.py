@@ -75,7 +75,7 @@ def warm_bytecode(tree):
     cached bytecode, as an installed package does, instead of compiling every module each time."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run([sys.executable, "-m", "evidence.cli", "check", "--help"], env=env, capture_output=True, cwd=tree)
-    subprocess.run([sys.executable, "-c", "import checker, evidence.drat, evidence.cli, evidence.smt.checking"],
+    subprocess.run([sys.executable, "-c", "import checker, evidence.solvers.drat, evidence.cli, evidence.smt.checking"],
                    env=env, capture_output=True, cwd=tree)
 
 

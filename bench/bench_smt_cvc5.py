@@ -56,9 +56,9 @@ def glob_buckets(n):
 
 
 def problems(tmp):
-    from tests.test_smt_cvc5 import SAT, UNSAT
+    from tests.cases import SMT_SAT, SMT_UNSAT
     found = sorted((ROOT / "samples" / "smt").glob("*.smt2")) if (ROOT / "samples" / "smt").is_dir() else []
-    generated = dict(UNSAT, **SAT)
+    generated = dict(SMT_UNSAT, **SMT_SAT)
     for n in (10, 40, 120):
         generated[f"lra-chain-{n}"] = lra_chain(n)
     for n in (4, 5, 6):

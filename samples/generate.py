@@ -2,12 +2,12 @@
 
     python samples/generate.py
 
-Valid proofs come from CaDiCaL 1.9.5 through evidence._compat; the RAT
+Valid proofs come from CaDiCaL 1.9.5 through evidence/solvers/_compat.py; the RAT
 proofs and every invalid or malformed file are built here by hand, as edits
 of those proofs.  Each edit asserts the text it changes, so a solver that
 answers differently makes this script fail instead of writing a sample that
 no longer shows what its name says.  samples/expected.tsv lists every pair
-with the answer a correct checker must give (format: evidence/samples.py).
+with the answer a correct checker must give (format: evidence/checking/samples.py).
 It replaces lrat/, sat/ and invalid/ wholesale: edit this script, not them.
 """
 
@@ -24,15 +24,15 @@ sys.path.insert(0, str(HERE.parent))
 
 from pysat.solvers import Solver  # noqa: E402
 
-from evidence import drat  # noqa: E402
-from evidence._compat import solve_with_drat, solve_with_lrat  # noqa: E402
-from evidence.families import (  # noqa: E402
+from bench.families import (  # noqa: E402
     mutilated_chessboard,
     parity,
     pigeonhole,
     random_ksat,
     write_dimacs,
 )
+from evidence.solvers import drat  # noqa: E402
+from evidence.solvers._compat import solve_with_drat, solve_with_lrat  # noqa: E402
 
 LRAT, SAT, INVALID, MALFORMED = HERE / "lrat", HERE / "sat", HERE / "invalid", HERE / "invalid" / "malformed"
 DRAT = HERE / "drat"
@@ -238,7 +238,8 @@ def rat_steps(variant: str | None = None):
 
 def make_rat_samples():
     cnf = LRAT / "rat-extension.cnf"
-    cnf.write_text(dimacs_text(4, full4_clauses(), "all 16 clauses over 4 variables (unsat); proof: samples/generate.py"))
+    cnf.write_text(dimacs_text(4, full4_clauses(),
+                               "all 16 clauses over 4 variables (unsat); proof: samples/generate.py"))
     (LRAT / "rat-extension.lrat").write_text(lrat_text(rat_steps()))
     expect(cnf, LRAT / "rat-extension.lrat", "VERIFIED", "ok",
            "hand-written: extension variable 5 (beyond the header) by RAT, tautological and "

@@ -46,7 +46,7 @@ def raw_both(formula, proof):
 
 def to_binary(text):
     """Binary LRAT from text LRAT (a test helper, not a trusted one)."""
-    out, last = bytearray(), 0
+    out = bytearray()
 
     def num(x):
         u = 2 * abs(x) + (x < 0)

@@ -2,12 +2,14 @@
 import hashlib
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from evidence.cli import cli
+from evidence.store.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -80,7 +82,7 @@ def populate(db: str, artifacts=None) -> tuple[str, str]:
     before: C-1 PASS (php-4), C-2 FAIL (rnd3-40-sat), C-3 PASS (rat-extension)
     after:  C-1 PASS (php-4, php-4.cnf.gz), C-2 PASS (now php-4), C-4 NOT CHECKABLE (malformed)
     plus, in `after`, a title, mappings and remediation on C-1 and an excluded subject."""
-    from evidence.store import Control, Store, Subject
+    from evidence.store.models import Control, Subject
     steps = [("before", PHP4, "C-1", []), ("before", SAT40, "C-2", []), ("before", RAT, "C-3", []),
              ("after", PHP4, "C-1", []), ("after", PHP4_GZ, "C-1", ["--subject", "php-4-gz"]),
              ("after", PHP4, "C-2", []), ("after", MALFORMED, "C-4", [])]
@@ -96,3 +98,36 @@ def populate(db: str, artifacts=None) -> tuple[str, str]:
     store.add_subject(Subject(run_id="after", name="legacy-bucket", status="excluded",
                               reason="decommissioned 2026-10-01, ticket OPS-7"))
     return "before", "after"
+
+
+def wait_until(condition, what, limit=60.0):
+    """Poll (bounded): the test waits for a state, it does not measure time."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if condition():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"never reached: {what}")
+
+
+def stored(db):
+    try:
+        store = Store(db)
+        runs = store.runs()
+        return store, runs[0] if runs else None, store.results(runs[0].id) if runs else []
+    except Exception:  # the writer holds the lock a moment
+        return None, None, []
+
+
+def solver_processes(marker):
+    """Pids of solver workers whose command line mentions `marker`, e.g. a test's directory (Linux /proc)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmd = (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"evidence.solvers.cadical" in cmd and any(str(marker).encode() in c for c in cmd):
+                found.append(int(proc.name))
+    return found

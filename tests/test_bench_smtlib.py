@@ -93,15 +93,12 @@ def _refused(source):
 
 
 @pytest.mark.parametrize("source, reason", [
-    ("(set-logic QF_BV)\n(declare-fun x () (_ BitVec 8))\n(check-sat)", "unsupported sort: (_ BitVec ...)"),
-    ("(declare-const x Int)\n(assert (= (_ bv5 3) x))", "unsupported: (_ bvN ...)"),
-    ("(declare-const x Int)\n(assert (= ((_ extract 1 0) x) x))", "unsupported: (_ extract ...)"),
-    ("(declare-const x Int)\n(assert (= ((as const (Array Int Int)) 0) x))", "unsupported: (as const ...)"),
-    ("(declare-const x Bool)\n(check-sat-assuming (x))", "unsupported: check-sat-assuming"),
-    ("(declare-const s String)\n(assert (str.in_re s (re.* (str.to_re \"a\"))))", "unsupported: re.*"),
-    ("(declare-const a (Array Int Int))", "unsupported sort: (Array ...)"),
-    ("(declare-sort U 0)(declare-const u U)(define-fun g ((b Bool)) U (ite b u u))(assert (= (g true) u))",
-     "unsupported: ite over a declared sort"),
+    ("(set-logic QF_SLIA)\n(declare-fun x () (Seq Int))\n(check-sat)", "unsupported sort: (Seq ...)"),
+    ("(declare-const x Int)\n(assert (= (_ +oo 8 24) x))", "unsupported: indexed constants"),
+    ("(declare-const x Int)\n(assert (= ((_ to_fp 8 24) x) x))", "unsupported: to_fp"),
+    ("(declare-const x Int)\n(assert (= ((as foo Int) 0) x))", "unsupported: qualified identifiers"),
+    ("(declare-const x Int)\n(assert (= (div x 2) 3))", "unsupported: div"),
+    ("(declare-const x Int)(declare-const y Int)\n(assert (= (* x y) 3))", "unsupported: non-linear *"),
     ("(declare-fun .def_5 () Bool)", "declares a reserved name (starting with . or @)"),
     ("(assert p_15)", "unknown symbol (undeclared)"),
 ])

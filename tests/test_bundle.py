@@ -10,8 +10,8 @@ import zlib
 
 import pytest
 
-from evidence import bundle as bundle_module
-from evidence.verify import BundleError, read_archive
+from evidence.bundle import write as bundle_module
+from evidence.bundle.verify import BundleError, read_archive
 from pipeline import ROOT, populate, run, run_plain, sqlite_url
 
 
@@ -84,7 +84,7 @@ def test_verify_loads_no_solver_and_no_database(made):
             f"sys.argv = ['proofgate', 'verify', {str(made['bundle'])!r}, '--pubkey', {str(made['pub'])!r}]\n"
             "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
             "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('pysat', 'sqlmodel', 'sqlalchemy')\n"
-            "                or m in ('evidence._compat', 'evidence.solve', 'evidence.store'))\n"
+            "                or m in ('evidence.solvers._compat', 'evidence.solvers.cadical', 'evidence.store.store'))\n"
             "print('EXIT', code, 'LOADED', loaded)\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
     assert "s VERIFIED" in out
@@ -123,7 +123,7 @@ def test_one_changed_byte_in_any_file_is_detected(made, tmp_path, kind):
 
 def test_a_consistent_forgery_fails_the_signature(made, tmp_path):
     """Change a proof, and recompute every hash (manifest, statement): only the signature stops it."""
-    from evidence import dsse
+    from evidence.bundle import dsse
     files = members(made["bundle"])
     proof = next(n for n in files if n.startswith("proofs/"))
     files[proof] = files[proof] + b"c forged\n"
@@ -270,7 +270,7 @@ def test_not_a_bundle(tmp_path):
 
 def test_a_bad_pass_in_the_bundle_is_caught_by_the_kernel(made, tmp_path):
     """A bundle signed by the right key, whose manifest claims PASS for a proof that does not prove it."""
-    from evidence import dsse
+    from evidence.bundle import dsse
     files = members(made["bundle"])
     manifest = json.loads(files["manifest.json"])
     fail = next(r for r in manifest["results"] if r["verdict"] == "FAIL")

@@ -2,17 +2,17 @@
 stored, and give the same verdicts with --jobs 1, --jobs 2 and a real Dask cluster."""
 import pytest
 
-from evidence.families import pigeonhole, random_ksat, write_dimacs
-from evidence.store import Store
+from bench.families import pigeonhole, random_ksat, write_dimacs
+from evidence.pipeline.jobs import Job
+from evidence.store.store import Store
 from pipeline import assert_consistent, run, sqlite_url
-from test_parallel import cluster  # noqa: F401  the module's LocalCluster fixture
 
 
 @pytest.fixture(scope="module")
 def pairs(tmp_path_factory):
     """Formulas in f/, answers in p/: 3 valid proofs, a model, a corrupted proof, a malformed one."""
-    from evidence._compat import solve_with_lrat
-    from evidence.solve import write_model
+    from evidence.solvers._compat import solve_with_lrat
+    from evidence.solvers.cadical import write_model
     d = tmp_path_factory.mktemp("pairs")
     (d / "f").mkdir()
     (d / "p").mkdir()
@@ -77,11 +77,11 @@ def test_chunks_resume_and_a_missing_answer(tmp_path, pairs):
     """Chunks of any size record the same results; a resumed run skips what it has."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from evidence.checkrun import check_all, with_answers
     from evidence.errors import UserError
-    from evidence.prove import run_fields
+    from evidence.pipeline.proof_dir import check_all, with_answers
+    from evidence.pipeline.provenance import run_fields
     formulas = sorted((pairs / "f").glob("*.cnf"))
-    jobs = with_answers([(f, f.stem, "s") for f in formulas], pairs / "p")
+    jobs = with_answers([Job(f.stem, "s", str(f)) for f in formulas], pairs / "p")
     store = Store(sqlite_url(tmp_path))
     run_ = store.begin_run(**run_fields())
     with ThreadPoolExecutor(2) as pool:
@@ -92,15 +92,16 @@ def test_chunks_resume_and_a_missing_answer(tmp_path, pairs):
     assert sorted((r.control_id, r.verdict) for r in store.results(run_.id)) == EXPECTED
     assert_consistent(store)
     with pytest.raises(UserError, match="no proof or model"):
-        with_answers([(pairs / "f" / "php-3.cnf", "x", "s")], tmp_path)
+        with_answers([Job("x", "s", str(pairs / "f" / "php-3.cnf"))], tmp_path)
 
 
 def test_a_worker_with_another_kernel_or_no_view_of_the_store_makes_no_verdict(tmp_path, pairs, monkeypatch):
     from concurrent.futures import ThreadPoolExecutor
 
-    from evidence import batch, checkrun
-    from evidence.prove import run_fields
-    jobs = checkrun.with_answers([(pairs / "f" / "php-3.cnf", "php-3", "s")], pairs / "p")
+    from evidence.pipeline import batch
+    from evidence.pipeline import proof_dir as checkrun
+    from evidence.pipeline.provenance import run_fields
+    jobs = checkrun.with_answers([Job("php-3", "s", str(pairs / "f" / "php-3.cnf"))], pairs / "p")
     store = Store(sqlite_url(tmp_path))
     run_ = store.begin_run(**run_fields())
     real = batch.check_chunk
@@ -119,11 +120,12 @@ def test_a_worker_with_another_kernel_or_no_view_of_the_store_makes_no_verdict(t
 
 
 def test_record_many_refuses_a_batch_with_an_artifact_not_on_disk(tmp_path):
-    from evidence.store import Artifact, Result, StoreError, utcnow
+    from evidence.store.models import Artifact, ResultRow, utcnow
+    from evidence.store.store import StoreError
     store = Store(sqlite_url(tmp_path))
     run_ = store.begin_run(run_id="r", tool_version="t", tool_digest="d", kernel_version="k", solver="s")
-    result = Result(run_id=run_.id, control_id="c", subject="s", verdict="NOT CHECKABLE", formula_path="x",
-                    formula_sha256="ab" * 32, created_at=utcnow())
+    result = ResultRow(run_id=run_.id, control_id="c", subject="s", verdict="NOT CHECKABLE", formula_path="x",
+                       formula_sha256="ab" * 32, created_at=utcnow())
     with pytest.raises(StoreError, match="not on disk"):
         store.record_many(run_.id, [(result, [Artifact(sha256="ab" * 32, size=1, kind="formula", suffix=".cnf")])])
     assert store.results(run_.id) == []
@@ -135,9 +137,10 @@ def test_no_result_is_committed_before_a_sync_that_started_after_its_files_were_
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from evidence import batch, checkrun
-    from evidence.prove import run_fields
-    jobs = checkrun.with_answers([(f, f.stem, "s") for f in sorted((pairs / "f").glob("*.cnf"))], pairs / "p")
+    from evidence.pipeline import batch
+    from evidence.pipeline import proof_dir as checkrun
+    from evidence.pipeline.provenance import run_fields
+    jobs = checkrun.with_answers([Job(f.stem, "s", str(f)) for f in sorted((pairs / "f").glob("*.cnf"))], pairs / "p")
     store = Store(sqlite_url(tmp_path))
     run_ = store.begin_run(**run_fields())
     events, lock = [], threading.Lock()
@@ -182,9 +185,10 @@ def test_no_result_is_committed_before_a_sync_that_started_after_its_files_were_
 def test_a_failed_sync_commits_nothing_and_stops_the_run(tmp_path, pairs, monkeypatch):
     from concurrent.futures import ThreadPoolExecutor
 
-    from evidence import batch, checkrun
-    from evidence.prove import run_fields
-    jobs = checkrun.with_answers([(f, f.stem, "s") for f in sorted((pairs / "f").glob("*.cnf"))], pairs / "p")
+    from evidence.pipeline import batch
+    from evidence.pipeline import proof_dir as checkrun
+    from evidence.pipeline.provenance import run_fields
+    jobs = checkrun.with_answers([Job(f.stem, "s", str(f)) for f in sorted((pairs / "f").glob("*.cnf"))], pairs / "p")
     store = Store(sqlite_url(tmp_path))
     run_ = store.begin_run(**run_fields())
 
@@ -192,13 +196,13 @@ def test_a_failed_sync_commits_nothing_and_stops_the_run(tmp_path, pairs, monkey
         raise OSError(5, "syncfs failed", root)
     monkeypatch.setattr(batch, "sync", broken)
     with ThreadPoolExecutor(2) as pool, pytest.raises(OSError, match="syncfs failed"):
-        checkrun.check_all(store, run_.id, [j for j in jobs if j[2] == "proof" and j[3] != "bad"], pool, 2)
+        checkrun.check_all(store, run_.id, [j for j in jobs if j.kind == "proof" and j.control != "bad"], pool, 2)
     assert store.results(run_.id) == []
 
 
 def test_a_worker_elsewhere_syncs_its_own_chunk(tmp_path, pairs, monkeypatch):
     """check_chunk leaves the sync to its caller only when it runs on the caller's kernel and file system."""
-    from evidence import batch
+    from evidence.pipeline import batch
     store = Store(sqlite_url(tmp_path))
     visible = store.temp_path(".visible")
     visible.touch()
@@ -223,7 +227,8 @@ def test_a_worker_stopped_by_sigterm_mid_chunk_leaves_no_temporary_copy(tmp_path
     import time
     from concurrent.futures.process import BrokenProcessPool
 
-    from evidence import batch, parallel
+    from evidence.pipeline import batch
+    from evidence.pipeline import executors as parallel
     store = Store(sqlite_url(tmp_path))
     visible = store.temp_path(".visible")
     visible.touch()

@@ -7,8 +7,8 @@ no RAT steps), not the project's checker.
 import pytest
 
 import checker
-from evidence._compat import DRAT_SOLVERS, solve_with_drat, solve_with_lrat
-from evidence.families import pigeonhole, random_ksat
+from bench.families import pigeonhole, random_ksat
+from evidence.solvers._compat import DRAT_SOLVERS, solve_with_drat, solve_with_lrat
 
 PHP3 = pigeonhole(3)
 

@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from evidence import _compat, drat, families
+from bench import families
+from evidence.solvers import _compat, drat
 
 FORMULAS = {
     "php-5": families.pigeonhole(5),

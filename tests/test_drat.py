@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 from pysat.solvers import Solver
 
-from evidence import _compat, drat, families
+from bench import families
 from evidence.cli import cli
+from evidence.solvers import _compat, drat
 from kernels import both
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -288,8 +289,8 @@ def test_the_two_threads_race_on_nothing(tmp_path):
     lines = lines_of(proof)
     broken = tmp_path / "broken.drat"  # a lemma early in the proof flipped: the second thread meets it
     broken.write_text("\n".join(lines[:2] + flip(lines[2]) + lines[3:]) + "\n")
-    for cnf, proof in cases + [(cnf, broken)]:
-        run = subprocess.run([str(build / "dratcheck-tsan"), str(cnf), str(proof), str(tmp_path / "t.lrat"),
+    for formula, proof in cases + [(cnf, broken)]:
+        run = subprocess.run([str(build / "dratcheck-tsan"), str(formula), str(proof), str(tmp_path / "t.lrat"),
                               "--threads", "2"], capture_output=True, text=True)
         assert "ThreadSanitizer" not in run.stderr, run.stderr
         assert run.returncode in (0, 1), run.stdout
@@ -394,7 +395,7 @@ def test_auto_stays_on_one_thread_when_the_process_may_use_one_core(tmp_path):
     cnf, proof = tmp_path / "php-8.cnf", tmp_path / "php-8.drat"  # large enough for 'auto' to share it
     families.write_dimacs(cnf, *families.pigeonhole(8))
     assert _compat.solve_with_drat(*families.pigeonhole(8), proof, solver="cadical195") is None
-    code = ("import sys; from evidence import drat; "
+    code = ("import sys; from evidence.solvers import drat; "
             "print(drat.elaborate(sys.argv[1], sys.argv[2], sys.argv[3]).counts['split_items'])")
     args = [sys.executable, "-c", code, str(cnf), str(proof), str(tmp_path / "o.lrat")]
     cores = sorted(os.sched_getaffinity(0))

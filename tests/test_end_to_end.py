@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from evidence.store import Store
+from evidence.store.store import Store
 from pipeline import PHP4, RAT, SAT40, assert_consistent, need, run, run_plain, sqlite_url
 
 
@@ -25,7 +25,7 @@ def backend(request, tmp_path):
             c.execute(text("SELECT 1"))
     except OperationalError as error:
         need(False, f"a reachable PostgreSQL server at {url} ({str(error).splitlines()[0]})")
-    import evidence.store  # noqa: F401  registers the tables
+    import evidence.store.store  # noqa: F401  registers the tables
     SQLModel.metadata.drop_all(engine)  # a fresh store for this test
     engine.dispose()
     return url, tmp_path / "artifacts"

@@ -3,7 +3,7 @@ import gzip
 import pytest
 from pysat.solvers import Solver
 
-from evidence.families import (
+from bench.families import (
     _Circuit,
     barrel_shifter_miter,
     counter_bmc,

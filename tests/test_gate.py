@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from evidence.gate import ConfigError, load_config
-from evidence.store import Store
+from evidence.gate.config import ConfigError, load_config
+from evidence.store.store import Store
 from pipeline import populate, run, sqlite_url
 
 

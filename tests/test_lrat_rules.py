@@ -1,16 +1,8 @@
 """Each rule of the kernel, accepted and broken, by both kernels alike."""
 import pytest
 
+from cases import EXTENSION_INVALID, EXTENSION_PROOF, FOUR, FOUR_PROOF, INVALID, RAT, RAT_INVALID, RAT_PROOF
 from kernels import both, to_binary
-
-# x1, x2: all four clauses, so unsatisfiable.
-FOUR = "p cnf 2 4\n1 2 0\n-1 2 0\n1 -2 0\n-1 -2 0\n"
-FOUR_PROOF = "5 2 0 1 2 0\n6 0 5 3 4 0\n"
-# (-1 v 2), (1 v 2), (-2): clause (1) is RAT on 1, with a group for candidate 1.
-RAT = "p cnf 2 3\n-1 2 0\n1 2 0\n-2 0\n"
-RAT_PROOF = "4 1 0 -1 2 0\n5 0 3 4 1 0\n"
-# Extension x3 = x1 & x2 over FOUR: fresh pivots (no candidates) and blocked candidates.
-EXTENSION_PROOF = "5 -3 1 0 0\n6 -3 2 0 0\n7 3 -1 -2 0 -5 -6 0\n8 2 0 1 2 0\n9 0 8 4 3 0\n"
 
 
 def run(tmp_path, formula, proof, binary=False):
@@ -34,34 +26,6 @@ def test_counts_describe_the_proof(tmp_path):
                       "hints": 5, "peak_live": 5}
 
 
-# (proof, code, step, line, detail in the reason)
-INVALID = [
-    ("5 2 0 1 3 0\n", "hint-not-unit", 5, 1, "hint 3"),                          # a wrong hint
-    ("5 2 0 1 2 0\n5 d 5 0\n6 0 5 3 4 0\n", "hint-dead", 6, 3, "hint 5"),       # a hint to a deleted clause
-    ("5 2 0 1 9 0\n", "hint-dead", 5, 1, "hint 9"),                              # a hint to no clause
-    ("5 2 0 1 0\n6 0 5 3 4 0\n", "no-conflict", 5, 1, "conflict"),              # a missing hint
-    ("5 2 0 1 2 0\n5 0 5 3 4 0\n", "id-order", 5, 2, "previous id 5"),          # a reused id
-    ("6 2 0 1 2 0\n5 0 6 3 4 0\n", "id-order", 5, 2, "previous id 6"),          # ids going backwards
-    ("3 2 0 1 2 0\n", "id-order", 3, 1, "previous id 4"),                        # an id of the formula
-    ("5 2 0 1 2 0\n", "no-empty-clause", None, None, "never derives"),         # no empty clause
-    ("5 2 0 1 2 0\n6 d 9 0\n", "delete-dead", 6, 2, "clause 9"),                 # deleting what is not there
-    ("5 2 0 1 2 0\n6 d 1 1 0\n", "delete-dead", 6, 2, "clause 1"),
-    ("5 0 -1 0\n", "rat-empty", 5, 1, "no pivot"),
-    ("5 0 0\n", "no-conflict", 5, 1, "conflict"),
-    ("5 0 1 0\n", "hint-not-unit", 5, 1, "hint 1"),
-]
-RAT_INVALID = [
-    ("4 1 0 -1 0\n5 0 3 4 1 0\n", "rat-no-conflict", 4, 1, "candidate clause 1"),
-    ("4 1 0 -1 3 0\n5 0 3 4 1 0\n", "rat-no-conflict", 4, 1, "candidate clause 1"),
-    ("4 1 0 -1 2 -2 0\n5 0 3 4 1 0\n", "rat-candidate", 4, 1, "-2"),           # not a candidate
-    ("4 1 0 -2 2 0\n5 0 3 4 1 0\n", "rat-missing", 4, 1, "clause 1"),
-    ("4 1 0 -1 2 -1 2 0\n5 0 3 4 1 0\n", "rat-candidate", 4, 1, "-1"),          # a candidate twice
-    ("4 1 0 0\n5 0 3 4 1 0\n", "no-conflict", 4, 1, "conflict"),                # RAT needed, none given
-]
-EXTENSION_INVALID = [  # a RAT step missing a candidate; candidates out of order
-    ("5 -3 1 0 0\n6 -3 2 0 0\n7 3 -1 -2 0 -5 0\n8 2 0 1 2 0\n9 0 8 4 3 0\n", "rat-missing", 7, 3, "clause 6"),
-    ("5 -3 1 0 0\n6 -3 2 0 0\n7 3 -1 -2 0 -6 -5 0\n8 2 0 1 2 0\n9 0 8 4 3 0\n", "rat-missing", 7, 3, "clause 5"),
-]
 
 
 @pytest.mark.parametrize("binary", [False, True])

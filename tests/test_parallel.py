@@ -5,9 +5,9 @@ import sys
 
 import pytest
 
-from evidence.families import pigeonhole, random_ksat, write_dimacs
-from evidence.store import Store
-from pipeline import IN_CI, ROOT, assert_consistent, run, sqlite_url
+from bench.families import pigeonhole, random_ksat, write_dimacs
+from evidence.store.store import Store
+from pipeline import ROOT, assert_consistent, run, solver_processes, sqlite_url, stored, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -48,25 +48,6 @@ def test_jobs_2_gives_the_verdicts_of_jobs_1_in_the_same_order(tmp_path, formula
     assert one[0] == [[v, f"{c}/{c}"] for c, v in EXPECTED]  # lines in command-line order
 
 
-def have_dask() -> bool:
-    try:
-        import distributed  # noqa: F401
-        return True
-    except ImportError:
-        return False
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    if not have_dask():
-        if IN_CI:
-            pytest.fail("CI=true but dask is not installed: .ci/run must install the dask extra")
-        pytest.skip("dask is not installed")
-    from distributed import LocalCluster
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
-        yield c
-
-
 def test_a_real_dask_cluster_gives_the_same_verdicts(tmp_path, formulas, cluster):
     address = "dask://" + cluster.scheduler_address.split("://", 1)[1]
     local = prove(tmp_path / "local", formulas, "--jobs", "1")
@@ -89,17 +70,20 @@ def test_a_lying_worker_never_makes_a_pass_or_fail(tmp_path, formulas, monkeypat
     """The kernel runs in the main process on the stored answer: a worker's claim is not evidence."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from evidence import parallel
-    from evidence.prove import Worked, run_fields
+    from evidence.pipeline import solve
+    from evidence.pipeline.jobs import Job
+    from evidence.pipeline.provenance import run_fields
+    from evidence.pipeline.solve import Worked
     lies = {"php-3": Worked("UNSAT", 0.1, payload=b"this is not LRAT\n"),  # garbage for a proof
             "php-4": Worked("SAT", 0.1, payload=b"s SATISFIABLE\nv 1 2 3 0\n"),  # a model of an unsat formula
             "rnd-0": Worked("UNSAT", 0.1, payload=b"1 0 0\n")}  # "proves" a satisfiable formula
-    monkeypatch.setattr(parallel, "run_task", lambda task, *_: lies[task.display.rsplit("/", 1)[-1][:-4]])
+    monkeypatch.setattr(solve, "solve_chunk", lambda tasks, *_: (True, [lies[t.display.rsplit("/", 1)[-1][:-4]]
+                                                                         for t in tasks]))
     store = Store(sqlite_url(tmp_path))
     run_ = store.begin_run(**run_fields())
     chosen = [f for f in formulas if f.stem in lies]
     with ThreadPoolExecutor(2) as pool:
-        done = parallel.prove_all(store, run_.id, [(f, f.stem, "s") for f in chosen], pool, 10, 1000, ship=True)
+        done = solve.prove_all(store, run_.id, [Job(f.stem, "s", str(f)) for f in chosen], pool, 10, 1000, ship=True)
     assert [p.result.verdict for p in done] == ["NOT CHECKABLE"] * 3
     assert all(not p.bad_input for p in done)
     assert_consistent(store)
@@ -107,8 +91,6 @@ def test_a_lying_worker_never_makes_a_pass_or_fail(tmp_path, formulas, monkeypat
 
 def test_sigterm_stops_a_parallel_run_cleanly_and_it_resumes(tmp_path, formulas):
     import signal
-    from test_interrupt import stored, wait_until
-    from test_prove import solver_processes
     hard = tmp_path / "php-12.cnf"
     write_dimacs(hard, *pigeonhole(12))
     chosen = [formulas[0], hard, *formulas[3:5]]
@@ -129,7 +111,7 @@ def test_sigterm_stops_a_parallel_run_cleanly_and_it_resumes(tmp_path, formulas)
     assert not list((store.artifacts / "tmp").iterdir())
     assert_consistent(store)
     r = run("prove", "--resume", run_.id, "--jobs", "2", "--timeout", "1", *chosen, db=db)
-    assert r.exit_code == 4, r.output
+    assert r.exit_code == 1, r.output  # a FAIL outranks a NOT CHECKABLE (prove and run share the rule)
     assert [line.split()[0] for line in r.output.splitlines()[:4]] == ["PASS", "NOT", "FAIL", "FAIL"]
     assert "already in run" in r.output.splitlines()[0]
 
@@ -137,7 +119,7 @@ def test_sigterm_stops_a_parallel_run_cleanly_and_it_resumes(tmp_path, formulas)
 def test_a_worker_started_after_its_main_process_died_exits_at_once():
     """PR_SET_PDEATHSIG only covers a parent that dies later: a worker still starting when the main
     process was killed (seen under load) would wait forever, holding the run's output pipes open."""
-    code = "import os\nfrom evidence import worker\nworker.init({})\nprint('still here')"
+    code = "import os\nfrom evidence.pipeline import worker\nworker.init({})\nprint('still here')"
     gone = subprocess.run([sys.executable, "-c", code.format(-1)], capture_output=True, text=True, cwd=ROOT)
     assert gone.returncode == 1 and "still here" not in gone.stdout, gone.stderr
     alive = subprocess.run([sys.executable, "-c", code.format("os.getppid()")], capture_output=True, text=True,

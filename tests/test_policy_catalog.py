@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from evidence.policy.catalog import CIS, NIST, SOC2, QUERY_KINDS, load_catalog
+from evidence.policy.catalog import CIS, NIST, QUERY_KINDS, SOC2, load_catalog
 from evidence.policy.errors import PolicyInputError
 
 SAMPLE = "samples/catalog.yaml"

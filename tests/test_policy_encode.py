@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import checker
+from cases import ACCOUNT, KNOWN, ORG_ONLY, bucket
 from checker.smt import Model
 from checker.smtlib import read
 from evidence.policy import candidates
@@ -114,8 +115,6 @@ def _sorts(text):
 
 # --- known answers through the whole path --------------------------------------------------------------
 
-ACCOUNT = {"kind": "account", "id": "111122223333", "organization": "o-a1b2c3d4e5",
-           "trusted_sources": ["198.51.100.0/24"]}
 
 
 def estate_of(tmp_path, *subjects):
@@ -125,35 +124,6 @@ def estate_of(tmp_path, *subjects):
     return load_estate(tmp_path)
 
 
-def bucket(sid, *statements):
-    return {"kind": "s3-bucket-policy", "id": sid, "account": ACCOUNT["id"],
-            "resources": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
-            "document": {"Version": "2012-10-17", "Statement": list(statements)}}
-
-
-def sg(sid, *rules, name="web"):
-    return {"kind": "security-group", "id": sid, "account": ACCOUNT["id"],
-            "document": {"GroupId": f"sg-{sid}", "GroupName": name, "IpPermissions": list(rules)}}
-
-
-READ = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
-ORG_ONLY = dict(READ, Condition={"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}})
-HTTPS_ONLY = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
-              "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
-SSH_WORLD = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
-SSH_VPN = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "198.51.100.0/24"}]}
-HTTPS_WORLD = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
-
-# control id -> (subject expected to PASS, subject expected to FAIL), from the documented rules:
-# Principal "*" is anyone unless a condition pins the organisation; a Deny on SecureTransport false
-# covers plain HTTP; a security group admits what any rule admits.
-KNOWN = {
-    "S3-1": (bucket("org-read", ORG_ONLY), bucket("public-read", READ)),
-    "S3-3": (bucket("https-only", READ, HTTPS_ONLY), bucket("http-too", READ)),
-    "NET-1": (sg("vpn-ssh", SSH_VPN), sg("world-ssh", SSH_WORLD)),
-    "NET-4": (sg("web", HTTPS_WORLD, SSH_VPN), sg("world-ssh", SSH_WORLD)),
-    "NET-3": (sg("default", name="default"), sg("default", SSH_VPN, name="default")),
-}
 
 
 def run_one(control, subject, estate, tmp_path):

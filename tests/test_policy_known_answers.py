@@ -35,6 +35,7 @@ from pathlib import Path
 import pytest
 
 import checker
+from cases import KNOWN as ENCODE_KNOWN  # the controls test_policy_encode knows (S3-1, S3-3, NET-1, NET-3, NET-4)
 from evidence.policy.catalog import load_catalog
 from evidence.policy.codec import assignment, decode, define_funs, model_values
 from evidence.policy.errors import Unsupported
@@ -42,7 +43,6 @@ from evidence.policy.judge import encode, judge, produce
 from evidence.policy.loader import load_estate
 from evidence.policy.request import Principal, Request
 from evidence.policy.violations import violates
-from test_policy_encode import KNOWN as ENCODE_KNOWN  # the controls known there (S3-1, S3-3, NET-1, NET-3, NET-4)
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 OWNER, ORG, PARTNER, STRANGER = "111122223333", "o-a1b2c3d4e5", "444455556666", "777766665555"

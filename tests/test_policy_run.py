@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from evidence.cli import cli
 from evidence.policy.catalog import load_catalog
 from evidence.policy.loader import load_estate
-from evidence.store import Store
+from evidence.store.store import Store
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

@@ -3,11 +3,14 @@ import json
 
 import pytest
 
-from evidence import prove as prove_module
-from evidence import solve
-from evidence.families import pigeonhole, random_ksat, write_dimacs
-from evidence.store import Store
-from pipeline import PHP4, PHP4_GZ, RAT, SAMPLES, SAT40, assert_consistent, run, sha256, sqlite_url
+from bench.families import pigeonhole, random_ksat, write_dimacs
+from evidence.exits import of_results
+from evidence.pipeline import solve as prove_module
+from evidence.pipeline.jobs import TOKEN, default_name
+from evidence.pipeline.provenance import run_fields
+from evidence.solvers import cadical as solve
+from evidence.store.store import Store
+from pipeline import PHP4, PHP4_GZ, RAT, SAMPLES, SAT40, assert_consistent, run, sha256, solver_processes, sqlite_url
 
 
 @pytest.fixture
@@ -109,12 +112,12 @@ def test_a_proof_the_kernel_rejects_is_never_a_pass(tmp_path, monkeypatch, case)
     """The solver is untrusted: it claims UNSAT with a broken proof; the result must be NOT CHECKABLE."""
     monkeypatch.setattr(solve, "solve", fake_solver("UNSAT", (SAMPLES / f"invalid/{case}.lrat").read_bytes()))
     store = Store(sqlite_url(tmp_path))
-    run_ = store.begin_run(**prove_module.run_fields())
+    run_ = store.begin_run(**run_fields())
     p = prove_module.prove(store, run_.id, SAMPLES / f"invalid/{case}.cnf", "C-1", "s", 10, 1000)
     assert p.result.verdict == "NOT CHECKABLE" and not p.bad_input
     assert p.result.reason.startswith("the kernel rejected the solver's proof")
     assert p.result.kernel_status == "NOT VERIFIED"
-    assert prove_module.exit_code([p]) == 4
+    assert of_results([p.result.verdict], p.bad_input) == 4
     assert_consistent(store)
 
 
@@ -122,7 +125,7 @@ def test_a_wrong_model_is_never_a_fail(tmp_path, monkeypatch):
     model = (SAMPLES / "invalid/wrong-model.model").read_text()
     monkeypatch.setattr(solve, "solve", fake_solver("SAT", model_text=model))
     store = Store(sqlite_url(tmp_path))
-    run_ = store.begin_run(**prove_module.run_fields())
+    run_ = store.begin_run(**run_fields())
     p = prove_module.prove(store, run_.id, SAMPLES / "invalid/wrong-model.cnf", "C-1", "s", 10, 1000)
     assert p.result.verdict == "NOT CHECKABLE" and "falsifies clause" in p.result.reason
 
@@ -130,7 +133,7 @@ def test_a_wrong_model_is_never_a_fail(tmp_path, monkeypatch):
 def test_garbage_from_the_solver_is_not_checkable(tmp_path, monkeypatch):
     monkeypatch.setattr(solve, "solve", fake_solver("UNSAT", b"this is not LRAT\n"))
     store = Store(sqlite_url(tmp_path))
-    run_ = store.begin_run(**prove_module.run_fields())
+    run_ = store.begin_run(**run_fields())
     p = prove_module.prove(store, run_.id, PHP4, "C-1", "s", 10, 1000)
     assert p.result.verdict == "NOT CHECKABLE" and "could not read the solver's proof" in p.result.reason
     assert not p.bad_input  # the user's input was fine
@@ -155,9 +158,9 @@ def test_usage_errors_exit_2(db):
 
 
 def test_default_names_are_oscal_tokens():
-    assert prove_module.default_name("a/php-4.cnf.gz") == "php-4"
-    assert prove_module.default_name("3 sat.cnf") == "_3-sat"
-    assert all(prove_module.TOKEN.match(prove_module.default_name(n)) for n in ("x.cnf", "9.cnf", "é.cnf"))
+    assert default_name("a/php-4.cnf.gz") == "php-4"
+    assert default_name("3 sat.cnf") == "_3-sat"
+    assert all(TOKEN.match(default_name(n)) for n in ("x.cnf", "9.cnf", "é.cnf"))
 
 
 def test_verdict_json_is_the_kernels(db):
@@ -165,18 +168,3 @@ def test_verdict_json_is_the_kernels(db):
     store, [res] = results(db)
     verdict = json.loads(store.path_of(res.verdict_sha256).read_text())
     assert verdict["proof"]["sha256"] == res.proof_sha256 and verdict["counts"]["steps"] > 0
-
-
-def solver_processes(marker):
-    """Pids of solver workers whose command line mentions `marker`, e.g. a test's directory (Linux /proc)."""
-    from pathlib import Path
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                cmd = (proc / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if b"evidence.solve" in cmd and any(str(marker).encode() in c for c in cmd):
-                found.append(int(proc.name))
-    return found

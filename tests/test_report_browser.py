@@ -5,10 +5,11 @@ import tempfile
 
 import pytest
 
-from evidence import assessment, reports
-from evidence.store import Store
+from cases import EXCEPTIONS, SECTIONS
+from evidence.outputs import assessment
+from evidence.outputs.html import html
+from evidence.store.store import Store
 from pipeline import ARTIFACTS, need, populate, sqlite_url, which
-from test_reports import EXCEPTIONS, SECTIONS
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -40,7 +41,7 @@ def test_the_report_renders_every_section(browser, tmp_path):
     db = sqlite_url(tmp_path)
     populate(db)
     page = tmp_path / "report.html"
-    page.write_text(reports.html(assessment.load(Store(db), "after", EXCEPTIONS)))
+    page.write_text(html(assessment.load(Store(db), "after", EXCEPTIONS)))
     browser.get(page.as_uri())
     headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]
     assert headings == SECTIONS

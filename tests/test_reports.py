@@ -2,21 +2,20 @@
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import date
 from html.parser import HTMLParser
 
 import pytest
 
-from evidence import assessment, reports
-from evidence.oscal import assessment_results
-from evidence.store import Store
+from cases import EXCEPTIONS, SARIF_SCHEMA, SECTIONS
+from evidence import outputs
+from evidence.outputs import assessment
+from evidence.outputs.html import html
+from evidence.outputs.junit import junit
+from evidence.outputs.markdown import MARKDOWN_LIMIT, markdown
+from evidence.outputs.oscal import assessment_results
+from evidence.outputs.sarif import sarif
+from evidence.store.store import Store
 from pipeline import IN_CI, need, populate, run, sqlite_url
-
-SECTIONS = ["Scope", "Status matrix", "Method", "Controls", "Completeness", "Exceptions",
-            "Changes since the previous run", "Artifact index", "Reproduce offline"]
-EXCEPTIONS = [{"control": "C-4", "owner": "alice@example.com", "reason": "encoder fix pending, SEC-42",
-               "expires": date(2999, 12, 31)},
-              {"control": "C-2", "owner": "bob@example.com", "reason": "old waiver", "expires": date(2001, 1, 1)}]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +44,7 @@ class Text(HTMLParser):
 
 
 def test_html_is_self_contained_and_has_every_section(a):
-    page = reports.html(a)
+    page = html(a)
     parsed = Text()
     parsed.feed(page)
     text = " ".join(" ".join(parsed.text).split())
@@ -79,26 +78,26 @@ def test_html_is_self_contained_and_has_every_section(a):
 
 
 def test_html_escapes_what_it_shows(db, tmp_path):
-    from evidence.store import Control
+    from evidence.store.store import Control
     store = Store(db)
     store.add_control(Control(run_id="before", id="C-3", title="<script>alert(1)</script>"))
-    page = reports.html(assessment.load(store, "before"))
+    page = html(assessment.load(store, "before"))
     assert "<script>" not in page and "&lt;script&gt;" in page
 
 
 def test_markdown_fits_a_job_summary(a):
-    md = reports.markdown(a)
-    assert len(md.encode()) < reports.MARKDOWN_LIMIT
+    md = markdown(a)
+    assert len(md.encode()) < MARKDOWN_LIMIT
     assert "**2 PASS**, **0 FAIL**, **1 NOT CHECKABLE**" in md
     rows = [l for l in md.splitlines() if l.startswith("| `C-")]
     assert [r.split("`")[1] for r in rows] == ["C-4", "C-1", "C-2"]  # problems first
     limit = len(md.encode()) - 10
-    small = reports.markdown(a, limit=limit)
+    small = markdown(a, limit=limit)
     assert len(small.encode()) < limit and "more control" in small
 
 
 def test_junit(a):
-    root = ET.fromstring(reports.junit(a))
+    root = ET.fromstring(junit(a))
     suite = root.find("testsuite")
     cases = suite.findall("testcase")
     assert len(cases) == 4 and suite.get("tests") == "4"
@@ -108,20 +107,32 @@ def test_junit(a):
 
 
 def test_sarif(db, a):
-    doc = json.loads(reports.sarif(a))
+    doc = json.loads(sarif(a))
     assert doc["version"] == "2.1.0"
     [run_] = doc["runs"]
     assert [r["ruleId"] for r in run_["results"]] == ["C-4"]  # a PASS is no finding
     assert run_["results"][0]["level"] == "warning"
     assert {r["id"] for r in run_["tool"]["driver"]["rules"]} == {"C-1", "C-2", "C-4"}
-    before = json.loads(reports.sarif(assessment.load(Store(db), "before")))["runs"][0]
+    before = json.loads(sarif(assessment.load(Store(db), "before")))["runs"][0]
     assert [(r["ruleId"], r["level"]) for r in before["results"]] == [("C-2", "error")]
-    cut = json.loads(reports.sarif(assessment.load(Store(db), "before"), limit=0))["runs"][0]
+    cut = json.loads(sarif(assessment.load(Store(db), "before"), limit=0))["runs"][0]
     assert cut["results"] == [] and "left out" in json.dumps(cut["invocations"])
 
 
+def test_sarif_has_the_standards_structure(db, a):
+    """Every run's SARIF against the structure SARIF 2.1.0 requires of what we write (cases.SARIF_SCHEMA)."""
+    jsonschema = pytest.importorskip("jsonschema") if not IN_CI else __import__("jsonschema")
+    validator = jsonschema.Draft202012Validator(SARIF_SCHEMA)
+    for doc in (sarif(a), sarif(assessment.load(Store(db), "before")), sarif(a, limit=0)):
+        errors = sorted(validator.iter_errors(json.loads(doc)), key=lambda e: list(e.path))
+        assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
+    broken = json.loads(sarif(a))
+    broken["runs"][0]["results"][0]["level"] = "fatal"  # the check can fail
+    assert any(validator.iter_errors(broken))
+
+
 def test_report_command_every_format(db, tmp_path):
-    for fmt in reports.FORMATS:
+    for fmt in outputs.FORMATS:
         out = tmp_path / f"r.{fmt}"
         r = run("report", "--format", fmt, "-o", out, db=db)
         assert r.exit_code == 0, r.output

@@ -5,9 +5,9 @@ import pytest
 from click.testing import CliRunner
 
 import checker
-from evidence import drat
+from evidence.checking.samples import load_expectations, run_sample
 from evidence.cli import cli
-from evidence.samples import load_expectations, run_sample
+from evidence.solvers import drat
 from kernels import both
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,9 +11,19 @@ from pathlib import Path
 import pytest
 
 import checker
+from cases import (
+    EXTENSION_INVALID,
+    EXTENSION_PROOF,
+    FORMULAS,
+    FOUR,
+    FOUR_PROOF,
+    INVALID,
+    PROOFS,
+    RAT,
+    RAT_INVALID,
+    RAT_PROOF,
+)
 from kernels import to_binary
-from test_lrat_rules import EXTENSION_INVALID, EXTENSION_PROOF, FOUR, FOUR_PROOF, INVALID, RAT, RAT_INVALID, RAT_PROOF
-from test_malformed import FORMULAS, GOOD_CNF, GOOD_LRAT, PROOFS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,8 +41,8 @@ def sanitized(tmp_path_factory):
 def cases():
     yield from ((FOUR.encode(), p.encode()) for p in [FOUR_PROOF, EXTENSION_PROOF] + [c[0] for c in INVALID + EXTENSION_INVALID])
     yield from ((RAT.encode(), p.encode()) for p in [RAT_PROOF] + [c[0] for c in RAT_INVALID])
-    yield from ((f, GOOD_LRAT.encode()) for f, *_ in (getattr(c, "values", c) for c in FORMULAS))  # pytest.param
-    yield from ((GOOD_CNF.encode(), p) for p, *_ in (getattr(c, "values", c) for c in PROOFS))
+    yield from ((f, FOUR_PROOF.encode()) for f, *_ in (getattr(c, "values", c) for c in FORMULAS))  # pytest.param
+    yield from ((FOUR.encode(), p) for p, *_ in (getattr(c, "values", c) for c in PROOFS))
     rng = random.Random(11)
     for base in (FOUR_PROOF.encode(), to_binary(FOUR_PROOF), to_binary(EXTENSION_PROOF)):
         for _ in range(100):

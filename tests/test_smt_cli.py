@@ -3,9 +3,9 @@ import json
 import sys
 
 import pytest
-
 from click.testing import CliRunner
 
+from cases import KNAPSACK
 from evidence.cli import cli
 from smt_helpers import SMT, run_check
 
@@ -90,7 +90,6 @@ def test_the_time_limit_exits_4(tmp_path):
 def test_a_rejected_certificate_from_the_producer_is_an_internal_error(tmp_path, monkeypatch):
     from evidence.smt import theories
     monkeypatch.setattr(theories, "BRANCH_WITNESS", ["1", "1", "2", "2"])  # a producer bug
-    from test_smt_native import KNAPSACK
     problem = tmp_path / "k.smt2"
     problem.write_text(KNAPSACK)
     result = smt_prove(problem, "-o", tmp_path / "k.cert")

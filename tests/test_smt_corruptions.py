@@ -5,6 +5,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from cases import KNAPSACK
 from evidence.cli import cli
 from smt_helpers import SMT, edit, prove, run_check
 
@@ -98,7 +99,6 @@ def test_a_cut_with_bad_rounding_is_rejected(tmp_path):
 
 
 def test_a_broken_branch_lemma_is_rejected(tmp_path):
-    from test_smt_native import KNAPSACK
     problem, cert, _ = prove(tmp_path, KNAPSACK)
     text = cert.read_text()
     branch = next(line for line in lemma_lines(cert) if line.endswith(" 0 1 1 2 1"))

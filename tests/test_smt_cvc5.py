@@ -5,38 +5,11 @@ import pytest
 pytest.importorskip("cvc5")
 
 import checker  # noqa: E402
+from cases import SMT_SAT, SMT_UNSAT  # noqa: E402
 from checker.skeleton import Skeleton, canonical  # noqa: E402
 from checker.smtlib import read  # noqa: E402
 from evidence.smt import cvc5_import, cvc5_run  # noqa: E402
 from evidence.smt.justify import Unjustified, justify  # noqa: E402
-
-UNSAT = {
-    "uf-cycle": """(set-logic QF_UF) (declare-sort U 0) (declare-fun f (U) U) (declare-const a U)
-        (declare-const p Bool)
-        (assert (= (f (f (f a))) a)) (assert (= (f (f (f (f (f a))))) a))
-        (assert (or p (not (= (f a) a)))) (assert (not p))""",
-    "lra-cycle": """(set-logic QF_LRA) (declare-const x Real) (declare-const y Real) (declare-const z Real)
-        (assert (< x y)) (assert (< y z)) (assert (or (< z x) (= x (+ z 1))))""",
-    "lia-pigeons": """(set-logic QF_LIA) (declare-const a Int) (declare-const b Int) (declare-const c Int)
-        (assert (and (<= 1 a) (<= a 2) (<= 1 b) (<= b 2) (<= 1 c) (<= c 2))) (assert (distinct a b c))""",
-    "lia-parity": """(set-logic QF_LIA) (declare-const x Int) (declare-const y Int) (declare-const z Int)
-        (assert (or (= (+ (* 2 x) (* 4 y)) (+ (* 6 z) 3)) (and (> x 10) (< x 5))))
-        (assert (or (< (+ x y) 3) (> (+ x y) 7)))""",
-    "glob-s3": """(set-logic QF_S) (declare-const r String)
-        (assert (str.in_re r (re.++ (str.to_re "arn:aws:s3:::bucket/") (re.* re.allchar))))
-        (assert (not (str.in_re r (re.++ (str.to_re "arn:aws:s3:::") (re.* re.allchar)))))""",
-}
-SAT = {
-    "uf-sat": """(set-logic QF_UF) (declare-sort U 0) (declare-fun f (U) U) (declare-const a U)
-        (declare-const b U) (assert (not (= (f a) a))) (assert (= (f b) b))""",
-    "lra-sat": """(set-logic QF_LRA) (declare-const x Real) (declare-const y Real)
-        (assert (< (+ x y) (/ 1 3))) (assert (> (- x y) 2.5))""",
-    "lia-sat": """(set-logic QF_LIA) (declare-const x Int) (declare-const y Int)
-        (assert (= (+ (* 3 x) (* 5 y)) 1)) (assert (< x 0))""",
-    "glob-sat": """(set-logic QF_S) (declare-const r String)
-        (assert (str.in_re r (re.++ (str.to_re "arn:aws:s3:::") (re.* re.allchar) (str.to_re ".log"))))
-        (assert (not (= r "arn:aws:s3:::x.log")))""",
-}
 
 
 def write(tmp_path, name, text):
@@ -51,9 +24,9 @@ def verify_everywhere(problem, cert, refutation=None):
         assert verdict.verified, (kernel, verdict.reason)
 
 
-@pytest.mark.parametrize("name", sorted(UNSAT))
+@pytest.mark.parametrize("name", sorted(SMT_UNSAT))
 def test_unsat_certificates_verify_with_both_kernels(tmp_path, name):
-    problem, cert = write(tmp_path, name, UNSAT[name]), tmp_path / f"{name}.cert"
+    problem, cert = write(tmp_path, name, SMT_UNSAT[name]), tmp_path / f"{name}.cert"
     result = cvc5_import.run(problem, cert)
     assert result.answer == "unsat" and not result.dropped
     text = cert.read_text()
@@ -64,7 +37,7 @@ def test_unsat_certificates_verify_with_both_kernels(tmp_path, name):
 
 def test_imported_lemmas_are_cvc5s_justified(tmp_path):
     """LRA: cvc5's lemmas over its rewritten atoms arrive as atom lines and lra lemmas."""
-    problem, cert = write(tmp_path, "lra", UNSAT["lra-cycle"]), tmp_path / "lra.cert"
+    problem, cert = write(tmp_path, "lra", SMT_UNSAT["lra-cycle"]), tmp_path / "lra.cert"
     result = cvc5_import.run(problem, cert)
     lines = cert.read_text().splitlines()
     assert result.imported == 2 and result.lemmas >= 2
@@ -88,21 +61,21 @@ def test_lemmas_over_cvc5s_skolems_are_dropped_and_the_native_loop_finishes(tmp_
 
 
 def test_a_drat_refutation_is_elaborated_and_verifies(tmp_path):
-    problem, cert = write(tmp_path, "php", UNSAT["lia-pigeons"]), tmp_path / "php.cert"
+    problem, cert = write(tmp_path, "php", SMT_UNSAT["lia-pigeons"]), tmp_path / "php.cert"
     assert cvc5_import.prove(problem, cert, refutation="drat") == "unsat"
     assert "\nrefutation drat\n" in cert.read_text()
 
 
-@pytest.mark.parametrize("name", sorted(SAT))
+@pytest.mark.parametrize("name", sorted(SMT_SAT))
 def test_models_are_accepted_by_both_kernels(tmp_path, name):
-    problem, cert = write(tmp_path, name, SAT[name]), tmp_path / f"{name}.cert"
+    problem, cert = write(tmp_path, name, SMT_SAT[name]), tmp_path / f"{name}.cert"
     assert cvc5_import.prove(problem, cert) == "sat"
     assert "(define-fun " in cert.read_text()
     verify_everywhere(problem, cert)
 
 
 def test_values_of_an_uninterpreted_sort_are_declared_before_use(tmp_path):
-    problem, cert = write(tmp_path, "uf-sat", SAT["uf-sat"]), tmp_path / "uf-sat.cert"
+    problem, cert = write(tmp_path, "uf-sat", SMT_SAT["uf-sat"]), tmp_path / "uf-sat.cert"
     cvc5_import.prove(problem, cert)
     lines = cert.read_text().splitlines()[3:]
     declared = [line.split()[1] for line in lines if line.startswith("(declare-const ")]
@@ -124,7 +97,7 @@ def _lying(status, lemmas):
 
 def test_a_false_lemma_on_a_satisfiable_problem_is_dropped_and_nothing_verifies(tmp_path, monkeypatch):
     # x + y >= 1/3 is no theorem; with the assertion x + y < 1/3 it would "refute" a satisfiable problem.
-    problem, cert = write(tmp_path, "lra-sat", SAT["lra-sat"]), tmp_path / "lra-sat.cert"
+    problem, cert = write(tmp_path, "lra-sat", SMT_SAT["lra-sat"]), tmp_path / "lra-sat.cert"
     monkeypatch.setattr(cvc5_run, "ask", _lying("unsat", [[("(>= (+ x y) (/ 1 3))", True)]]))
     with pytest.raises(cvc5_import.ImportFailed, match="1 lemma.s. dropped"):
         cvc5_import.run(problem, cert)
@@ -132,7 +105,7 @@ def test_a_false_lemma_on_a_satisfiable_problem_is_dropped_and_nothing_verifies(
 
 
 def test_a_false_lemma_beside_true_ones_is_dropped_and_the_rest_verifies(tmp_path, monkeypatch):
-    problem, cert = write(tmp_path, "uf", UNSAT["uf-cycle"]), tmp_path / "uf.cert"
+    problem, cert = write(tmp_path, "uf", SMT_UNSAT["uf-cycle"]), tmp_path / "uf.cert"
     false = [("(= (f a) a)", True)]  # f(a) = a is no theorem of EUF
     monkeypatch.setattr(cvc5_run, "ask", _lying("unsat", [false]))
     result = cvc5_import.run(problem, cert)
@@ -145,7 +118,7 @@ def test_a_false_lemma_beside_true_ones_is_dropped_and_the_rest_verifies(tmp_pat
 
 
 def test_a_lemma_outside_the_kernels_subset_is_dropped(tmp_path, monkeypatch):
-    problem, cert = write(tmp_path, "glob", UNSAT["glob-s3"]), tmp_path / "glob.cert"
+    problem, cert = write(tmp_path, "glob", SMT_UNSAT["glob-s3"]), tmp_path / "glob.cert"
     monkeypatch.setattr(cvc5_run, "ask", _lying("unsat", [[("(= (str.len r) 3)", False)]]))
     result = cvc5_import.run(problem, cert)
     assert len(result.dropped) == 1 and "str.len" in result.dropped[0][1]

@@ -470,6 +470,7 @@ def test_an_atom_line_may_name_a_membership(tmp_path):
 def test_glob_steps_match_a_direct_reading():
     import fnmatch
     import random
+
     from checker.skeleton import matches
     rng = random.Random(7)
     for _ in range(500):

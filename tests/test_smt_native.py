@@ -6,6 +6,7 @@ import re
 import pytest
 
 import checker
+from cases import KNAPSACK
 from evidence.smt import native
 from evidence.smt.certificate import recover
 from smt_helpers import SMT, prove, verdicts
@@ -59,8 +60,6 @@ def test_lemmas_stay_small_on_a_long_chain(tmp_path):
     assert result.answer == "unsat" and lengths and max(lengths) == 30
 
 
-KNAPSACK = ("(declare-const x Int)(declare-const y Int)(declare-const z Int)"
-            "(assert (<= 1 (+ (* 3 x) (* 5 y) (* 7 z)) 2))(assert (<= 0 x 1))(assert (<= 0 y 1))(assert (<= 0 z 1))")
 
 
 def test_branch_lemmas_introduce_their_atoms(tmp_path):

@@ -7,6 +7,7 @@ import checker
 from evidence.smt.readable import improve
 from smt_helpers import SMT, prove, verdicts
 
+
 def model_lines(cert):
     return [line for line in cert.read_text().splitlines() if line.startswith("(define-fun")]
 

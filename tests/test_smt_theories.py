@@ -15,7 +15,6 @@ import pytest
 from evidence.smt import arith, euf, globs
 from evidence.smt.arith import constraint as C
 
-
 # ---- independent checkers ----------------------------------------------------------------
 
 def combination(rows, premises):

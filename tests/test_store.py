@@ -2,14 +2,19 @@
 import pytest
 from sqlmodel import Session
 
-from evidence.store import (Artifact, Control, Result, Store, StoreError, Subject, control_verdict, diff_runs,
-                            utcnow)
+from evidence.results import Result
+from evidence.store.models import Artifact, Control, ResultRow, Subject, utcnow
+from evidence.store.runs import diff_runs
+from evidence.store.store import Store, StoreError
 from pipeline import PHP4, SAT40, run, sha256, sqlite_url
 
 
 def make_result(run_id, control, subject="s", verdict="PASS", **kw):
-    return Result(run_id=run_id, control_id=control, subject=subject, verdict=verdict, formula_path="f.cnf",
-                  created_at=utcnow(), **kw)
+    """A result row as the pipeline makes it: a PASS or FAIL names the kernel's VERIFIED verdict."""
+    if verdict != "NOT CHECKABLE":
+        kw = {"kernel_status": "VERIFIED", "verdict_sha256": "f" * 64, **kw}
+    return ResultRow(run_id=run_id, control_id=control, subject=subject, verdict=verdict, formula_path="f.cnf",
+                     created_at=utcnow(), **kw)
 
 
 def test_artifacts_are_content_addressed_and_renamed_into_place(tmp_path):
@@ -53,6 +58,21 @@ def test_a_result_is_refused_when_its_artifact_is_not_on_disk(tmp_path):
     assert store.results(run_.id) == []
 
 
+@pytest.mark.parametrize("verdict", ["PASS", "FAIL"])
+def test_a_pass_or_fail_without_a_kernel_verdict_is_refused(tmp_path, verdict):
+    """The one guard of the rule: whatever made the row, the store takes no PASS or FAIL that does not
+    name the kernel's VERIFIED verdict."""
+    store = Store(sqlite_url(tmp_path))
+    run_ = store.begin_run(tool_version="t", tool_digest="d", kernel_version="k", solver="s")
+    for unbacked in ({"kernel_status": "NOT VERIFIED"}, {"kernel_status": None}, {"verdict_sha256": None}):
+        with pytest.raises(RuntimeError, match="without a kernel verdict"):
+            store.record(make_result(run_.id, "C", verdict=verdict, **unbacked), [])
+        with pytest.raises(RuntimeError, match="without a kernel verdict"):
+            store.record_many(run_.id, [(make_result(run_.id, "C", verdict=verdict, **unbacked), [])])
+    store.record(make_result(run_.id, "C", verdict="NOT CHECKABLE"), [])  # no conclusion needs no verdict
+    assert [r.verdict for r in store.results(run_.id)] == ["NOT CHECKABLE"]
+
+
 def test_a_crash_inside_the_transaction_leaves_nothing_half_written(tmp_path, monkeypatch):
     store = Store(sqlite_url(tmp_path))
     run_ = store.begin_run(tool_version="t", tool_digest="d", kernel_version="k", solver="s")
@@ -84,10 +104,10 @@ def test_runs_latest_previous_and_unknown(tmp_path):
 
 
 def test_control_verdict_is_the_worst_subject():
-    assert control_verdict(["PASS", "PASS"]) == "PASS"
-    assert control_verdict(["PASS", "NOT CHECKABLE"]) == "NOT CHECKABLE"
-    assert control_verdict(["NOT CHECKABLE", "FAIL", "PASS"]) == "FAIL"
-    assert control_verdict([]) == "NOT CHECKABLE"  # no result is no evidence
+    assert Result.worst(["PASS", "PASS"]) == "PASS"
+    assert Result.worst(["PASS", "NOT CHECKABLE"]) == "NOT CHECKABLE"
+    assert Result.worst(["NOT CHECKABLE", "FAIL", "PASS"]) == "FAIL"
+    assert Result.worst([]) == "NOT CHECKABLE"  # no result is no evidence
 
 
 def test_diff_changed_added_removed(tmp_path):

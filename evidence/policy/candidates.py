@@ -13,8 +13,8 @@ import random
 from .addresses import MAX, Address, Block
 from .conditions import Condition
 from .firewall import Packet
-from .network import ICMP, ICMPV6, ICMPS, PORTED, TCP, UDP, NetworkAcl
-from .patterns import STAR, ArnPattern, Glob, Wild, parse_action_pattern, parse_arn_pattern
+from .network import ICMP, ICMPS, ICMPV6, PORTED, TCP, UDP, NetworkAcl
+from .patterns import STAR, ArnPattern, Glob, Wild, action_pattern, arn_pattern
 from .request import DERIVED_KEYS, Principal, Request
 from .violations import ASSUME_ACTIONS, NetworkWitness, named_literals, principal_can_violate
 
@@ -47,11 +47,8 @@ def arn_witness(pattern: ArnPattern) -> str:
     return ":".join(parts)
 
 
-def fresh_account(named: set) -> str:
-    for n in itertools.count():
-        candidate = f"{n:012d}"
-        if candidate not in named:
-            return candidate
+def fresh_account(named: set | frozenset) -> str:
+    return next(c for c in (f"{n:012d}" for n in itertools.count()) if c not in named)
 
 
 # --- requests -------------------------------------------------------------------------------------------
@@ -97,7 +94,7 @@ def principals(subject, estate, query) -> list:
         if value.isdigit() and len(value) == 12:
             out += [Principal.root(value), Principal.root(value, org)]
     for pattern in query.params.get("except_principals", ()):
-        out.append(Principal.role_session(arn_witness(parse_arn_pattern(pattern, False)).replace(
+        out.append(Principal.role_session(arn_witness(arn_pattern(pattern, False)).replace(
             f":{FRESH}:", f":{owner}:").replace("::fresh:", f"::{owner}:"), org_id=org))
     return list(dict.fromkeys(out))
 
@@ -111,20 +108,20 @@ def actions(subject, query) -> list:
         for glob in statement.actions:
             out.append(glob.text if glob.is_literal else glob_witness(glob))
     for text in wanted or ():
-        glob = parse_action_pattern(text)
+        glob = action_pattern(text)
         out.append(glob.text if glob.is_literal else glob_witness(glob))
         out.append(text.split(":")[0] + f":{FRESH}action" if ":" in text else f"{FRESH}svc:{FRESH}action")
     out.append(f"{FRESH}svc:{FRESH}action")
     if wanted:
-        patterns = [parse_action_pattern(a) for a in wanted]
+        patterns = [action_pattern(a) for a in wanted]
         out = [a for a in out if any(p.matches(a) for p in patterns)]
     return list(dict.fromkeys(a.lower() for a in out))
 
 
 def resources(subject, estate, action_list, query) -> list:
-    out = [arn_witness(parse_arn_pattern(r, False)) for r in query.params.get("resources", ())]
+    out = [arn_witness(arn_pattern(r, False)) for r in query.params.get("resources", ())]
     for text in subject.resources:
-        pattern = parse_arn_pattern(text, False)
+        pattern = arn_pattern(text, False)
         out.append(arn_witness(pattern))
     for statement in subject.document.statements:
         for pattern in statement.resources or ():
@@ -137,7 +134,7 @@ def resources(subject, estate, action_list, query) -> list:
         out.append(f"arn:aws:iam::{subject.account}:role/{FRESH}")
     for scope in (subject.resources, query.params.get("resources", ())):
         if scope:
-            patterns = [parse_arn_pattern(r, False) for r in scope]
+            patterns = [arn_pattern(r, False) for r in scope]
             out = [r for r in out if any(p.matches(r) for p in patterns)]
     return list(dict.fromkeys(out))
 

@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Annotated, Any, Literal, Union
 
-import yaml
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from .errors import Where, integer, mapping, text
+from ..validation import Strict, Text, read, validate
+from .errors import PolicyInputError, Where
 from .loader import KINDS, POLICY_KINDS
 from .network import PORTED, parse_protocol
 from .patterns import parse_action_pattern, parse_arn_pattern
@@ -41,21 +42,195 @@ FRAMEWORKS = (NIST, SOC2, CIS)
 POLICIES = tuple(POLICY_KINDS)
 NETWORK = ("security-group", "network-acl")
 
-# kind -> (allowed parameters, required parameters, subject kinds it can apply to)
+
+# --- the file's schema ------------------------------------------------------------------------------
+
+
+def _number_as_text(value):
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+def _checked(check):
+    """A value checked by a parser that reports through a Where, as a pydantic validator."""
+    def validate(value):
+        try:
+            return check(value, Where(""))
+        except PolicyInputError as error:
+            raise ValueError(error.message) from None
+    return validate
+
+
+def _action(value):
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"expected text, got {value!r}")
+    if parse_action_pattern(value) is None:
+        raise ValueError(f"{value!r} is not an action (service:Action or *)")
+    return value.lower()
+
+
+def _arn_glob(value):
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"expected text, got {value!r}")
+    if parse_arn_pattern(value, variables=False) is None:
+        raise ValueError(f"{value!r} is not an ARN pattern")
+    return value
+
+
+def _condition_key(key: str) -> str:
+    if ":" not in key:
+        raise ValueError(f"{key!r} is not a condition key")
+    return key
+
+
+def _context_value(value) -> str:
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    if not text:
+        raise ValueError("expected non-empty text")
+    return text
+
+
+def _port(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(f"expected an integer, got {value!r}")
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"expected an integer, got {value!r}") from None
+    if not 0 <= number <= 65535:
+        raise ValueError(f"{number} is out of range 0..65535")
+    return number
+
+
+def _kind(value: str) -> str:
+    if value not in KINDS:
+        raise ValueError(f"unknown subject kind {value!r}")
+    return value
+
+
+Nonempty = Field(min_length=1)
+Actions = Annotated[list[Annotated[Any, AfterValidator(_action)]], Nonempty]
+ArnGlobs = Annotated[list[Annotated[Any, AfterValidator(_arn_glob)]], Nonempty]
+Ports = Annotated[list[Annotated[Any, AfterValidator(_port)]], Nonempty]
+Protocol = Annotated[Any, AfterValidator(_checked(parse_protocol))]
+Context = dict[Annotated[str, AfterValidator(_condition_key)],
+               Annotated[list[Annotated[Any, AfterValidator(_context_value)]], Nonempty] | None]
+
+
+class Allowed(Strict):
+    protocol: Protocol
+    ports: Ports | None = None
+
+    @model_validator(mode="after")
+    def _ported(self):
+        if self.ports is None and self.protocol in PORTED:
+            raise ValueError("missing 'ports' for a TCP or UDP entry")
+        return self
+
+
+class NoFullAccess(Strict):
+    kind: Literal["no-full-access"]
+
+
+class NoActionOnAnyResource(Strict):
+    kind: Literal["no-action-on-any-resource"]
+    actions: Actions
+
+
+class NoPublicAccess(Strict):
+    kind: Literal["no-public-access"]
+    actions: Actions
+    resources: ArnGlobs | None = None
+
+
+class OnlyTrustedPrincipals(Strict):
+    kind: Literal["only-trusted-principals"]
+    actions: Actions | None = None
+    resources: ArnGlobs | None = None
+
+
+class TrustWithinOrganization(Strict):
+    kind: Literal["trust-within-organization"]
+    oidc_keys: Annotated[list[Text], Nonempty] | None = None
+    attacker_values: dict[str, Annotated[list[Text], Nonempty]] | None = None
+
+
+class ExplicitDeny(Strict):
+    kind: Literal["explicit-deny"]
+    actions: Actions
+    resources: ArnGlobs | None = None
+    context: Context | None = None
+    except_principals: ArnGlobs | None = None
+
+
+class NoWorldIngress(Strict):
+    kind: Literal["no-world-ingress"]
+    protocol: Protocol
+    ports: Ports
+
+
+class NoRules(Strict):
+    kind: Literal["no-rules"]
+
+
+class WorldIngressOnlyOn(Strict):
+    kind: Literal["world-ingress-only-on"]
+    allowed: Annotated[list[Allowed], Nonempty]
+
+
+class NoMorePermissiveThanBaseline(Strict):
+    kind: Literal["no-more-permissive-than-baseline"]
+
+
+# kind -> (its model, subject kinds it can apply to)
 QUERY_KINDS = {
-    "no-full-access": ((), (), POLICIES),
-    "no-action-on-any-resource": (("actions",), ("actions",), POLICIES),
-    "no-public-access": (("actions", "resources"), ("actions",), POLICIES),
-    "only-trusted-principals": (("actions", "resources"), (), POLICIES),
-    "trust-within-organization": (("oidc_keys", "attacker_values"), (), ("role-trust-policy",)),
-    "explicit-deny": (("actions", "resources", "context", "except_principals"), ("actions",), POLICIES),
-    "no-world-ingress": (("protocol", "ports"), ("protocol", "ports"), NETWORK),
-    "no-rules": ((), (), ("security-group",)),
-    "world-ingress-only-on": (("allowed",), ("allowed",), NETWORK),
-    "no-more-permissive-than-baseline": ((), (), POLICIES),
+    "no-full-access": (NoFullAccess, POLICIES),
+    "no-action-on-any-resource": (NoActionOnAnyResource, POLICIES),
+    "no-public-access": (NoPublicAccess, POLICIES),
+    "only-trusted-principals": (OnlyTrustedPrincipals, POLICIES),
+    "trust-within-organization": (TrustWithinOrganization, ("role-trust-policy",)),
+    "explicit-deny": (ExplicitDeny, POLICIES),
+    "no-world-ingress": (NoWorldIngress, NETWORK),
+    "no-rules": (NoRules, ("security-group",)),
+    "world-ingress-only-on": (WorldIngressOnlyOn, NETWORK),
+    "no-more-permissive-than-baseline": (NoMorePermissiveThanBaseline, POLICIES),
 }
-CONTROL_FIELDS = ("id", "title", "statement", "applies_to", "only_default", "query", "mappings")
-CATALOG_FIELDS = ("version", "name", "description", "frameworks", "controls")
+AnyQuery = Annotated[Union[NoFullAccess, NoActionOnAnyResource, NoPublicAccess, OnlyTrustedPrincipals,
+                           TrustWithinOrganization, ExplicitDeny, NoWorldIngress, NoRules, WorldIngressOnlyOn,
+                           NoMorePermissiveThanBaseline], Field(discriminator="kind")]  # QUERY_KINDS' models
+Identifier = Annotated[Text, BeforeValidator(_number_as_text)]
+
+
+class Mappings(Strict):
+    nist: list[Identifier] | None = Field(None, alias=NIST)
+    soc2: list[Identifier] | None = Field(None, alias=SOC2)
+    cis: list[Identifier] | None = Field(None, alias=CIS)
+
+
+class Frameworks(Strict):
+    nist: Any = Field(None, alias=NIST)
+    soc2: Any = Field(None, alias=SOC2)
+    cis: Any = Field(None, alias=CIS)
+
+
+class ControlEntry(Strict):
+    id: Text
+    title: Text
+    statement: Text
+    applies_to: Annotated[list[Annotated[str, AfterValidator(_kind)]], Nonempty]
+    only_default: bool = False
+    query: AnyQuery
+    mappings: Mappings
+
+
+class CatalogFile(Strict):
+    version: Identifier
+    name: Text
+    description: Any = None
+    frameworks: Frameworks = Frameworks()
+    controls: Annotated[list[ControlEntry], Nonempty]
+
+
+# --- what the encoder reads -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -99,145 +274,41 @@ class Catalog:
 
 
 def load_catalog(path) -> Catalog:
-    path = Path(path)
-    where = Where(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise where.fail(f"cannot read: {error.strerror or error}") from None
-    try:
-        data = yaml.safe_load(raw.decode("utf-8"))
-    except RecursionError:
-        raise where.fail("not valid YAML: nested too deeply") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        mark = getattr(error, "problem_mark", None)
-        at = Where(f"{path}:{mark.line + 1}:{mark.column + 1}") if mark else where
-        raise at.fail(f"not valid YAML: {getattr(error, 'problem', None) or error}") from None
-    mapping(data, where, CATALOG_FIELDS, required=("version", "name", "controls"))
-    version = text(str(data["version"]) if isinstance(data["version"], (int, float)) else data["version"],
-                   where.key("version"))
-    frameworks = mapping(data.get("frameworks", {}), where.key("frameworks"), FRAMEWORKS)
-    if not isinstance(data["controls"], list) or not data["controls"]:
-        raise where.key("controls").fail("expected a non-empty list of controls")
+    doc = read(path, PolicyInputError, noun="element")
+    catalog = validate(CatalogFile, doc)
     controls, seen = [], set()
-    for i, node in enumerate(data["controls"]):
-        control = _control(node, where.key("controls").index(i))
-        if control.id in seen:
-            raise where.key("controls").index(i).key("id").fail(f"control id {control.id!r} is used twice")
-        seen.add(control.id)
-        controls.append(control)
-    return Catalog(version, text(data["name"], where.key("name")), hashlib.sha256(raw).hexdigest(),
-                   tuple(controls), dict(frameworks), str(path))
+    for i, entry in enumerate(catalog.controls):
+        at = ("controls", i)
+        for j, kind in enumerate(entry.applies_to):
+            if kind not in QUERY_KINDS[entry.query.kind][1]:
+                raise doc.fail(at + ("applies_to", j), f"a {entry.query.kind} query cannot apply to {kind}")
+        if entry.id in seen:
+            raise doc.fail(at + ("id",), f"control id {entry.id!r} is used twice")
+        seen.add(entry.id)
+        controls.append(_control(entry))
+    return Catalog(catalog.version, catalog.name, hashlib.sha256(doc.raw).hexdigest(), tuple(controls),
+                   catalog.frameworks.model_dump(by_alias=True, exclude_unset=True), str(path))
 
 
-def _control(node, where: Where) -> Control:
-    mapping(node, where, CONTROL_FIELDS, required=("id", "title", "statement", "applies_to", "query", "mappings"))
-    control_id = text(node["id"], where.key("id"))
-    query = _query(node["query"], where.key("query"))
-    allowed_kinds = QUERY_KINDS[query.kind][2]
-    applies = node["applies_to"]
-    if not isinstance(applies, list) or not applies:
-        raise where.key("applies_to").fail("expected a non-empty list of subject kinds")
-    for i, kind in enumerate(applies):
-        if kind not in KINDS:
-            raise where.key("applies_to").index(i).fail(f"unknown subject kind {kind!r}")
-        if kind not in allowed_kinds:
-            raise where.key("applies_to").index(i).fail(f"a {query.kind} query cannot apply to {kind}")
-    mappings = mapping(node["mappings"], where.key("mappings"), FRAMEWORKS)
-    parsed = {}
-    for framework, ids in mappings.items():
-        w = where.key("mappings").key(framework)
-        if not isinstance(ids, list):
-            raise w.fail("expected a list of control identifiers")
-        parsed[framework] = tuple(text(str(v) if isinstance(v, (int, float)) else v, w.index(j))
-                                  for j, v in enumerate(ids))
-    only_default = node.get("only_default", False)
-    if not isinstance(only_default, bool):
-        raise where.key("only_default").fail("expected true or false")
-    return Control(control_id, text(node["title"], where.key("title")), text(node["statement"], where.key("statement")),
-                   tuple(applies), query, parsed, only_default)
+def _control(entry: ControlEntry) -> Control:
+    mappings = {name: tuple(ids) for name, ids in entry.mappings.model_dump(by_alias=True, exclude_unset=True).items()}
+    return Control(entry.id, entry.title, entry.statement, tuple(entry.applies_to),
+                   Query(entry.query.kind, _params(entry.query)), mappings, entry.only_default)
 
 
-def _query(node, where: Where) -> Query:
-    mapping(node, where, required=("kind",))
-    kind = node["kind"]
-    if kind not in QUERY_KINDS:
-        raise where.key("kind").fail(f"unknown query kind {kind!r} (expected one of: {', '.join(QUERY_KINDS)})")
-    allowed, required, _ = QUERY_KINDS[kind]
-    mapping(node, where, ("kind",) + allowed, required=required)
-    params = {}
-    for name in allowed:
-        if name in node:
-            params[name] = PARAMETERS[name](node[name], where.key(name))
-    return Query(kind, params)
-
-
-def _list(value, where: Where) -> list:
-    if not isinstance(value, list) or not value:
-        raise where.fail("expected a non-empty list")
-    return [(v, where.index(i)) for i, v in enumerate(value)]
-
-
-def _actions(value, where):
-    out = []
-    for item, w in _list(value, where):
-        if parse_action_pattern(text(item, w)) is None:
-            raise w.fail(f"{item!r} is not an action (service:Action or *)")
-        out.append(item.lower())
-    return tuple(out)
-
-
-def _context(value, where):
-    mapping(value, where)
-    out = {}
-    for key, values in value.items():
-        w = where.key(key)
-        if ":" not in key:
-            raise w.fail(f"{key!r} is not a condition key")
-        if values is None:
-            out[key.lower()] = None
+def _params(query) -> dict:
+    """The query's parameters as the encoder reads them: tuples, lower-cased keys, (protocol, ports) pairs."""
+    params: dict = {}
+    for name, value in query.model_dump(exclude_unset=True, exclude={"kind"}).items():
+        if name == "context":
+            params[name] = {k.lower(): tuple(v) if v is not None else None for k, v in value.items()}
+        elif name == "attacker_values":
+            params[name] = {k: tuple(v) for k, v in value.items()}
+        elif name == "allowed":
+            params[name] = tuple((a["protocol"], tuple(a["ports"]) if a.get("ports") is not None else None)
+                                 for a in value)
+        elif isinstance(value, list):
+            params[name] = tuple(value)
         else:
-            out[key.lower()] = tuple(str(v).lower() if isinstance(v, bool) else text(str(v), wi)
-                                     for v, wi in _list(values, w))
-    return out
-
-
-def _principal_globs(value, where):
-    out = []
-    for item, w in _list(value, where):
-        if parse_arn_pattern(text(item, w), variables=False) is None:
-            raise w.fail(f"{item!r} is not an ARN pattern")
-        out.append(item)
-    return tuple(out)
-
-
-def _oidc_keys(value, where):
-    return tuple(text(v, w) for v, w in _list(value, where))
-
-
-def _attacker_values(value, where):
-    mapping(value, where)
-    return {key: tuple(text(v, w) for v, w in _list(values, where.key(key))) for key, values in value.items()}
-
-
-def _ports(value, where):
-    return tuple(integer(v, w, 0, 65535) for v, w in _list(value, where))
-
-
-def _allowed(value, where):
-    out = []
-    for item, w in _list(value, where):
-        mapping(item, w, ("protocol", "ports"), required=("protocol",))
-        protocol = parse_protocol(item["protocol"], w.key("protocol"))
-        ports = _ports(item["ports"], w.key("ports")) if "ports" in item else None
-        if ports is None and protocol in PORTED:
-            raise w.fail("missing 'ports' for a TCP or UDP entry")
-        out.append((protocol, ports))
-    return tuple(out)
-
-
-PARAMETERS = {
-    "actions": _actions, "context": _context, "except_principals": _principal_globs, "oidc_keys": _oidc_keys,
-    "attacker_values": _attacker_values, "ports": _ports, "allowed": _allowed, "resources": _principal_globs,
-    "protocol": lambda v, w: parse_protocol(v, w),
-}
+            params[name] = value
+    return params

@@ -14,8 +14,8 @@ from ..smt.sexprs import sexprs
 
 from .addresses import Address, parse_address
 from .conditions import parse_date, parse_number
-from .encode import AWS, ANONYMOUS, FEDERATED, KINDS, NOT_ARN, NOT_IP, NOT_NUMBER, SERVICE, Arn, Ip, Number, \
-    Request as Vars, Str
+from .encode import AWS, FEDERATED, KINDS, NOT_ARN, NOT_IP, NOT_NUMBER, SERVICE, Arn, Ip, Number, Str
+from .encode import Request as Vars
 from .request import Principal, Request
 from .smtlib import Const, lit, num
 
@@ -113,7 +113,7 @@ def _slot_text(slot, get, term) -> str:
 def assignment(v: Vars, request: Request) -> dict:
     """Values for every variable of `v` that describe `request`; Outside if the encoding cannot."""
     s, p = v.s, request.principal
-    out = {v.pk: KINDS.index(p.kind), v.hasorg: False, v.hasrole: False}
+    out: dict[str, object] = {v.pk: KINDS.index(p.kind), v.hasorg: False, v.hasrole: False}
     for name in s.values():
         out[name] = ""
     out[s["p_svc"]], out[s["p_acct"]] = "iam", "000000000000"

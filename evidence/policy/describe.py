@@ -55,4 +55,4 @@ def explain_packet(witness: NetworkWitness, subject) -> str:
         entry = deciding_acl_entry(subject.document, p, witness.egress)
         return f"{text} is allowed by rule {entry.number} ({entry.where})"
     rule = admitting_rule(subject.document, p, witness.egress)
-    return f"{text} is admitted by {subject.document.id} ({rule.where})"
+    return f"{text} is admitted by {subject.document.id}" + (f" ({rule.where})" if rule else "")

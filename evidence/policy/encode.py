@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from .conditions import Condition
 from .document import Policy, PrincipalSpec, Statement
 from .errors import Unsupported
-from .patterns import STAR, ArnPattern, Glob, Wild, parse_glob
-from .smtlib import FALSE, TRUE, Const, Problem, and_, contains_any, eq, implies, in_glob, lit, not_, num, \
-    one_of, or_
+from .patterns import ARN_COMPONENTS, STAR, ArnPattern, Glob, Wild, parse_glob, split_arn, split_glob_at_colons
+from .smtlib import FALSE, TRUE, Const, Problem, and_, contains_any, eq, implies, in_glob, lit, not_, num, one_of, or_
 
 AWS, SERVICE, FEDERATED, ANONYMOUS = range(4)
 KINDS = ("AWS", "Service", "Federated", "Anonymous")
@@ -146,7 +145,8 @@ class Request:
         kinds.discard("null") if len(kinds) > 1 else None
         if len(kinds - {"str"}) > 1 or (len(kinds) > 1 and not ({"str", "arn"} >= kinds)) or \
                 len({f for f in families if f in ("numeric", "date")}) > 1:
-            raise Unsupported(f"condition key {key} compared with operators of different kinds ({', '.join(sorted(set(families)))})")
+            raise Unsupported(f"condition key {key} compared with operators of different kinds "
+                              f"({', '.join(sorted(set(families)))})")
         kind = "arn" if "arn" in kinds else kinds.pop()
         count = p.declare(f"n{i}", "Int")
         slots = max(1, len(families))
@@ -158,15 +158,16 @@ class Request:
             if kind == "str":
                 entry.slots.append(Str(p.declare(v, "String")))
             elif kind == "arn":
-                parts = tuple(p.declare(f"{v}_{c}", "String") for c in range(6))
-                for part in parts[:5]:
+                parts = tuple(p.declare(f"{v}_{c}", "String") for c in range(ARN_COMPONENTS))
+                for part in parts[:-1]:
                     p.add(not_(contains_any(part, ":")))
                 entry.slots.append(Arn(parts, p.declare(f"{v}_arn", "Bool"), True))
             elif kind == "ip":
                 ver, val = p.declare(f"{v}_ver", "Int"), p.declare(f"{v}_ip", "Int")
                 p.add(f"(or (= {ver} 4) (= {ver} 6))")
                 p.add(f"(<= 0 {val})")
-                p.add(f"(or (and (= {ver} 4) (<= {val} {(1 << 32) - 1})) (and (= {ver} 6) (<= {val} {(1 << 128) - 1})))")
+                p.add(f"(or (and (= {ver} 4) (<= {val} {(1 << 32) - 1})) "
+                      f"(and (= {ver} 6) (<= {val} {(1 << 128) - 1})))")
                 entry.slots.append(Ip(p.declare(f"{v}_isip", "Bool"), ver, val))
             else:
                 entry.slots.append(Number(p.declare(f"{v}_isnum", "Bool"), p.declare(f"{v}_num", "Real"),
@@ -297,22 +298,9 @@ def match(c: Condition, policy_value, value) -> str:
 def glob_on_arn(glob: Glob, value: Arn, ignore_case: bool, c: Condition) -> str:
     """A whole-string glob on an ARN held as components: exact when the glob has exactly five literal
     colons and no component holds one (each literal colon must then meet one of the ARN's five)."""
-    pieces, current = [], []
-    for part in glob.parts:
-        if isinstance(part, str) and ":" in part:
-            chunks = part.split(":")
-            for chunk in chunks[:-1]:
-                if chunk:
-                    current.append(chunk)
-                pieces.append(current)
-                current = []
-            if chunks[-1]:
-                current.append(chunks[-1])
-        else:
-            current.append(part)
-    pieces.append(current)
-    if len(pieces) != 6 or value.tail_colons:
-        if glob.is_literal and len(pieces) < 6:
+    pieces = split_glob_at_colons(glob.parts)
+    if len(pieces) != ARN_COMPONENTS or value.tail_colons:
+        if glob.is_literal and len(pieces) < ARN_COMPONENTS:
             return FALSE  # an ARN has five colons: a literal with fewer equals none
         raise Unsupported(f"{c.operator.text} pattern {glob.text!r} on the ARN key {c.key_text} ({c.where})")
     return and_(*(in_glob(t, Glob(tuple(p), ""), ignore_case) for t, p in zip(value.parts, pieces)))
@@ -335,10 +323,10 @@ def arn_matches(pattern: ArnPattern, parts: tuple, is_arn: str, tail_colons: boo
 
 
 def literal_arn(parts: tuple, arn: str) -> str:
-    values = arn.split(":", 5)
-    if len(values) != 6:
+    values = split_arn(arn)
+    if len(values) != ARN_COMPONENTS:
         return FALSE
-    if any(":" in v for v in values[:5]):
+    if any(":" in v for v in values[:-1]):
         return FALSE
     return and_(*(eq(t, v) for t, v in zip(parts, values)))
 

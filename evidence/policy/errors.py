@@ -7,13 +7,11 @@ security group): the verdict becomes NOT CHECKABLE, naming the feature.
 """
 from __future__ import annotations
 
-from ..errors import UserError
+from ..validation import InvalidFile, describe_type
 
 
-class PolicyInputError(UserError):
-    def __init__(self, file, path: str, message: str):
-        self.file, self.path, self.message = str(file), path, message
-        super().__init__(f"{file}: {path + ': ' if path else ''}{message}")
+class PolicyInputError(InvalidFile):
+    """A subject, account or catalog file that is not valid: file, element path, message (exit code 2)."""
 
 
 class Unsupported(Exception):
@@ -86,7 +84,4 @@ def integer(value, where: Where, low=None, high=None) -> int:
     return number
 
 
-def describe_type(value) -> str:
-    names = {dict: "an object", list: "a list", str: "text", bool: "a boolean", int: "a number",
-             float: "a number", type(None): "null"}
-    return names.get(type(value), type(value).__name__)
+__all__ = ["PolicyInputError", "Unsupported", "Where", "describe_type", "integer", "mapping", "one_or_many", "text"]

@@ -30,7 +30,8 @@ class Decision(str, Enum):
 def decide(policies: Policy | Iterable[Policy], request: Request) -> Decision:
     policies = [policies] if isinstance(policies, Policy) else list(policies)
     context = request.context_map()
-    allows, denies = [], []
+    allows: list[Statement] = []
+    denies: list[Statement] = []
     for policy in policies:
         for statement in policy.statements:
             (denies if statement.effect == "Deny" else allows).append(_applies(statement, request, context))

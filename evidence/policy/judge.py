@@ -11,9 +11,11 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import checker
 
+from ..results import Result, from_verdict
 from .codec import Outside, decode, model_values
 from .concrete import confirm, explain
 from .errors import Unsupported
@@ -64,9 +66,9 @@ def _produce_here(name: str, problem_path: str, cert_path: str, timeout: float |
 
 @dataclass
 class Judged:
-    verdict: str  # PASS | FAIL | NOT CHECKABLE
+    verdict: Result
     reason: str | None = None
-    kernel_verdict: object = None  # checker.Verdict
+    kernel_verdict: Any = None  # the checker.Verdict
     witness: object = None  # the confirmed Request or NetworkWitness
     counterexample: str | None = None  # the witness in plain words
 
@@ -79,26 +81,25 @@ def encode(control, subject, estate) -> Encoded | Unsupported:
 
 
 def judge(control, subject, estate, encoded: Encoded, problem_path, cert_path, kernel="c") -> Judged:
-    verdict = checker.check_smt(str(problem_path), str(cert_path), kernel)
-    if not verdict.verified:
-        return Judged("NOT CHECKABLE", f"the kernel rejected the certificate: {verdict.reason}", verdict)
-    if answer_of(cert_path) == "unsat":
-        return Judged("PASS", None, verdict)
+    """The kernel's verdict on the certificate makes the result (results.from_verdict); a FAIL stands only
+    if the model, decoded, is a request or packet the evaluator confirms violates the control."""
+    try:
+        verdict = checker.check_smt(str(problem_path), str(cert_path), kernel)
+    except checker.InputError as error:
+        return Judged(Result.NOT_CHECKABLE, f"the kernel cannot read the producer's certificate: {error}")
+    result = from_verdict(verdict)
+    if result is Result.NOT_CHECKABLE:
+        return Judged(result, f"the kernel rejected the certificate: {verdict.reason}", verdict)
+    if result is Result.PASS:
+        return Judged(result, None, verdict)
     try:
         witness = decode_model(encoded, cert_path)
     except Outside as error:
-        return Judged("NOT CHECKABLE", f"the model lies outside the encoded request space: {error}", verdict)
+        return Judged(Result.NOT_CHECKABLE, f"the model lies outside the encoded request space: {error}", verdict)
     if not confirm(control, subject, estate, witness):
-        return Judged("NOT CHECKABLE", f"{DISAGREE} on {witness}", verdict)
-    return Judged("FAIL", "counterexample confirmed by the evaluator", verdict, witness,
+        return Judged(Result.NOT_CHECKABLE, f"{DISAGREE} on {witness}", verdict)
+    return Judged(result, "counterexample confirmed by the evaluator", verdict, witness,
                   explain(control, subject, estate, witness))
-
-
-def answer_of(cert_path) -> str:
-    with open(cert_path, "rb") as f:
-        lines = [line.strip() for line in f.read(4096).decode(errors="replace").splitlines()
-                 if line.strip() and not line.startswith("c")]
-    return lines[2] if len(lines) > 2 else ""
 
 
 def decode_model(encoded: Encoded, cert_path):

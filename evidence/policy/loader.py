@@ -13,27 +13,93 @@ and one `kind: account` file with the organisation and the allow-lists the contr
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
-import yaml
+from pydantic import AfterValidator, BeforeValidator, Field
 
-from .document import IDENTITY, RESOURCE, SCP, TRUST, Policy, parse_policy
-from .errors import Where, mapping, one_or_many, text
-from .network import parse_network_acl, parse_security_group
-from .patterns import parse_arn_pattern
+from ..validation import Strict, Text, read, validate
 from .addresses import parse_block
+from .document import IDENTITY, RESOURCE, SCP, TRUST, Policy, parse_policy
+from .errors import PolicyInputError, Where
+from .network import NetworkAcl, SecurityGroup, parse_network_acl, parse_security_group
+from .patterns import parse_arn_pattern
 
 POLICY_KINDS = {"iam-policy": IDENTITY, "s3-bucket-policy": RESOURCE, "kms-key-policy": RESOURCE,
                 "resource-policy": RESOURCE, "role-trust-policy": TRUST, "scp": SCP}
 KINDS = tuple(POLICY_KINDS) + ("security-group", "network-acl")
-SUBJECT_FIELDS = ("kind", "id", "account", "description", "resources", "baseline", "document")
-ACCOUNT_FIELDS = ("kind", "id", "organization", "trusted_accounts", "trusted_sources", "description")
 SUFFIXES = (".json", ".yaml", ".yml")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
+
+
+# --- the files' schemas -----------------------------------------------------------------------------
+
+
+def _account_id(value) -> str:
+    value = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(value, str) or not ACCOUNT_ID.match(value):
+        raise ValueError(f"expected a 12-digit account id (quoted in YAML), got {value!r}")
+    return value
+
+
+def _organization(value: str) -> str:
+    if not ORG_ID.match(value):
+        raise ValueError(f"{value!r} is not an organization id (o-...)")
+    return value
+
+
+def _source(value: str):
+    try:
+        return parse_block(value)
+    except ValueError as error:
+        raise ValueError(str(error)) from None
+
+
+def _kind(value) -> str:
+    if value not in KINDS:
+        raise ValueError(f"unknown kind {value!r} (expected one of: account, {', '.join(KINDS)})")
+    return value
+
+
+def _arn(name: str) -> str:
+    pattern = parse_arn_pattern(name, variables=False)
+    if pattern is None or pattern.open_tail or not all(g.is_literal for g in pattern.components[:5]):
+        raise ValueError(f"{name!r} is not an ARN (arn:partition:service:region:account:resource; "
+                         "wildcards only in the resource part, e.g. arn:aws:s3:::logs/*)")
+    return name
+
+
+def _one_or_many(value):
+    return value if isinstance(value, list) else [value]  # AWS style: a single value, or a list of them
+
+
+AccountId = Annotated[Any, AfterValidator(_account_id)]
+
+
+class AccountFile(Strict):
+    kind: Literal["account"]
+    id: AccountId
+    organization: Annotated[Text, AfterValidator(_organization)] | None = None
+    trusted_accounts: list[AccountId] = []
+    trusted_sources: list[Annotated[Text, AfterValidator(_source)]] = []  # CIDR blocks
+    description: Any = None
+
+
+class SubjectFile(Strict):
+    kind: Annotated[Any, AfterValidator(_kind)]
+    id: Text
+    account: AccountId
+    description: Text | None = None
+    resources: Annotated[list[Annotated[Text, AfterValidator(_arn)]], BeforeValidator(_one_or_many),
+                         Field(min_length=1)] = []
+    baseline: Text | None = None
+    document: Any = Field(description="the policy, or the EC2 API shape")
+
+
+# --- what the controls read -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -42,7 +108,7 @@ class Subject:
     id: str
     account: str
     file: str
-    document: object  # Policy | SecurityGroup | NetworkAcl
+    document: Any  # Policy | SecurityGroup | NetworkAcl, as `kind` says
     resources: tuple = ()  # ARN patterns: what a resource policy protects (the bucket, its objects)
     baseline: str | None = None
     description: str = ""
@@ -71,111 +137,21 @@ class Estate:
         return self.accounts.get(account_id) or Account(account_id)
 
 
-def read_structured(path) -> object:
-    """JSON or YAML by suffix; syntax errors name the file, line and column."""
-    path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise Where(path).fail(f"cannot read: {getattr(error, 'strerror', None) or error}") from None
-    if path.suffix == ".json":
-        try:
-            return json.loads(raw, object_pairs_hook=_no_duplicate_keys)
-        except json.JSONDecodeError as error:
-            raise Where(f"{path}:{error.lineno}:{error.colno}").fail(f"not valid JSON: {error.msg}") from None
-        except _DuplicateKey as error:
-            raise Where(path).fail(f"not valid JSON: key {error.args[0]!r} given twice") from None
-        except RecursionError:
-            raise Where(path).fail("not valid JSON: nested too deeply") from None
-    try:
-        return yaml.safe_load(raw)
-    except RecursionError:
-        raise Where(path).fail("not valid YAML: nested too deeply") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise Where(where).fail(f"not valid YAML: {getattr(error, 'problem', None) or error}") from None
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _no_duplicate_keys(pairs):
-    out = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
-
-
 def load_subject(path) -> Subject | Account:
-    data = read_structured(path)
-    where = Where(path)
-    if isinstance(data, dict) and data.get("kind") == "account":
-        return _account(data, where)
-    mapping(data, where, SUBJECT_FIELDS, required=("kind", "id", "account", "document"))
-    kind = data["kind"]
-    if kind not in KINDS:
-        raise where.key("kind").fail(f"unknown kind {kind!r} (expected one of: account, {', '.join(KINDS)})")
-    subject_id = text(data["id"], where.key("id"))
-    account = _account_id(data["account"], where.key("account"))
-    document_where = Where(path)  # element paths inside the document start at its root: Statement[2]...
-    if kind in POLICY_KINDS:
-        document = parse_policy(data["document"], document_where, POLICY_KINDS[kind])
-    elif kind == "security-group":
-        document = parse_security_group(data["document"], document_where)
+    doc = read(path, PolicyInputError, noun="element")
+    if isinstance(doc.data, dict) and doc.data.get("kind") == "account":
+        a = validate(AccountFile, doc)
+        return Account(a.id, a.organization, tuple(a.trusted_accounts), tuple(a.trusted_sources), doc.file)
+    s = validate(SubjectFile, doc)
+    where = Where(path)  # element paths inside the document start at its root: Statement[2]...
+    document: Policy | SecurityGroup | NetworkAcl
+    if s.kind in POLICY_KINDS:
+        document = parse_policy(s.document, where, POLICY_KINDS[s.kind])
+    elif s.kind == "security-group":
+        document = parse_security_group(s.document, where)
     else:
-        document = parse_network_acl(data["document"], document_where)
-    resources = ()
-    if "resources" in data:
-        resources = tuple(_arn(item, w) for item, w in one_or_many(data["resources"], where.key("resources")))
-    baseline = text(data["baseline"], where.key("baseline")) if "baseline" in data else None
-    description = text(data["description"], where.key("description")) if "description" in data else ""
-    return Subject(kind, subject_id, account, str(path), document, resources, baseline, description)
-
-
-def _account(data, where: Where) -> Account:
-    mapping(data, where, ACCOUNT_FIELDS, required=("id",))
-    account = _account_id(data["id"], where.key("id"))
-    org = None
-    if "organization" in data:
-        org = text(data["organization"], where.key("organization"))
-        if not ORG_ID.match(org):
-            raise where.key("organization").fail(f"{org!r} is not an organization id (o-...)")
-    trusted = tuple(_account_id(v, w) for v, w in _optional_list(data, "trusted_accounts", where))
-    sources = []
-    for value, w in _optional_list(data, "trusted_sources", where):
-        try:
-            sources.append(parse_block(text(value, w)))
-        except ValueError as error:
-            raise w.fail(str(error)) from None
-    return Account(account, org, trusted, tuple(sources), where.file)
-
-
-def _optional_list(data, name, where):
-    if name not in data:
-        return []
-    if not isinstance(data[name], list):
-        raise where.key(name).fail("expected a list")
-    return [(v, where.key(name).index(i)) for i, v in enumerate(data[name])]
-
-
-def _account_id(value, where: Where) -> str:
-    value = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-    if not isinstance(value, str) or not ACCOUNT_ID.match(value):
-        raise where.fail(f"expected a 12-digit account id (quoted in YAML), got {value!r}")
-    return value
-
-
-def _arn(value, where: Where) -> str:
-    name = text(value, where)
-    pattern = parse_arn_pattern(name, variables=False)
-    if pattern is None or pattern.open_tail or not all(g.is_literal for g in pattern.components[:5]):
-        raise where.fail(f"{name!r} is not an ARN (arn:partition:service:region:account:resource; "
-                         "wildcards only in the resource part, e.g. arn:aws:s3:::logs/*)")
-    return name
+        document = parse_network_acl(s.document, where)
+    return Subject(s.kind, s.id, s.account, str(path), document, tuple(s.resources), s.baseline, s.description or "")
 
 
 def load_estate(directory) -> Estate:

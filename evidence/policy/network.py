@@ -170,7 +170,8 @@ def parse_network_acl(document, where: Where) -> NetworkAcl:
         raise where.key("IsDefault").fail("expected true or false")
     if not isinstance(document["Entries"], list):
         raise where.key("Entries").fail("expected a list of entries")
-    entries, seen = [], {}
+    entries: list[AclEntry] = []
+    seen: dict[tuple[bool, int], str] = {}
     for i, node in enumerate(document["Entries"]):
         entry = _entry(node, where.key("Entries").index(i))
         if (entry.egress, entry.number) in seen:

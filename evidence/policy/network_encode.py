@@ -26,7 +26,8 @@ class Packet:
         code = int(values["code"]) if values.get("hascode") else None
         peer = Address(int(values["ver"]), int(values["peer"]))
         groups = frozenset(g for g, v in self.groups.items() if values.get(v))
-        return NetworkWitness(ConcretePacket(int(values["proto"]), port, peer, groups, code), bool(values.get("egress")))
+        packet = ConcretePacket(int(values["proto"]), port, peer, groups, code)
+        return NetworkWitness(packet, bool(values.get("egress")))
 
     def assignment(self, witness: NetworkWitness) -> dict:
         p = witness.packet

@@ -165,24 +165,32 @@ def split_arn(arn: str) -> list[str]:
     return arn.split(":", ARN_COMPONENTS - 1)
 
 
+def split_glob_at_colons(parts, cuts: int | None = None) -> list[list]:
+    """A glob's parts cut at its literal colons (at most `cuts` of them, the first ones): an ARN
+    pattern's components, as split_arn cuts an ARN."""
+    pieces: list[list] = []
+    current: list = []
+    for part in parts:
+        if isinstance(part, str) and ":" in part and (cuts is None or len(pieces) < cuts):
+            chunks = part.split(":", -1 if cuts is None else cuts - len(pieces))
+            for chunk in chunks[:-1]:
+                if chunk:
+                    current.append(chunk)
+                pieces.append(current)
+                current = []
+            if chunks[-1]:
+                current.append(chunks[-1])
+        else:
+            current.append(part)
+    pieces.append(current)
+    return pieces
+
+
 @lru_cache(maxsize=4096)
 def parse_arn_pattern(text: str, variables=True) -> ArnPattern | None:
     """None when `text` is not an ARN pattern (the caller names the element in its error)."""
     glob = parse_glob(text, True, variables)
-    components, current = [], []
-    for part in glob.parts:
-        if isinstance(part, str) and len(components) < ARN_COMPONENTS - 1 and ":" in part:
-            pieces = part.split(":", ARN_COMPONENTS - 1 - len(components))
-            for piece in pieces[:-1]:
-                if piece:
-                    current.append(piece)
-                components.append(current)
-                current = []
-            if pieces[-1]:
-                current.append(pieces[-1])
-        else:
-            current.append(part)
-    components.append(current)
+    components = split_glob_at_colons(glob.parts, ARN_COMPONENTS - 1)
     globs = tuple(Glob(tuple(c), "".join(str(p) if not isinstance(p, Wild) else p.symbol for p in c))
                   for c in components)
     if len(globs) < ARN_COMPONENTS:
@@ -209,6 +217,22 @@ def parse_action_pattern(text: str) -> Glob | None:
     if lowered != "*" and (":" not in lowered or not lowered.split(":", 1)[0] or not lowered.split(":", 1)[1]):
         return None
     return parse_glob(lowered, wildcards=True, variables=False)
+
+
+def action_pattern(text: str) -> Glob:
+    """An action the loader already accepted (parse_action_pattern was not None for it)."""
+    glob = parse_action_pattern(text)
+    if glob is None:
+        raise ValueError(f"{text!r} is not an action pattern")
+    return glob
+
+
+def arn_pattern(text: str, variables=True) -> ArnPattern:
+    """An ARN pattern the loader already accepted (parse_arn_pattern was not None for it)."""
+    pattern = parse_arn_pattern(text, variables)
+    if pattern is None:
+        raise ValueError(f"{text!r} is not an ARN pattern")
+    return pattern
 
 
 def action_matches(pattern: Glob, action: str) -> bool:

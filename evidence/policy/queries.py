@@ -6,21 +6,21 @@ so that a model, decoded, is a witness the evaluator confirms."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from .encode import NOT_ARN, ANONYMOUS, AWS, FEDERATED, SERVICE, Arn, Request, Str, arn_matches, literal_arn
+from .encode import ANONYMOUS, AWS, FEDERATED, NOT_ARN, SERVICE, Arn, Request, Str, arn_matches, literal_arn
 from .errors import Unsupported
 from .loader import Estate, Subject
-from .network_encode import Packet, encode_network
-from .patterns import parse_action_pattern, parse_arn_pattern, split_arn
-from .smtlib import FALSE, TRUE, Problem, and_, eq, implies, in_glob, lit, not_, one_of, or_
-from .violations import ASSUME_ACTIONS, NETWORK_KINDS, OIDC_HOSTS, OUTSIDER_KEYS, _nontrivial, named_literals, \
-    oidc_host
+from .network_encode import encode_network
+from .patterns import action_pattern, arn_pattern
+from .smtlib import FALSE, TRUE, Problem, and_, eq, in_glob, lit, not_, one_of, or_
+from .violations import ASSUME_ACTIONS, NETWORK_KINDS, OIDC_HOSTS, OUTSIDER_KEYS, _nontrivial, named_literals, oidc_host
 
 
 @dataclass
 class Encoded:
     problem: str  # SMT-LIB text
-    variables: object  # encode.Request or network_encode.Packet: how to decode a model
+    variables: Any  # encode.Request or network_encode.Packet: how to decode a model
     kind: str  # "request" | "packet"
 
 
@@ -48,12 +48,12 @@ def encode_control(control, subject: Subject, estate: Estate) -> Encoded:
 def _action_in(r: Request, actions) -> str:
     if actions is None:
         return TRUE
-    return or_(*(in_glob(r.s["act"], parse_action_pattern(a)) for a in actions))
+    return or_(*(in_glob(r.s["act"], action_pattern(a)) for a in actions))
 
 
 def _in_scope(r: Request, subject: Subject, params=None) -> str:
     """The resource is one the subject protects, and one the query is about."""
-    return and_(*(or_(*(arn_matches(parse_arn_pattern(x, False), r.resource, TRUE, True) for x in scope))
+    return and_(*(or_(*(arn_matches(arn_pattern(x, False), r.resource, TRUE, True) for x in scope))
                   for scope in (subject.resources, (params or {}).get("resources", ())) if scope))
 
 
@@ -114,7 +114,7 @@ def _explicit_deny(r, params, subject, estate):
             parts.append(_value_in(entry.slots[0], values))
     excepted = []
     for pattern in params.get("except_principals", ()):
-        glob = parse_arn_pattern(pattern, False)
+        glob = arn_pattern(pattern, False)
         excepted += [and_(g, arn_matches(glob, v.parts, TRUE, False)) for g, v in r.values("aws:principalarn")]
     parts.append(not_(or_(*excepted)))
     parts.append(not_(r.denied([subject.document])))

@@ -35,7 +35,10 @@ class Principal:
 
     @staticmethod
     def role_session(role_arn: str, session: str = "session", org_id: str | None = None) -> "Principal":
-        account = ACCOUNT_IN_ARN.match(role_arn).group(1)
+        match = ACCOUNT_IN_ARN.match(role_arn)
+        if match is None:
+            raise ValueError(f"{role_arn!r} is not a role ARN")
+        account = match.group(1)
         role_name = role_arn.rsplit("/", 1)[-1]
         return Principal("AWS", f"arn:aws:sts::{account}:assumed-role/{role_name}/{session}", account, org_id,
                          role_arn)

@@ -33,15 +33,15 @@ def num(value) -> str:
     return f"(- {text})" if value < 0 else text
 
 
-def and_(*xs) -> str:
-    xs = [x for x in xs if x != TRUE]
+def and_(*terms: str) -> str:
+    xs = [x for x in terms if x != TRUE]
     if FALSE in xs:
         return FALSE
     return TRUE if not xs else xs[0] if len(xs) == 1 else f"(and {' '.join(xs)})"
 
 
-def or_(*xs) -> str:
-    xs = [x for x in xs if x != FALSE]
+def or_(*terms: str) -> str:
+    xs = [x for x in terms if x != FALSE]
     if TRUE in xs:
         return TRUE
     return FALSE if not xs else xs[0] if len(xs) == 1 else f"(or {' '.join(xs)})"

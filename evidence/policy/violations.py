@@ -13,13 +13,14 @@ such as vpce-* is.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .addresses import Address
 from .evaluate import decide, explicitly_denied
 from .firewall import Packet, network_acl_allows, security_group_admits
 from .loader import Estate, Subject
-from .patterns import parse_action_pattern, parse_arn_pattern, split_arn
+from .patterns import action_pattern, arn_pattern, split_arn
 from .request import Request
 
 OUTSIDER_KEYS = ("aws:sourcevpc", "aws:sourcevpce", "aws:sourceaccount", "aws:sourceowner", "aws:sourcearn")
@@ -47,19 +48,19 @@ def _policies(subject: Subject):
 def _in_scope(subject: Subject, request: Request, params=None) -> bool:
     """The resource is one the subject protects, and one the query is about."""
     for scope in (subject.resources, (params or {}).get("resources", ())):
-        if scope and not any(parse_arn_pattern(r, False).matches(request.resource) for r in scope):
+        if scope and not any(arn_pattern(r, False).matches(request.resource) for r in scope):
             return False
     return True
 
 
 def _action_in(actions, action: str) -> bool:
-    return actions is None or any(parse_action_pattern(a).matches(action.lower()) for a in actions)
+    return actions is None or any(action_pattern(a).matches(action.lower()) for a in actions)
 
 
 _NAMED: dict = {}
 
 
-def named_literals(subject: Subject) -> set:
+def named_literals(subject: Subject) -> frozenset:
     """Every literal string the policy names: principals, condition values, ARN components."""
     cached = _NAMED.get(id(subject.document))
     if cached is not None and cached[0] is subject.document:
@@ -182,7 +183,7 @@ def _explicit_deny(params, subject, estate, request: Request) -> bool:
         if values is not None and (not present or len(present) != 1 or present[0] not in values):
             return False
     principal_arn = (ctx.get("aws:principalarn") or ("",))[0]
-    if any(parse_arn_pattern(g, False).matches(principal_arn) for g in params.get("except_principals", ())):
+    if any(arn_pattern(g, False).matches(principal_arn) for g in params.get("except_principals", ())):
         return False
     return not explicitly_denied(_policies(subject), request)
 
@@ -253,7 +254,7 @@ def _no_rules(params, subject, estate, witness: NetworkWitness) -> bool:
     return _admits(subject, witness)
 
 
-PREDICATES = {
+PREDICATES: dict[str, Callable[..., bool]] = {
     "no-full-access": _no_full_access, "no-action-on-any-resource": _no_action_on_any_resource,
     "no-public-access": _no_public_access, "only-trusted-principals": _only_trusted_principals,
     "trust-within-organization": _trust_within_organization, "explicit-deny": _explicit_deny,

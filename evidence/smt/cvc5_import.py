@@ -13,7 +13,6 @@ Either way the certificate is checked with `checker.check_smt` before `prove` re
 import hashlib
 import itertools
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 
@@ -206,8 +205,8 @@ def _write(atoms, lemmas, header, out_path, refutation):
     """Solve skeleton + lemmas with CaDiCaL and write the certificate; returns the LRAT path that
     elaborates a DRAT refutation (for the kernel's check), None for an LRAT one, False when
     skeleton + lemmas is satisfiable (nothing written)."""
-    from evidence import drat
-    from evidence._compat import solve_with_drat, solve_with_lrat
+    from evidence.solvers import drat
+    from evidence.solvers._compat import solve_with_drat, solve_with_lrat
     skeleton = atoms.skeleton
     clauses = skeleton.clauses + [list(lits) for _, lits, _ in lemmas]
     proof = f"{out_path}.{refutation}.tmp"

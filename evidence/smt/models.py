@@ -7,10 +7,10 @@ abstract value, declared with `declare-const`, per class), bit-vectors from the 
 of their bits (the kernel's circuit, checker/theories/bitvec.py).  A function is an `ite` table over the
 applications the problem makes of it.  Nothing here is trusted: the kernel evaluates the result.
 """
-from checker.smt import OPS
-from checker.theories import OPS as THEORY_OPS
 from checker.skeleton import matches
+from checker.smt import OPS
 from checker.smtlib import ARITH
+from checker.theories import OPS as THEORY_OPS
 
 from . import euf, globs
 from .atoms import bitvector, numeral, sort_text, string, symbol

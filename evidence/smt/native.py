@@ -176,7 +176,7 @@ def eager(search, path, refutation, binary, deadline):
 def solve(skeleton, lemmas, path, refutation="lrat", binary=False, deadline=None):
     """CaDiCaL on skeleton + lemmas: None when unsatisfiable (the refutation written to `path`), else
     a model.  With a deadline, in a child process killed there (Timeout)."""
-    from evidence._compat import solve_with_drat, solve_with_lrat
+    from evidence.solvers._compat import solve_with_drat, solve_with_lrat
     clauses = skeleton.clauses + [list(c) for c in lemmas]
     run = solve_with_lrat if refutation == "lrat" else solve_with_drat
     return bounded(lambda: run(skeleton.count, clauses, path, binary=binary), deadline)

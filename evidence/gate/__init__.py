@@ -1,0 +1,1 @@
+"""The CI gate: its configuration, and the decision whether a run passes it."""

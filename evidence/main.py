@@ -1,0 +1,65 @@
+"""The `proofgate` entry point.
+
+A plain check, `proofgate check FORMULA PROOF [--json] [--kernel c|python]`, goes straight to the
+kernel: small proofs are most of a compliance run, and there start-up is most of a check's time, so
+nothing it does not need (click, rich, sqlmodel, python-sat) is imported before the kernel answers.
+It prints and exits exactly as the command line's `check` does (the same code: checking/console.py).
+Every other command, option or spelling goes to the click command line (evidence/cli/).
+"""
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    try:
+        code = plain_check(sys.argv[1:])
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
+        code = 1
+    except Exception as error:
+        code = internal_error(error)
+    if code is None:
+        from .cli import main as command_line
+        command_line()
+    sys.exit(code)
+
+
+def internal_error(error: Exception) -> int:
+    """A bug of ours, said plainly, without a traceback: exit code 3 (ExitCode.INTERNAL)."""
+    print(f"proofgate: internal error: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+    return 3
+
+
+def plain_check(argv: list[str]) -> int | None:
+    """The exit code of a plain check, or None for anything else (the command line reads it then,
+    usage errors included)."""
+    if not argv or argv[0] != "check":
+        return None
+    files: list[str] = []
+    as_json, kernel = False, None
+    rest = iter(argv[1:])
+    for arg in rest:
+        if arg == "--json":
+            as_json = True
+        elif arg == "--kernel":
+            kernel = next(rest, None)
+            if kernel is None:
+                return None
+        elif arg.startswith("--kernel="):
+            kernel = arg.split("=", 1)[1]
+        elif arg.startswith("-"):
+            return None
+        else:
+            files.append(arg)
+    if len(files) != 2 or kernel not in (None, "c", "python"):
+        return None
+    import checker
+    kernel = kernel or checker.kernels()[0]
+    if kernel not in checker.kernels():
+        return None  # the command line says which kernels there are
+    from .checking.console import check
+    return check(files[0], files[1], kernel=kernel, as_json=as_json)
+
+
+if __name__ == "__main__":
+    main()

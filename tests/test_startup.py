@@ -1,0 +1,63 @@
+"""The fast entry point (evidence/main.py): a plain `proofgate check` says and exits exactly as the click
+command line does, and imports nothing the kernel's answer does not need."""
+import re
+import subprocess
+import sys
+
+import pytest
+
+from pipeline import ROOT, SAMPLES
+
+FAST = "import sys; from evidence.main import main; sys.argv[0] = 'proofgate'; main()"
+FULL = "import sys; from evidence.cli import main; sys.argv[0] = 'proofgate'; main()"
+CASES = [
+    ["lrat/php-4.cnf", "lrat/php-4.lrat"],
+    ["lrat/php-4.cnf", "lrat/php-4.blrat", "--kernel", "python"],
+    ["lrat/php-4.cnf.gz", "lrat/php-4.lrat.gz", "--json"],
+    ["invalid/wrong-hint.cnf", "invalid/wrong-hint.lrat"],
+    ["invalid/wrong-hint.cnf", "invalid/wrong-hint.lrat", "--json", "--kernel=c"],
+    ["invalid/malformed/clause-count-high.cnf", "lrat/php-4.lrat"],
+    ["lrat/php-4.cnf", "absent.lrat", "--json"],
+    ["sat/rnd3-40-sat.cnf", "sat/rnd3-40-sat.model"],
+    ["smt/lra-unsat.smt2", "smt/lra-unsat.cert"],
+    ["smt/lia-pigeons-unsat.smt2", "smt/lia-pigeons-unsat-drat.cert", "--json"],
+]
+
+
+def run(entry: str, args: list[str]) -> subprocess.CompletedProcess:
+    argv = ["check", *[str(SAMPLES / a) if "/" in a else a for a in args]]
+    command = [sys.executable, "-c", FAST if entry == "fast" else FULL, *argv]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def same(text: str) -> str:
+    """Without what differs from one run to the next: times."""
+    return re.sub(r'\d+\.\d+ s|"seconds": [0-9.e-]+|"(parse|forward|backward|write)": [0-9.e-]+', "T", text)
+
+
+@pytest.mark.parametrize("args", CASES, ids=lambda a: " ".join(a))
+def test_a_plain_check_says_what_the_command_line_says(args):
+    fast, full = run("fast", args), run("click", args)
+    assert (fast.returncode, same(fast.stdout), same(fast.stderr)) == \
+        (full.returncode, same(full.stdout), same(full.stderr))
+    assert fast.stdout.strip().endswith(("s VERIFIED", "s NOT VERIFIED", "}")), fast.stdout
+
+
+@pytest.mark.parametrize("args", [["--format", "drat"], ["--model"], ["-h"], ["--kernel"], ["--kernel", "rust"]])
+def test_anything_else_goes_to_the_command_line(args):
+    """Options the fast path does not read, and usage errors, are the command line's to answer."""
+    argv = ["lrat/php-4.cnf", "lrat/php-4.lrat", *args] if args[0] != "--model" else ["lrat/php-4.cnf", *args,
+                                                                                     "sat/rnd3-40-sat.model"]
+    fast, full = run("fast", argv), run("click", argv)
+    assert (fast.returncode, fast.stdout, same(fast.stderr)) == (full.returncode, full.stdout, same(full.stderr))
+
+
+def test_a_plain_check_imports_only_what_the_kernel_needs():
+    code = (f"import sys; sys.argv = ['proofgate', 'check', {str(SAMPLES / 'lrat/php-4.cnf')!r}, "
+            f"{str(SAMPLES / 'lrat/php-4.lrat')!r}]\n"
+            "from evidence.main import main\ntry:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('click', 'rich', 'sqlmodel', 'sqlalchemy', 'pysat', 'pydantic', 'jinja2', 'yaml', 'evidence.cli'))\n"
+            "print('EXIT', code, 'HEAVY', heavy, 'DRAT', 'evidence._dratc' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    assert out.strip().endswith("EXIT 0 HEAVY [] DRAT False"), out
