@@ -23,8 +23,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_lrat import ROOT  # noqa: E402
 from bench_side_by_side import pairs  # noqa: E402
+
+from bench_lrat import ROOT  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 ANCHORS = {  # name -> (command, verdict from (exit code, output without carriage returns))

@@ -50,8 +50,8 @@ def industrial_instances():
 
 def generate_industrial(folder):
     """CaDiCaL DRAT proofs of the industrial instances into folder (once; cached)."""
-    from evidence.solvers._compat import solve_with_drat
     from bench.families import write_dimacs
+    from evidence.solvers._compat import solve_with_drat
 
     folder.mkdir(parents=True, exist_ok=True)
     for name, make, mb in industrial_instances():

@@ -153,9 +153,7 @@ _THEORY_NAME = re.compile(r"^(?:str|re|seq|set|bag|fp|int|bv)[.a-z]|^bv[a-z]")
 
 def refusal(message, path, data):
     """The construct a refusal names, normalised for counting (no positions, no user names)."""
-    where = None
-    for where in _WHERE.finditer(message):
-        pass
+    where = next(reversed(list(_WHERE.finditer(message))), None)  # the last position named
     if where:
         text = message[where.end():]
     else:  # no position: "proofgate: bad input: PATH: REASON", or the importer's "...: REASON"

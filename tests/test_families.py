@@ -7,15 +7,15 @@ from bench.families import (
     _Circuit,
     barrel_shifter_miter,
     counter_bmc,
-    pipeline_bmc,
-    shift_add_multiplier_miter,
     multiplier_miter,
     mutilated_chessboard,
     padded,
     parity,
     pigeonhole,
+    pipeline_bmc,
     random_ksat,
     read_dimacs_simple,
+    shift_add_multiplier_miter,
     write_dimacs,
 )
 

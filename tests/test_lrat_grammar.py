@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lrat_grammar import GrammarError, check, check_binary, check_text, formula_clauses
 
 from bench import families
-from evidence.solvers import _compat, drat
 from evidence.cli import cli
 from evidence.smt import native
 from evidence.smt.certificate import recover
+from evidence.solvers import _compat, drat
 from evidence.store.store import Store
-from lrat_grammar import GrammarError, check, check_binary, check_text, formula_clauses
 from pipeline import run, sqlite_url
 
 ROOT = Path(__file__).resolve().parent.parent

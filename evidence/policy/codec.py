@@ -11,7 +11,6 @@ from fractions import Fraction
 from checker.smtlib import literal
 
 from ..smt.sexprs import sexprs
-
 from .addresses import Address, parse_address
 from .conditions import parse_date, parse_number
 from .encode import AWS, FEDERATED, KINDS, NOT_ARN, NOT_IP, NOT_NUMBER, SERVICE, Arn, Ip, Number, Str

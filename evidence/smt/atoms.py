@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from checker.skeleton import Skeleton
 from checker.smt import Bad, declare
-from checker.smtlib import ANY, STAR
+from checker.smtlib import ANY
 
 # A simple symbol (SMT-LIB 2.6, section 3.1); anything else is written |quoted|.
 _SIMPLE = re.compile(r"[A-Za-z~!@$%^&*_+=<>.?/\-][A-Za-z0-9~!@$%^&*_+=<>.?/\-]*\Z")

@@ -25,7 +25,6 @@ from pathlib import Path
 
 import checker
 from checker import smtlib
-from checker.skeleton import Skeleton
 
 from .atoms import Atoms
 from .sexprs import sexprs
@@ -117,9 +116,9 @@ def random_literal(rng) -> bytes:
 
 _NUMBERS = [b"0", b"00", b"007", b"10", b"1.5", b"00.5", b"0.50", b"1.", b".5", b"1e3", b"-3", b"#x1F", b"#b101",
             b"1.0", b"01.0", b"0.0", b"12345678901234567890", b"3/4", b"(- 3)", b"(/ 1 3)", b"(- 0.5)"]
-_NAMES = ["x", "|x|", "|x y|", "|a\\b|", "|\u00e9|", "x!1", "@x", ".x", "let", "|let|", "true", "|true|", "and", "|and|",
-          "not", "|not|", "=>", "ite", "+", "str.len", "|str.len|", "re.union", "select", "bvadd", "bvar", "Int",
-          "|Int|", "String", "x.y", "_x", "|_|", "a'b", "x#", "|x\ny|", "1x", "|1x|", ":x", "|:x|"]
+_NAMES = ["x", "|x|", "|x y|", "|a\\b|", "|\u00e9|", "x!1", "@x", ".x", "let", "|let|", "true", "|true|", "and",
+          "|and|", "not", "|not|", "=>", "ite", "+", "str.len", "|str.len|", "re.union", "select", "bvadd", "bvar",
+          "Int", "|Int|", "String", "x.y", "_x", "|_|", "a'b", "x#", "|x\ny|", "1x", "|1x|", ":x", "|:x|"]
 
 
 def random_bitvector(rng) -> bytes:
@@ -149,7 +148,8 @@ def reader_cases(rng, count: int):
             yield "literal", b"(set-logic QF_S)(declare-fun s () String)(assert (= s " + lit + b"))(check-sat)", ("s",)
         elif kind == 1:
             number = rng.choice(_NUMBERS) if rng.random() < 0.7 else str(rng.randint(0, 10**6)).encode()
-            yield "number", b"(set-logic QF_LRA)(declare-fun x () Real)(assert (= x " + number + b"))(check-sat)", ("x",)
+            yield "number", b"(set-logic QF_LRA)(declare-fun x () Real)(assert (= x " + number + b"))(check-sat)", \
+                ("x",)
         elif kind == 2:
             name = rng.choice(_NAMES).encode()
             sort = rng.choice([b"Bool", b"Int"])
@@ -160,7 +160,8 @@ def reader_cases(rng, count: int):
             name = rng.choice(_NAMES).encode()
             form = rng.choice([b"(declare-sort " + name + b" 0)(check-sat)",
                                b"(define-fun " + name + b" ((y Bool)) Bool y)(assert (" + name + b" true))(check-sat)",
-                               b"(declare-fun y () Int)(assert (let ((" + name + b" 1)) (= y " + name + b")))(check-sat)",
+                               b"(declare-fun y () Int)(assert (let ((" + name + b" 1)) (= y " + name +
+                               b")))(check-sat)",
                                b"(declare-fun x () Int)(declare-fun |x| () Int)(check-sat)"])
             yield "declaration", b"(set-logic ALL)" + form, ()
     for _ in range(count // 4):  # after the others, which stay as they were for a seed
