@@ -9,6 +9,8 @@ OPERATORS = {}  # name -> rule(problem, head, args, tokens, at): the term, sugar
 ATOMS = {}  # kind of the first argument's sort -> rule(skeleton, t): the atom's literal, or None
 TYPES, VALUES, OPS = {}, {}, {}  # kind -> is a value of that sort; kind -> the term of a value; op -> evaluator
 RULES = {}  # lemma tag -> rule(tag, hypotheses, witness, problem): VALID (checker.theory's) or a message
+SYMBOLS = {}  # a theory's constant symbol (re.allchar, re.none) -> maker(problem): its term
+LEAVES = set()  # ops of terms that are variables to arithmetic, as constants are: str.len
 
 
 # ---- reading -----------------------------------------------------------------------------------------
@@ -112,3 +114,6 @@ def lift(skeleton):
         condition = skeleton.literal(c)
         for branch, sign in ((a, -1), (b, 1)):
             skeleton.clauses.append([sign * condition, skeleton.atom(problem.make("=", None, (v, branch), "Bool"))])
+
+
+from . import strings  # noqa: E402,F401 - registers itself (it imports the registries above)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pysat.solvers import Solver
 
+from checker.smt import SATISFIED, check_model
 from checker.smtlib import read
 
 from .atoms import Atoms
@@ -105,7 +106,10 @@ def prove(problem_path, out_path, refutation="lrat", timeout=None, binary=False)
         answer = search.run()
         searched = time.monotonic()
         if answer == "sat":
-            writer.sat(Model(problem, atoms.skeleton, search.assignment, search.theories.values).text())
+            model = Model(problem, atoms.skeleton, search.assignment, search.theories.values).text()
+            if check_model(problem, model.encode(), 0) is not SATISFIED:  # strings tied by concatenations
+                raise Unknown("the model found does not satisfy the problem (word equations are beyond this producer)")
+            writer.sat(model)
         else:
             with tempfile.TemporaryDirectory(prefix="proofgate-smt-") as scratch:
                 proof = os.path.join(scratch, f"proof.{refutation}")
