@@ -151,7 +151,10 @@ def _linear(problem, t):
 def linear(problem, op, a, b):
     """`a op b` as (Lin(...), positive), or (True/False, True)."""
     terms = problem.terms
-    inside = lambda u: terms[u].op not in ("num", "const", "app", "ite") and terms[u].op not in theories.LEAVES  # noqa: E731
+
+    def inside(u):  # not a leaf: a numeral, or a variable to arithmetic (constants, applications, ites, LEAVES)
+        return terms[u].op not in ("num", "const", "app", "ite") and terms[u].op not in theories.LEAVES
+
     (ca, ka), (cb, kb) = (bottom_up(terms, x, problem.linear, lambda u: _linear(problem, u), inside)
                           for x in (a, b))
     kind, sign = {"<": ("<", 1), "<=": ("<=", 1), ">": ("<", -1), ">=": ("<=", -1), "=": ("=", 1)}[op]

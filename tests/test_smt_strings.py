@@ -88,7 +88,8 @@ def smt_value(problem, t):
 def test_globs_keep_their_reading_and_their_atoms():
     """The policy encoders' patterns are unions of globs: one atom per glob, as before automata."""
     decls = "(declare-const s String)"
-    problem = smtlib.read(f'{decls}(assert (str.in_re s (re.++ (str.to_re "a") (re.* re.allchar) re.allchar)))'.encode())
+    glob = '(re.++ (str.to_re "a") (re.* re.allchar) re.allchar)'
+    problem = smtlib.read(f"{decls}(assert (str.in_re s {glob}))".encode())
     assert [key[2] for key in canonical(problem, problem.assertions[0][0])] == [(97, strings.STAR, strings.ANY)]
     problem = smtlib.read(f'{decls}(assert (str.in_re s (re.++ (re.union (str.to_re "a") (str.to_re "A")) '
                           f'(str.to_re "b"))))'.encode())
@@ -136,7 +137,7 @@ def test_prefix_suffix_contains_are_memberships(word, kind):
     ("(str.in_re s (re.++ (re.comp re.allchar) re.all))", "re.comp inside re.++"),
     ("(str.in_re s (re.* (re.inter re.all re.allchar)))", "re.inter inside re.*"),
     ("(str.in_re s (re.range s \"b\"))", "re.range of a non-literal"),
-    ("(= (str.at s 1) \"a\")", "str.at of a non-literal"),
+    ("(= (str.at s (str.len s)) \"a\")", "str.at of a non-literal"),
     ("(= (str.substr s 0 1) \"a\")", "str.substr of a non-literal"),
     ("(= (str.replace s \"a\" \"b\") \"a\")", "str.replace of a non-literal"),
     ("(str.prefixof s \"ab\")", "str.prefixof of a non-literal pattern"),
@@ -238,7 +239,7 @@ def test_mutated_witnesses_are_rejected():
         changed = tokens[:i] + [",".join(format(m, "x") for m in state)] + tokens[i + 1:]
         rejected += theory.check("str", hypotheses, changed, problem) is not theory.VALID
     assert rejected == len(tokens)
-    for bad in (["-1,1,1"], ["1,1"], ["x,1,1"], ["1_0,1,1"], ["0x1,1,1"], ["1,,1"]):
+    for bad in (["-1,1,1"], ["1,-2,1"], ["1,1"], ["1,1,1,1"], ["x,1,1"], ["1,,1"]):  # -1 would have every bit
         assert theory.check("str", hypotheses, tokens + bad, problem) is not theory.VALID, bad
 
 
@@ -281,6 +282,42 @@ def test_a_concatenations_memberships_lift_its_arguments():
     assert theory.check("str", [(sk.atoms[literal], True), (sk.atoms[concat], True)], [], problem) is theory.VALID
 
 
+def test_a_character_of_a_string_is_a_membership_of_the_string():
+    """(str.at s k) in P read as s in at(P, k): the same words as the theory's str.at, over all short strings."""
+    rng = random.Random(6)
+    for _ in range(120):
+        smt, py = regex(rng, 2)
+        k = rng.randint(0, 2)
+        problem = smtlib.read(f"(declare-const s String)(assert (str.in_re (str.at s {k}) {smt}))".encode())
+        found = canonical(problem, problem.assertions[0][0])
+        for key in (found if isinstance(found, list) else [found[0]]):
+            moved = strings.at(problem, key)
+            assert moved[1] == 0 + problem.terms[key[1]].args[0]
+            for word in WORDS:
+                char = word[k] if k < len(word) else ""
+                assert globs.matches(moved[2], word) == globs.matches(key[2], char), (smt, k, word)
+
+
+def test_str_at_lemmas_both_ways():
+    problem = smtlib.read(b"""(declare-const s String)
+(assert (= (str.at s 2) "a"))
+(assert (str.in_re (str.at s 0) (re.range "0" "9")))
+(assert (str.in_re s (re.* (re.range "a" "c"))))
+(assert (<= (str.len s) 2))
+(assert (<= (str.len (str.at s 7)) 1))
+""")
+    sk = Skeleton(problem)
+    a2, digit0, letters, short, at_most_one = (sk.atoms[v] for v in sorted(sk.atoms))
+    assert theory.check("str", [(digit0, True), (letters, True)], [], problem) is theory.VALID
+    assert theory.check("str", [(a2, True), (short, True)], [], problem) is theory.VALID
+    assert "not empty" in theory.check("str", [(a2, True), (letters, True)], [], problem)
+    assert theory.check("str", [(at_most_one, False)], [], problem) is theory.VALID  # a character at most
+    with pytest.raises(smtlib.SmtError, match="str.at of a non-literal"):
+        smtlib.read(b"(declare-const s String)(declare-const i Int)(assert (= (str.at s i) \"a\"))")
+    with pytest.raises(smtlib.SmtError, match="str.at of a non-literal"):
+        smtlib.read(b"(declare-const s String)(assert (= (str.at s 5000) \"a\"))")
+
+
 # ---- the len rule ----------------------------------------------------------------------------------------
 def test_length_of_a_concatenation_and_of_equal_strings():
     problem = smtlib.read(b"""(declare-const x String)(declare-const y String)(declare-const z String)
@@ -319,6 +356,9 @@ def test_length_of_a_concatenation_and_of_equal_strings():
      '(assert (str.in_re y (re.+ (re.range "a" "b"))))', "sat"),
     ('(declare-const x String)(assert (str.in_re x (re.inter (re.+ (re.range "0" "9")) (re.comp (str.to_re "0")))))'
      '(assert (not (str.prefixof "0" x)))(assert (<= (str.len x) 1))', "sat"),
+    ('(declare-const s String)(assert (= (str.at s 2) "a"))(assert (str.in_re (str.at s 0) (re.range "0" "9")))'
+     '(assert (< (str.len s) 4))', "sat"),
+    ('(declare-const s String)(assert (= (str.at s 2) "a"))(assert (< (str.len s) 3))', "unsat"),
 ])
 def test_problems_are_answered_and_verified(tmp_path, text, answer):
     problem, cert, result = prove(tmp_path, "(set-logic QF_SLIA)" + text)

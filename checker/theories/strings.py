@@ -92,32 +92,28 @@ def accepts(a, text):
 
 # ---- globs: a tuple of items, each a character, ANY or STAR ------------------------------------------
 @functools.lru_cache(maxsize=1 << 16)
-def moves(glob, char):
-    """Bitmasks of the positions that read `char`, and of stars."""
+def moves(glob, char):  # bitmasks of the positions that read `char`, and of stars
     return sum(1 << i for i, item in enumerate(glob) if item == ANY or item == char), \
         sum(1 << i for i, item in enumerate(glob) if item == STAR)
 
 
-def closure(glob, mask):
-    """After a star at position i, position i+1 is reached too."""
+def closure(glob, mask):  # after a star at position i, position i+1 is reached too
     stars = moves(glob, None)[1]
     while (grown := mask | (mask & stars) << 1) != mask:
         mask = grown
     return mask
 
 
-def step(glob, mask, char):
-    """The positions after reading one character: a star stays, a `?` or the character moves on."""
+def step(glob, mask, char):  # after one character: a star stays, a `?` or the character moves on
     read, stars = moves(glob, char)
     return closure(glob, (mask & read) << 1 | (mask & stars))
 
 
-def squeeze(glob):
-    """The canonical glob: no two stars in a row."""
+def squeeze(glob):  # the canonical glob: no two stars in a row
     return tuple(item for i, item in enumerate(glob) if not (item == STAR and i and glob[i - 1] == STAR))
 
 
-def globs_cat(g, h):
+def globs_cat(g, h):  # None: not globs, or too many
     return None if g is None or h is None or len(g) * len(h) > LIMIT else \
         tuple(sorted({squeeze(x + y) for x in g for y in h}))
 
@@ -134,11 +130,10 @@ class Regex(NamedTuple):  # the payload of an "re" term (its arguments: the regu
 
 
 def regex(problem, head, args, automaton, globs, tokens, at):
-    if len(automaton.sets) > POSITIONS + 1:
-        raise problem.error(tokens, f"unsupported: a regular expression of more than {POSITIONS} positions", at)
     problem.budget -= len(automaton.sets)  # each operator copies its arguments' masks
-    if problem.budget < 0:
-        raise problem.error(tokens, "unsupported: regular expressions whose reading takes over 64 steps a byte", at)
+    if len(automaton.sets) > POSITIONS + 1 or problem.budget < 0:
+        raise problem.error(tokens, f"unsupported: a regular expression of more than {POSITIONS} positions" if
+                            problem.budget >= 0 else "unsupported: regular expressions taking over 64 steps a byte", at)
     return problem.make("re", Regex(head, automaton, globs), args, "RegLan")
 
 
@@ -152,9 +147,7 @@ def combine(problem, head, args, tokens, at):
     name, terms = head if isinstance(head, str) else head[0], problem.terms
     if name in ("re.comp", "re.inter", "re.diff"):
         return problem.make("re", Regex(head, None, None), args, "RegLan")
-    if name == "re.range":
-        if any(terms[a].op != "str" for a in args):
-            raise problem.error(tokens, "unsupported: re.range of a non-literal", at)
+    if name == "re.range":  # of literals (read's check)
         low, high = (terms[a].payload for a in args)
         one = len(low) == len(high) == 1 and low <= high  # else the empty language, as the theory says
         return regex(problem, head, args, row([((ord(low), ord(high)),)]) if one else NONE, None, tokens, at)
@@ -238,10 +231,10 @@ def read(problem, head, args, tokens, at):
         return member(problem, args[0], args[1], tokens, at)
     if name == "str.to_re" and values[0] is not None:
         return to_re(problem, args[0], tokens, at)
-    if name.startswith("re."):
+    if name.startswith("re.") and (name != "re.range" or None not in values):
         return combine(problem, head, args, tokens, at)
-    if name == "str.len":
-        return problem.make("str.len", None, args, "Int")
+    if name == "str.len" or name == "str.at" and values[1] is not None and 0 <= values[1] <= POSITIONS:
+        return problem.make(name, None, args, sorts[0] if name == "str.at" else "Int")  # str.at: a membership of s
     if name == "str.++":  # adjacent literals joined, empty ones dropped
         parts = []
         for a in args:
@@ -289,8 +282,7 @@ def bound(problem, key):
     return ("in", problem.terms[x].args[0], NONE if k < 0 else row((FULL,) * k, kind == "<="))
 
 
-def walker(pattern, cuts):
-    """(start, successors: the masks after one character of each class (from `cuts`), accepting)."""
+def walker(pattern, cuts):  # (start, successors: the masks after a character of each class of cuts, accepting)
     if not isinstance(pattern, Automaton):
         return closure(pattern, 1), lambda m: [step(pattern, m, c) for c in cuts], lambda m: bool(m >> len(pattern) & 1)
     own, masks = table(pattern)
@@ -320,7 +312,7 @@ def gather(hypotheses, problem):
     for key, truth in hypotheses:
         if key[0] == "eq" and not truth and find(parent, key[1]) == find(parent, key[2]):
             return VALID
-        key = bound(problem, key) if key[0] == "lin" else key
+        key = at(problem, bound(problem, key) if key[0] == "lin" else key)
         if isinstance(key, str):
             return key
         if key[0] == "in":
@@ -344,15 +336,25 @@ def lift(hypotheses, problem, parent, found):
             if not truth or c in parts or c not in args:
                 return one
             parts[c] = pattern
-    lifted = functools.reduce(cat, [row([((ord(ch), ord(ch)),) for ch in terms[a].payload]) if terms[a].op == "str"
-                                    else automaton(parts.get(find(parent, a), (STAR,))) for a in terms[u].args])
-    if len(lifted.sets) > POSITIONS + 1:
+    pieces = [row([((ord(ch), ord(ch)),) for ch in terms[a].payload]) if terms[a].op == "str"
+              else automaton(parts.get(find(parent, a), (STAR,))) for a in terms[u].args]
+    if sum(len(p.sets) - 1 for p in pieces) > POSITIONS:
         return f"a concatenation's automaton of more than {POSITIONS} positions"
-    return [m for m in found if m[0] == home] + [(home, lifted, True)]
+    return [m for m in found if m[0] == home] + [(home, functools.reduce(cat, pieces), True)]
 
 
-def automaton(pattern):
-    """A glob's automaton (an Automaton is its own)."""
+def at(problem, key):
+    """(str.at s k) in P as s in: k characters, one that is a word of P, any; or (if "" is in P) at most k."""
+    if key[0] != "in" or type(key[1]) is not int or problem.terms[key[1]].op != "str.at":
+        return key
+    (s, k), a = problem.terms[key[1]].args, automaton(key[2])
+    ones, k = [row([a.sets[i]]) for i in range(1, len(a.sets)) if (a.follow[0] & a.last) >> i & 1], \
+        problem.terms[k].payload
+    return "in", s, union(functools.reduce(cat, [row((FULL,) * k), functools.reduce(union, ones, NONE), star(ALLCHAR)]),
+                          row((FULL,) * k, True) if a.last & 1 else NONE)
+
+
+def automaton(pattern):  # a glob's automaton (an Automaton is its own)
     return pattern if isinstance(pattern, Automaton) else functools.reduce(cat, [
         star(ALLCHAR) if i == STAR else ALLCHAR if i == ANY else row([((i, i),)]) for i in pattern], row(()))
 
@@ -366,28 +368,28 @@ def strings(tag, hypotheses, witness, problem):
     start = tuple(w[0] for w in walks)
 
     def after(state):  # the successors in which every true membership still has a position
-        return [x for x in zip(*(w[1](m) for w, m in zip(walks, state))) if all(m or not t for m, (_, t) in zip(x, patterns))]
+        nexts = zip(*(w[1](m) for w, m in zip(walks, state)))
+        return [x for x in nexts if all(m or not t for m, (_, t) in zip(x, patterns))]
 
     if witness:
-        if not all(set(token) <= set("0123456789abcdef,") for token in witness):  # no signs: -1 has every bit
-            return "a witness state is masks in lowercase hexadecimal, separated by commas"
         states = {tuple(int(m, 16) for m in token.split(",")) for token in witness}
     elif len(patterns) <= 2:  # inclusion or disjointness of two patterns: the kernel explores
-        states, todo = {start}, [start]
-        while todo and len(states) <= LIMIT:
+        states, todo, work = {start}, [start], len(cuts) + sum(len(p.sets if isinstance(p, Automaton) else p)
+                                                                for p, _ in patterns)
+        while todo and len(states) <= LIMIT and len(states) * work <= LIMIT << 6:  # each state: about `work` steps
             for nxt in after(todo.pop()):
                 if nxt not in states:
                     states.add(nxt)
                     todo.append(nxt)
         if todo:
-            return f"more than {LIMIT} product states: give a witness"
+            return f"more than {LIMIT} product states (or states times pattern sizes over 2^22): give a witness"
     else:
         return "a combination of more than two memberships needs a witness"
     if start not in states:
         return "the witness lacks the initial state"
     for state in states:
-        if len(state) != len(patterns):
-            return "a witness state has the wrong number of positions"
+        if len(state) != len(patterns) or min(state) < 0:  # before its successors: -1 has every bit
+            return "a witness state has the wrong number of masks, or a negative one"
         if all(w[2](m) == truth for w, m, (_, truth) in zip(walks, state, patterns)):
             return "a reachable state accepts: the combination is not empty"
         if witness and any(nxt not in states for nxt in after(state)):  # explored: closed

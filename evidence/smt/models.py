@@ -6,6 +6,8 @@ from the strings it must differ from), and values of declared sorts from congrue
 abstract value, declared with `declare-const`, per class).  A function is an `ite` table over the
 applications the problem makes of it.  Nothing here is trusted: the kernel evaluates the result.
 """
+import itertools
+
 from checker.smt import OPS
 from checker.theories import strings as kernel
 from checker.theories.strings import accepts
@@ -95,19 +97,22 @@ class Model:
         pins = [(key[1], ("literal", key[2])) for var, key in atoms.items()
                 if key[0] == "in" and truth.get(var, False) and is_literal(key[2])]
         root = classes([(key[1], key[2]) for key, true in eqs if true] + pins)
-        literals, apart, joined = {}, {}, {}
+        literals, apart, joined, located = {}, {}, {}, {}
         for var, key in atoms.items():
             if key[0] == "in":
+                key = kernel.at(self.problem, key)  # (str.at s k) in P: s in another pattern
                 literals.setdefault(root(key[1]), []).append((key[2], truth.get(var, False)))
         for t, (op, _, args, _) in enumerate(terms):
             if op == "str.len" and t in self.numbers:
                 length = self.numbers[t]
                 if length < 0 or length > kernel.POSITIONS:
                     raise Unknown(f"a string of length {length} (the producer builds strings up to {kernel.POSITIONS})")
-                exact = kernel.bound(self.problem, ("lin", "=", ((t, 1),), int(length), True))
-                literals.setdefault(root(args[0]), []).append((exact[2], True))
+                exact = kernel.at(self.problem, kernel.bound(self.problem, ("lin", "=", ((t, 1),), int(length), True)))
+                literals.setdefault(root(exact[1]), []).append((exact[2], True))
             elif op == "str.++":
                 joined.setdefault(root(t), t)
+            elif op == "str.at":
+                located.setdefault(root(t), []).append(t)
         for key, true in eqs:
             if not true:
                 apart.setdefault(root(key[1]), []).append(root(key[2]))
@@ -123,29 +128,38 @@ class Model:
         def split(c):  # a word of c's memberships, cut into its concatenation's parts, where it can be
             args = terms[joined[c]].args
             free = [root(a) for a in args if terms[a].op != "str" and root(a) not in chosen]
-            if len(set(free)) < len(free) or any(x in joined for x in free):
+            if any(x in joined for x in free):
                 return
+            if len(set(free)) < len(free):  # an argument twice: short words for each, tried in turn
+                return guess(c, list(dict.fromkeys(free)))
             parts = [terms[a].payload if terms[a].op == "str" else chosen[root(a)] if root(a) in chosen else
                      literals.get(root(a), []) + avoid(root(a)) for a in args]
             found = globs.split(literals.get(c, []) + avoid(c), parts)
             for a, piece in zip(args, found or ()):
                 chosen.setdefault(root(a), piece)
 
-        for c in [c for c in subjects if c in pinned] + [c for c in subjects if c in joined] + subjects:
-            if c in joined:
-                split(c)
-            elif c not in chosen:
-                found = globs.explore(literals.get(c, []) + avoid(c))
-                if found[0] != "nonempty":
-                    raise Unknown("no string satisfies a variable's memberships and length and differs from the "
-                                  "strings it must differ from (the kernel's str rule cannot refute that either)")
-                chosen[c] = found[1]
+        def guess(c, free, tries=20000):
+            patterns = [p for d in [c] + free for p, _ in literals.get(d, [])]
+            cuts = kernel.classes(patterns) + [kernel.MAX + 1]  # the characters named first, then one per class
+            chars = sorted(globs.representatives(cuts[:-1]), key=lambda ch: cuts[cuts.index(ord(ch)) + 1] -
+                           ord(ch) > 1 if ord(ch) in cuts else True)[:8]
+            words = ["".join(w) for n in range(4) for w in itertools.product(chars, repeat=n)]
+            for values in itertools.islice(itertools.product(words, repeat=len(free)), tries):
+                trial = dict(zip(free, values))
+                if all(all(globs.matches(p, v) == positive for p, positive in literals.get(d, []) + avoid(d))
+                       for d, v in trial.items()):
+                    text = "".join(terms[a].payload if terms[a].op == "str" else trial.get(root(a), chosen.get(root(a)))
+                                   or "" for a in terms[joined[c]].args)
+                    if all(globs.matches(p, text) == positive for p, positive in literals.get(c, []) + avoid(c)):
+                        chosen.update(trial)
+                        return
 
         def value(t):  # a concatenation's classes take its parts' values, joined (parts first)
             todo = [root(t)]
             while todo:
                 c = todo[-1]
                 if c in chosen or c not in joined:
+                    chosen.setdefault(c, "")
                     todo.pop()
                     continue
                 parts = [p for p in terms[joined[c]].args if terms[p].op != "str" and root(p) not in chosen]
@@ -163,6 +177,27 @@ class Model:
                 todo.pop()
             return chosen.get(root(t), "")
 
+        for c in [c for c in subjects if c in pinned] + [c for c in subjects if c in joined] + subjects:
+            if c in located:
+                continue
+            if c in joined:
+                split(c)
+                if all(terms[p].op == "str" or root(p) in chosen for p in terms[joined[c]].args):
+                    value(joined[c])  # others then keep away from it
+            elif c not in chosen:
+                found = globs.explore(literals.get(c, []) + avoid(c))
+                if found[0] != "nonempty":
+                    raise Unknown("no string satisfies a variable's memberships and length and differs from the "
+                                  "strings it must differ from (the kernel's str rule cannot refute that either)")
+                chosen[c] = found[1]
+
+        for c, found in located.items():  # a character of its string, which was chosen for it
+            for t in found:
+                text, k = value(terms[t].args[0]), terms[terms[t].args[1]].payload
+                chosen.setdefault(c, text[k:k + 1])
+                if chosen[c] != text[k:k + 1] or not all(globs.matches(g, chosen[c]) == positive for g, positive
+                                                          in literals.get(c, [])):
+                    raise Unknown("a str.at term's class holds a string of its own (beyond this producer)")
         for c in list(joined):
             value(joined[c])
         return value

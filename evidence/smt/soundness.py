@@ -324,7 +324,8 @@ def regexes(rng):
     def literal():
         r = rng.random()
         name, word = rng.choice(["s", "t"]), rng.choice(["a", "ab", "b", "ca", ""])
-        text = f"(str.in_re {name} {random_regex(rng, 3, True)})" if r < 0.6 else \
+        text = f"(str.in_re {name} {random_regex(rng, 3, True)})" if r < 0.5 else \
+            f"(str.in_re (str.at {name} {rng.randint(0, 2)}) {random_regex(rng, 2, True)})" if r < 0.6 else \
             f'(str.prefixof "{word}" {name})' if r < 0.7 else f'(str.suffixof "{word}" {name})' if r < 0.8 else \
             f'(str.contains {name} "{word}")' if r < 0.9 else rng.choice(['(= s t)', f'(= {name} "{word}")'])
         return text if rng.random() < 0.6 else f"(not {text})"

@@ -40,10 +40,13 @@ class Strings:
         while size != len(needed):  # the strings whose lengths matter, closed under equality and parts
             size = len(needed)
             needed |= {x for _, s, t in equal if s in needed or t in needed for x in (s, t)}
-            needed |= {p for s in list(needed) if terms[s].op == "str.++" for p in terms[s].args if terms[p].op != "str"}
+            needed |= {p for s in list(needed) if terms[s].op == "str.++" for p in terms[s].args
+                       if terms[p].op != "str"}
         lemmas = []
         for s in sorted(needed):
             lemmas.append(self.empty([(self.length_atom(s, "<=", -1), self.bound("<=", s, -1), True)], []))
+            if terms[s].op == "str.at":  # one character at most
+                lemmas.append(self.empty([(self.length_atom(s, "<=", 1), self.bound("<=", s, 1), False)], []))
             if terms[s].op == "str.++":  # (str.len (str.++ p ...)) = the sum of the parts' lengths
                 coeffs, total = {self.length(s): 1}, 0
                 for p in terms[s].args:
@@ -83,7 +86,7 @@ class Strings:
         return self.atoms.variable(("lin", kind, ((self.length(s), 1),), k, True))
 
     def bound(self, kind, s, k):
-        return kernel.bound(self.problem, ("lin", kind, ((self.length(s), 1),), k, True))
+        return kernel.at(self.problem, kernel.bound(self.problem, ("lin", kind, ((self.length(s), 1),), k, True)))
 
     def equation(self, coeffs, total):
         """The literal of the atom sum(c * x) = total (canonical: variables by number, the first positive)."""
@@ -107,6 +110,7 @@ class Strings:
         bounds = [(var, self.translate(key), truth) for var, key, truth in arithmetic]
         groups = self.groups = {}
         for var, key, truth in memberships + [b for b in bounds if not isinstance(b[1], str)]:
+            key = kernel.at(self.problem, key)  # (str.at s k) in P: s in another pattern
             groups.setdefault(root(key[1]), []).append((var, key, truth))
         for group in groups.values():
             # Two memberships clash most often (inclusion in, or disjointness of, a true one's pattern):
@@ -169,7 +173,7 @@ class Strings:
         terms = self.problem.terms
         if len(key[2]) != 1 or terms[key[2][0][0]].op != "str.len" or key[1] == "<" or abs(key[3]) > BOUNDS:
             return "not a length bound"
-        return kernel.bound(self.problem, key)
+        return kernel.at(self.problem, kernel.bound(self.problem, key))
 
     def realize(self, values):
         """After a consistent arithmetic round: each class with a length v needs a member of length v;
@@ -179,8 +183,9 @@ class Strings:
             if term.op != "str.len" or t not in values or not 0 <= values[t] <= BOUNDS:
                 continue
             v = int(values[t])
-            group = self.groups.get(self.root(term.args[0]), [])
-            exact = (kernel.bound(self.problem, ("lin", "=", ((t, 1),), v, True))[2], True)
+            exact = kernel.at(self.problem, kernel.bound(self.problem, ("lin", "=", ((t, 1),), v, True)))
+            group = self.groups.get(self.root(exact[1]), [])
+            exact = (exact[2], True)
             if group and self.is_empty(group, [exact]):
                 var = self.atoms.variable(("lin", "=", ((t, 1),), v, True))
                 found = minimal(group + [(var, self.translate(self.atoms.skeleton.atoms[var]), True)], self.is_empty)
@@ -198,8 +203,8 @@ class Strings:
         """A str lemma: these memberships (and the links joining their subjects) are empty, or None when
         that cannot be shown within `limit` states."""
         joins = connect({key[1] for _, key, _ in group}, links)
-        return self.lemma(list(dict.fromkeys([-var for var in joins] + [hypothesis(var, truth) for var, _, truth in group])),
-                          limit)
+        clause = [-var for var in joins] + [hypothesis(var, truth) for var, _, truth in group]
+        return self.lemma(list(dict.fromkeys(clause)), limit)
 
     def lemma(self, clause, limit=None, check=False):
         """The str lemma of this clause, its witness over the memberships as the kernel reads them
@@ -219,8 +224,10 @@ class Strings:
         if check:
             return True
         states = found[1]
-        witness = [] if len(patterns) <= 2 and len(states) <= kernel.LIMIT else \
-            [",".join(format(mask, "x") for mask in state) for state in states]
+        work = len(kernel.classes(p for p, _ in patterns)) + sum(len(p.sets if isinstance(p, kernel.Automaton) else p)
+                                                                 for p, _ in patterns)  # as the kernel counts it
+        explored = len(patterns) <= 2 and len(states) <= kernel.LIMIT and len(states) * work <= kernel.LIMIT << 6
+        witness = [] if explored else [",".join(format(mask, "x") for mask in state) for state in states]
         return Lemma("str", clause, witness)
 
 
