@@ -393,3 +393,20 @@ def test_random_problems_are_answered_as_cvc5_answers_them(tmp_path, kind):
         assert ours == theirs, data
         answers.add(ours)
     assert answers == {"sat", "unsat"}
+
+
+@pytest.mark.parametrize("old, new, why", [
+    ("lemma len 9 0", "lemma len 10 0", "lemma 5 (len): the equation is not the length"),
+    ("lemma len -3 10 0", "lemma len 10 0", "lemma 6 (len): the equation is not the length"),
+    ("lemma str -1 -11 0", "lemma str -1 11 0", "lemma 7 (str): a reachable state accepts"),
+    ("lemma str -5 0", "lemma str 5 0", "lemma 1 (str): a reachable state accepts"),
+    ("lemma str -1 12 0", "lemma str -1 12 0 1,1", "lemma 8 (str): the witness is not closed"),
+])
+def test_a_broken_string_lemma_is_named_in_the_verdict(tmp_path, old, new, why):
+    from smt_helpers import SMT, edit
+    problem, cert = SMT / "str-length-unsat.smt2", tmp_path / "c.cert"
+    cert.write_text((SMT / "str-length-unsat.cert").read_text())
+    assert all(v.verified for v in verdicts(problem, cert))
+    edit(cert, old + "\n", new + "\n")
+    found = verdicts(problem, cert)
+    assert all(not v.verified and why in v.reason for v in found), [v.reason for v in found]

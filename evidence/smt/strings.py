@@ -7,9 +7,10 @@ variables the arithmetic solver sees:
 - once, before the search, the length lemmas that hold whatever the assignment: `(str.len s) >= 0`,
   the length of each concatenation (`len` rule), equal strings have equal lengths (`len`), and the
   shortest and longest word of each membership bound its string's length (`str`, with the bound read
-  as a membership of the words of at most that length);
+  as a membership of the words of at most that length), and a character `(str.at s k)` is at most one long;
 - in each round, the memberships (and length bounds) of one class that no string has, as a `str`
-  lemma with the closed set of product states as its witness;
+  lemma with the closed set of product states as its witness; if there are none, the memberships of a
+  concatenation with one each of its arguments (which the kernel lifts to the concatenation);
 - after a consistent arithmetic round, each class must have a member of the length the arithmetic
   gave it; if it has none, the lemma `memberships -> (str.len s) != v` sends the search elsewhere.
 """
@@ -25,9 +26,9 @@ STATES = 1 << 17  # product states explored for a bound lemma before it is left 
 class Strings:
     def __init__(self, problem, atoms):
         self.problem, self.atoms = problem, atoms  # atoms: .skeleton, .variable(key)
-        self.explored = {}  # membership literals -> whether they are empty
+        self.explored = {}  # membership literals -> globs.explore's answer (None: too many states)
         self.groups = {}  # after a round: class -> its memberships and length bounds, (var, key, truth)
-        self.root = lambda t: t
+        self.root, self.links = (lambda t: t), []  # after a round: the classes, the true equalities joining them
 
     # ---- lemmas that hold whatever the assignment ----------------------------------------------------
     def lengths(self):
