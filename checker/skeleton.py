@@ -1,12 +1,11 @@
 """The Boolean skeleton of a Problem (canonical atoms, numbering, Tseitin clauses), as the kernel and
 the producers derive it; docs/smt-certificate.md states the rules for anyone who writes their own."""
-import functools
 import math
 from fractions import Fraction
 from typing import NamedTuple
 
 from . import theories
-from .smtlib import ANY, ARITH, STAR, SmtError, bottom_up
+from .smtlib import ARITH, SmtError, bottom_up
 
 CONNECTIVES = ("not", "and", "or", "xor", "ite", "=")
 
@@ -21,12 +20,6 @@ class Eq(NamedTuple):  # an equality of two terms of a declared sort or String, 
     tag: str  # "eq"
     left: int
     right: int
-
-
-class Member(NamedTuple):  # a string term's membership in one glob
-    tag: str  # "in"
-    string: int
-    glob: tuple
 
 
 class Lin(NamedTuple):  # sum of c * x over (x, c) pairs, x increasing, `kind` ("<=", "<", "=") bound
@@ -110,19 +103,11 @@ def canonical(problem, t):
         return (op == "true"), True
     if op in ("const", "app"):
         return Pred("p", t), True
-    if op == "in":
-        s, globs = args[0], problem.terms[args[1]].payload
-        if problem.terms[s].op == "str":
-            return any(matches(g, problem.terms[s].payload) for g in globs), True
-        return [Member("in", s, g) for g in globs]
     a, b = args
     if problem.sort(a) in ARITH:
         return linear(problem, op, a, b)
-    (oa, pa, _, _), (ob, pb, _, _) = problem.terms[a], problem.terms[b]
-    if "str" in (oa, ob):  # a string literal: a membership in a glob without wildcards
-        if oa == ob:
-            return pa == pb, True
-        return Member("in", b if oa == "str" else a, tuple(map(ord, pa if oa == "str" else pb))), True
+    if op == "in" or problem.sort(a) == "String":  # memberships, string equalities: checker/theories/strings.py
+        return theories.strings.key(problem, t)
     if a == b:
         return True, True
     return Eq("eq", min(a, b), max(a, b)), True
@@ -135,7 +120,7 @@ def _linear(problem, t):
     op, payload, args, sort = problem.terms[t]
     if op == "num":
         return {}, payload
-    if op in ("const", "app", "ite"):  # an ite stands for itself (the skeleton lifts it)
+    if op in ("const", "app", "ite") or op in theories.LEAVES:  # an ite stands for itself (the skeleton lifts it)
         return {t: 1}, 0
     memo = problem.linear
     if op == "*" or op == "/":
@@ -165,7 +150,11 @@ def _linear(problem, t):
 
 def linear(problem, op, a, b):
     """`a op b` as (Lin(...), positive), or (True/False, True)."""
-    terms, inside = problem.terms, lambda u: problem.terms[u].op not in ("num", "const", "app", "ite")
+    terms = problem.terms
+
+    def inside(u):  # not a leaf: a numeral, or a variable to arithmetic (constants, applications, ites, LEAVES)
+        return terms[u].op not in ("num", "const", "app", "ite") and terms[u].op not in theories.LEAVES
+
     (ca, ka), (cb, kb) = (bottom_up(terms, x, problem.linear, lambda u: _linear(problem, u), inside)
                           for x in (a, b))
     kind, sign = {"<": ("<", 1), "<=": ("<=", 1), ">": ("<", -1), ">=": ("<=", -1), "=": ("=", 1)}[op]
@@ -194,32 +183,3 @@ def linear(problem, op, a, b):
             kind, bound = "<=", -bound
     bound = bound.numerator if isinstance(bound, Fraction) and bound.denominator == 1 else bound
     return Lin("lin", kind, tuple(pairs), bound, integral), positive
-
-
-# ---- globs: a tuple of items, each a character code, ANY or STAR -----------
-@functools.lru_cache(maxsize=1 << 16)
-def moves(glob, char):
-    """Bitmasks of the positions that read `char` (None: any character no pattern names), and of stars."""
-    return sum(1 << i for i, item in enumerate(glob) if item == ANY or item == char), \
-        sum(1 << i for i, item in enumerate(glob) if item == STAR)
-
-
-def closure(glob, mask):
-    """After a star at position i, position i+1 is reached too."""
-    stars = moves(glob, None)[1]
-    while (grown := mask | (mask & stars) << 1) != mask:
-        mask = grown
-    return mask
-
-
-def step(glob, mask, char):
-    """The positions after reading one character: a star stays, a `?` or the character moves on."""
-    read, stars = moves(glob, char)
-    return closure(glob, (mask & read) << 1 | (mask & stars))
-
-
-def matches(glob, text):
-    mask = closure(glob, 1)
-    for ch in text:
-        mask = step(glob, mask, ord(ch))
-    return bool(mask >> len(glob) & 1)

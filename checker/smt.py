@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from . import ckernel, lrat, theories, theory
-from .skeleton import Skeleton, canonical, matches
+from .skeleton import Skeleton, canonical
 from .smtlib import Problem, SmtError, Tokens, bottom_up, read
 from .verdict import Outcome
 
@@ -116,8 +116,7 @@ class Abstract(NamedTuple):  # a value of a declared sort, named by the model's 
 OPS = {"not": lambda x: not x[0], "xor": lambda x: x[0] != x[1], "=": lambda x: all(v == x[0] for v in x),
        "+": sum, "-": lambda x: x[0] - sum(x[1:]), "*": math.prod, "/": lambda x: Fraction(x[0]) / math.prod(x[1:]),
        "<": lambda x: x[0] < x[1], "<=": lambda x: x[0] <= x[1], ">": lambda x: x[0] > x[1],
-       ">=": lambda x: x[0] >= x[1], "and": all, "or": any, "ite": lambda x: x[1] if x[0] else x[2],
-       "in": lambda x: any(matches(glob, x[0]) for glob in x[1])}
+       ">=": lambda x: x[0] >= x[1], "and": all, "or": any, "ite": lambda x: x[1] if x[0] else x[2]}
 TYPES = {"Bool": lambda v: type(v) is bool, "Int": lambda v: type(v) is int,
          "Real": lambda v: type(v) is int or type(v) is Fraction, "String": lambda v: type(v) is str}
 

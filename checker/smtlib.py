@@ -18,7 +18,6 @@ from . import theories
 
 ARITH = ("Int", "Real")
 COMPARE = ("<", "<=", ">", ">=")
-STAR, ANY = -2, -1  # glob items; a character is its code point
 BUILTIN_SORTS = ("Bool", "Int", "Real", "String", "RegLan", "Array", "BitVec", "FloatingPoint", "RoundingMode",
                  "Seq", "Set", "Bag")
 # SMT-LIB 2.6 reserved words (section 3.1) and predefined symbols of the theories: never declared,
@@ -65,7 +64,7 @@ class SmtError(Exception):
 
 class Term(NamedTuple):
     op: str  # "true", "false", "num", "str", "re", "const", "app", or a core operator ("not", "+", "in", ...)
-    payload: object  # num: an int or Fraction; str: the text; re: a tuple of globs; const, app: the name
+    payload: object  # num: an int or Fraction; str: the text; re: a theories.strings.Regex; const, app: the name
     args: tuple  # argument terms (indices)
     sort: str
 
@@ -495,8 +494,8 @@ class Problem:
             return self.make("const", name, (), self.funs[name][1])
         if name in ("true", "false"):
             return self.true if name == "true" else self.false
-        if name in ("re.allchar", "re.all"):
-            return self.make("re", (((ANY,) if name == "re.allchar" else (STAR,)),), (), "RegLan")
+        if name in theories.SYMBOLS:
+            return theories.SYMBOLS[name](self)
         raise self.error(tokens, f"unknown symbol {name:.80}" if name not in self.funs else f"{name} needs arguments")
 
     def constant(self, token, tokens):
@@ -526,7 +525,7 @@ class Problem:
         rule = OPERATORS.get(name) or theories.OPERATORS.get(name)
         if rule is not None:
             return rule(self, head, args, tokens, at)
-        if head in ("true", "false", "re.allchar", "re.all"):
+        if head in ("true", "false") or head in theories.SYMBOLS:
             raise self.error(tokens, f"{head} takes no arguments", at)
         theory = name in PREDEFINED or name.startswith(THEORY_PREFIXES) or name != head
         raise self.error(tokens, f"unsupported: {name:.80}" if theory else f"unknown symbol {name:.80}", at)
@@ -564,8 +563,9 @@ class Problem:
         arith = sorts <= {"Int", "Real"}
         if len(args) < (1 if head == "-" else 2) or not arith and (len(sorts) > 1 or head not in ("=", "distinct")):
             raise self.ill_sorted(tokens, head, at, " (two or more arguments of one sort)")
-        if len(variables) > 1 and arith:
-            raise self.error(tokens, "unsupported: Int and Real mixed (use one sort)", at)
+        if len(variables) > 1 and arith or "RegLan" in sorts:  # = of two regular expressions is their languages'
+            raise self.error(tokens, "unsupported: " + ("Int and Real mixed (use one sort)" if arith else
+                                                        f"{head} of regular expressions"), at)
         sort = "Real" if head == "/" or "Real" in sorts else "Int"
         if head in ("+", "-", "*", "/"):
             if head == "/" and any(terms[a].op == "num" and terms[a].payload == 0 for a in args[1:]):
@@ -599,38 +599,6 @@ class Problem:
             raise self.error(tokens, "unsupported: a constant of more than 4,000 digits", at)
         return self.make("num", value, (), sort)
 
-    def string(self, head, args, tokens, at):
-        """Regular expressions become unions of globs: ("re", (glob, ...)) with glob a tuple of items."""
-        make, payload, sorts = self.make, [self.terms[a].payload for a in args], [self.terms[a].sort for a in args]
-        bad = lambda why="": self.ill_sorted(tokens, head, at, why)  # noqa: E731
-        literal_args = all(self.terms[a].op == "str" for a in args)
-        if head == "str.in_re":
-            if sorts != ["String", "RegLan"]:
-                raise bad()
-            return make("in", None, args, "Bool")
-        if head in ("str.++", "str.to_re"):
-            if any(s != "String" for s in sorts) or (len(args) < 2 if head == "str.++" else len(args) != 1):
-                raise bad(" (String arguments: one for str.to_re, two or more for str.++)")
-            if not literal_args:
-                raise self.error(tokens, f"unsupported: {head} of a non-literal", at)
-            if head == "str.++":
-                return make("str", "".join(payload), (), "String")
-            return make("re", (tuple(map(ord, payload[0])),), (), "RegLan")
-        if any(s != "RegLan" for s in sorts) or (len(args) != 1 if head == "re.*" else len(args) < 2):
-            raise bad(" (RegLan arguments: one for re.*, two or more for re.++ and re.union)")
-        if head == "re.*" and payload[0] in (((ANY,),), ((STAR,),)):
-            return make("re", ((STAR,),), (), "RegLan")
-        if head == "re.union":
-            return make("re", tuple(sorted(set(g for p in payload for g in p))), (), "RegLan")
-        if head == "re.++":
-            globs = ((),)
-            for p in payload:
-                if len(globs) * len(p) > 1 << 16:  # each union multiplies them
-                    raise self.error(tokens, "unsupported: a regular expression of more than 65,536 globs", at)
-                globs = tuple(g + h for g in globs for h in p)
-            return make("re", tuple(sorted(set(map(squeeze, globs)))), (), "RegLan")
-        raise self.error(tokens, f"unsupported: {head} (only globs: literals, re.allchar, (re.* re.allchar))", at)
-
     def instance(self, name, args):
         """The body of define-fun `name` with its parameters bound to `args` (terms)."""
         macro = self.macros[name]
@@ -656,8 +624,7 @@ class Problem:
 
 
 OPERATORS = {**dict.fromkeys(("not", "and", "or", "=>", "xor"), Problem.boolean), "ite": Problem.ite,
-             **dict.fromkeys(("=", "distinct", "+", "-", "*", "/") + COMPARE, Problem.arithmetic),
-             **dict.fromkeys(("str.in_re", "str.++", "str.to_re", "re.*", "re.++", "re.union"), Problem.string)}
+             **dict.fromkeys(("=", "distinct", "+", "-", "*", "/") + COMPARE, Problem.arithmetic)}
 
 
 class Listed:
@@ -668,15 +635,6 @@ class Listed:
 
     def offset(self, index):
         return None
-
-
-def squeeze(glob):
-    """The canonical glob: no two stars in a row."""
-    out = []
-    for item in glob:
-        if not (item == STAR and out and out[-1] == STAR):
-            out.append(item)
-    return tuple(out)
 
 
 def _show(token):

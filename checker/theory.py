@@ -8,15 +8,13 @@ import re
 from fractions import Fraction
 
 from . import theories
-from .skeleton import closure, step
 
-LIMIT = 1 << 16  # product states the kernel explores itself when a string lemma has no witness
 VALID = theories.VALID  # what a rule returns when, and only when, its check is complete
 
 
 def check(tag, hypotheses, witness, problem):
     """hypotheses: (key, truth) pairs, one per lemma literal, negated; witness: its tokens."""
-    rules = {"euf": euf, "lra": arith, "lia": arith, "str": strings, **theories.RULES}
+    rules = {"euf": euf, "lra": arith, "lia": arith, **theories.RULES}  # str, len: checker/theories/strings.py
     if tag not in rules:
         return f"unknown theory tag {tag!r}"
     try:
@@ -138,52 +136,4 @@ def farkas(table, steps):
     kind, coeffs, bound, _ = table[-1]
     if coeffs or not (bound < 0 or (bound == 0 and kind == "<") or (kind == "=" and bound != 0)):
         return "the combination is no contradiction"
-    return VALID
-
-
-# ---- strings: glob memberships, by a closed set of product states ----------
-def strings(tag, hypotheses, witness, problem):
-    parent, patterns, subjects = {}, [], set()
-    for key, truth in hypotheses:  # merged: equal terms, and each string with the one literal it is in
-        if key[0] not in ("eq", "in"):
-            return "a str lemma has only memberships and string equalities"
-        if truth and (key[0] == "eq" or min(key[2], default=0) >= 0):
-            parent[find(parent, key[1])] = find(parent, key[2] if key[0] == "eq" else ("literal", key[2]))
-    for key, truth in hypotheses:
-        if key[0] == "eq" and not truth and find(parent, key[1]) == find(parent, key[2]):
-            return VALID
-        if key[0] == "in":
-            patterns.append((key[2], truth))
-            subjects.add(find(parent, key[1]))
-    if len(subjects) != 1:
-        return "the memberships must be about one string"
-    chars = sorted({c for glob, _ in patterns for c in glob if c >= 0}) + [None]
-    start = tuple(closure(glob, 1) for glob, _ in patterns)
-
-    def after(state, char):
-        return tuple(step(glob, mask, char) for (glob, _), mask in zip(patterns, state))
-
-    if witness:
-        states = {tuple(int(m, 16) for m in token.split(",")) for token in witness}
-    elif len(patterns) <= 2:  # inclusion or disjointness of two globs: the kernel explores
-        states, todo = {start}, [start]
-        while todo and len(states) <= LIMIT:
-            state = todo.pop()
-            for nxt in (after(state, char) for char in chars):  # not past a dead asserted glob: it never accepts
-                if nxt not in states and all(m or not t for (_, t), m in zip(patterns, nxt)):
-                    states.add(nxt)
-                    todo.append(nxt)
-        if todo:
-            return f"more than {LIMIT} product states: give a witness"
-    else:
-        return "a combination of more than two memberships needs a witness"
-    if start not in states:
-        return "the witness lacks the initial state"
-    for state in states:
-        if len(state) != len(patterns):
-            return "a witness state has the wrong number of positions"
-        if all(bool(m >> len(g) & 1) == truth for (g, truth), m in zip(patterns, state)):
-            return "a reachable state accepts: the combination is not empty"
-        if witness and any(after(state, char) not in states for char in chars):  # explored: closed
-            return "the witness is not closed"
     return VALID

@@ -85,8 +85,9 @@ class InputError(Exception):
         self.path, self.outcome = str(path), outcome
 
 
-_PYTHON_SOURCES = hashlib.sha256(b"".join(p.name.encode() + b"\0" + p.read_bytes() + b"\0" for p in
-                                          sorted(Path(__file__).parent.glob("*.py"))))  # read once, at load
+_ROOT = Path(__file__).parent
+_PYTHON_SOURCES = hashlib.sha256(b"".join(str(p.relative_to(_ROOT)).encode() + b"\0" + p.read_bytes() + b"\0"
+                                          for p in sorted(_ROOT.rglob("*.py"))))  # read once, at load; theories/ too
 
 
 def source_digest(extra=""):

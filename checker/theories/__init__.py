@@ -9,6 +9,8 @@ OPERATORS = {}  # name -> rule(problem, head, args, tokens, at): the term, sugar
 ATOMS = {}  # kind of the first argument's sort -> rule(skeleton, t): the atom's literal, or None
 TYPES, VALUES, OPS = {}, {}, {}  # kind -> is a value of that sort; kind -> the term of a value; op -> evaluator
 RULES = {}  # lemma tag -> rule(tag, hypotheses, witness, problem): VALID (checker.theory's) or a message
+SYMBOLS = {}  # a theory's constant symbol (re.allchar, re.none) -> maker(problem): its term
+LEAVES = set()  # ops of terms that are variables to arithmetic, as constants are: str.len
 
 
 # ---- reading -----------------------------------------------------------------------------------------
@@ -116,4 +118,4 @@ def lift(skeleton):
             skeleton.clauses.append([sign * condition, skeleton.atom(problem.make("=", None, (v, branch), "Bool"))])
 
 
-from . import bitvec  # noqa: E402,F401 - registers itself (it imports the registries above)
+from . import bitvec, strings  # noqa: E402,F401 - each registers itself (it imports the registries above)

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from checker.skeleton import Skeleton
 from checker.smt import Bad, declare
-from checker.smtlib import ANY
+from checker.theories.strings import ANY, Automaton
 
 # A simple symbol (SMT-LIB 2.6, section 3.1); anything else is written |quoted|.
 _SIMPLE = re.compile(r"[A-Za-z~!@$%^&*_+=<>.?/\-][A-Za-z0-9~!@$%^&*_+=<>.?/\-]*\Z")
@@ -66,12 +66,12 @@ def term(problem, t):
         if not args:
             out.append(symbol(payload) if op == "const" else numeral(payload, real=sort == "Real") if op == "num"
                        else string(payload) if op == "str" else op if op in ("true", "false") else
-                       (regex(payload[0]) if len(payload) == 1 else f"(re.union {' '.join(map(regex, payload))})")
-                       if op == "re" else bitvector(payload, sort[1]) if op == "bv" else _no_text(op))
+                       payload.head if op == "re" else bitvector(payload, sort[1]) if op == "bv" else _no_text(op))
             continue
         head = symbol(payload) if op == "app" else "str.in_re" if op == "in" else \
             f"(_ extract {payload[0]} {payload[1]})" if op == "extract" else \
-            f"(_ repeat {payload[1]})" if op == "repeat" else op
+            f"(_ repeat {payload[1]})" if op == "repeat" else op if op != "re" else \
+            payload.head if isinstance(payload.head, str) else f"(_ {' '.join(map(str, payload.head))})"
         out.append(f"({head}")
         todo.append(")")
         for a in reversed(args):
@@ -105,6 +105,7 @@ class Atoms:
     def __init__(self, problem, on_new=None):
         self.problem, self.skeleton, self.on_new = problem, Skeleton(problem), on_new
         self.lines = []  # "atom N TERM", in order
+        self.automata = None  # automaton -> a regular-expression term of the problem, made when first needed
 
     def text(self, key):
         """SMT-LIB text whose canonical atom is `key`."""
@@ -115,10 +116,20 @@ class Atoms:
                      for x, c in pairs]
             return f"({op} {parts[0] if len(parts) == 1 else '(+ ' + ' '.join(parts) + ')'} {numeral(bound)})"
         if kind == "in":
-            return f"(str.in_re {term(self.problem, key[1])} {regex(key[2])})"
+            return f"(str.in_re {term(self.problem, key[1])} {self.pattern(key[2])})"
         if kind == "eq":
             return f"(= {term(self.problem, key[1])} {term(self.problem, key[2])})"
         return term(self.problem, key[1])
+
+    def pattern(self, pattern):
+        """A glob's regular expression, or the problem's regular expression whose automaton it is."""
+        if not isinstance(pattern, Automaton):
+            return regex(pattern)
+        if self.automata is None:
+            self.automata = {p.automaton: t for t, (op, p, _, _) in enumerate(self.problem.terms) if op == "re"}
+        if pattern not in self.automata:
+            raise ValueError("no regular expression of the problem has this automaton")
+        return term(self.problem, self.automata[pattern])
 
     def variable(self, key):
         """The variable of `key`, declaring it (an atom line) when the skeleton lacks it."""

@@ -1,19 +1,22 @@
-"""Glob-pattern memberships over one string variable (untrusted producer side).
+"""Memberships of one string in globs and regular languages (untrusted producer side).
 
-A glob is a tuple of items: an int >= 0 is a literal character code, `ANY` (-1) is `?` (one
-character), `STAR` (-2) is `*` (any string). A membership literal is `(glob, positive)`.
+A *pattern* is what a membership key holds (checker/theories/strings.py): a glob, a tuple of items
+(a character code, `ANY` for `?`, `STAR` for `*`), or the position automaton of a regular expression.
+A membership literal is `(pattern, positive)`.
 
-Emptiness of `s in G1 and ... and s not in H1 and ...` is decided on the product of the globs' NFAs,
-over character classes: every character occurring literally in some pattern, plus `OTHER` for all
-the rest (they behave alike in every pattern). A state is a tuple with, per pattern, a bitmask of NFA
-positions (bit i: "the first i items matched"), closed under skipping `*` items. The kernel checks an
-"empty" answer's witness: the reachable set contains the initial state, is closed under every class's
-step, and has no state accepting all the Gs and none of the Hs.
+Emptiness of `s in P1 and ... and s not in Q1 and ...` is decided on the product of the patterns'
+automata, stepped with the kernel's own functions, over character classes: the alphabet cut at the
+ends of every range the patterns name (all characters of one class behave alike in every pattern).
+An "empty" answer comes with the reachable states (minus those in which a positive pattern has no
+position left: they never accept), which is the witness the kernel's `str` rule checks.
 """
 from collections import deque
 
-ANY, STAR = -1, -2
-OTHER = None    # the class of every character that occurs in no pattern
+from checker.theories import strings as kernel
+
+ANY, STAR = kernel.ANY, kernel.STAR
+OTHER = None  # kept for callers of the glob-only version: the class of characters no pattern names
+READABLE = "abcdefghijklmnopqrstuvwxyz0123456789-_.ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def parse_glob(text):
@@ -26,89 +29,105 @@ def format_glob(glob):
     return "".join("*" if i == STAR else "?" if i == ANY else chr(i) for i in glob)
 
 
-def _close(glob, mask):
-    # Skipping a `*` (matching it with the empty string) is the only epsilon move.
-    for i, item in enumerate(glob):
-        if item == STAR and mask >> i & 1:
-            mask |= 1 << (i + 1)
-    return mask
-
-
-def initial(globs):
+def initial(patterns):
     """The product automaton's initial state."""
-    return tuple(_close(g, 1) for g in globs)
+    cuts = kernel.classes(patterns)
+    return tuple(kernel.walker(p, cuts)[0] for p in patterns)
 
 
-def step(globs, state, cls):
-    """The successor of `state` on a character class (a code, or OTHER)."""
-    out = []
-    for g, mask in zip(globs, state):
-        nxt = 0
-        for i, item in enumerate(g):
-            if mask >> i & 1:
-                if item == STAR:
-                    nxt |= 1 << i
-                elif item == ANY or item == cls:
-                    nxt |= 1 << (i + 1)
-        out.append(_close(g, nxt))
-    return tuple(out)
-
-
-def accepts(glob, mask):
-    return bool(mask >> len(glob) & 1)
-
-
-def matches(glob, string):
-    """Whether `string` matches `glob` (the same NFA, run on the string's characters)."""
-    mask = initial((glob,))
+def matches(pattern, string):
+    """Whether `string` is in the pattern's language (the kernel's automaton, or its glob steps)."""
+    if isinstance(pattern, kernel.Automaton):
+        return kernel.accepts(pattern, string)
+    mask = kernel.closure(pattern, 1)
     for ch in string:
-        mask = step((glob,), mask, ord(ch))
-    return accepts(glob, mask[0])
-
-
-def classes(globs):
-    """The character classes: the literal codes in the patterns, sorted, then OTHER."""
-    return sorted({i for g in globs for i in g if i >= 0}) + [OTHER]
+        mask = kernel.step(pattern, mask, ord(ch))
+    return bool(mask >> len(pattern) & 1)
 
 
 def other_char(globs):
-    """A concrete character in class OTHER (occurring in no pattern)."""
+    """A character in no glob (the glob-only version's OTHER class)."""
     used = {i for g in globs for i in g if i >= 0}
-    for ch in "xyzabcdefghijklmnopqrstuvw0123456789_":
-        if ord(ch) not in used:
-            return ch
-    code = 0x100
-    while code in used:
-        code += 1
-    return chr(code)
+    return next(ch for ch in READABLE + "".join(map(chr, range(0x100, 0x2FFFF))) if ord(ch) not in used)
 
 
-def explore(literals):
-    """`("empty", closed_set)` or `("nonempty", witness_string)` for a list of `(glob, positive)`.
+def representatives(cuts):
+    """A readable character of each class (classes start at `cuts`)."""
+    out = []
+    for low, high in zip(cuts, cuts[1:] + [kernel.MAX + 1]):
+        out.append(next((ch for ch in READABLE if low <= ord(ch) < high), chr(low)))
+    return out
 
-    Breadth-first over the reachable product states, so the closed set is in BFS order and a
-    witness is a shortest string (each class stands for its character; OTHER for `other_char`).
-    """
-    globs = [g for g, _ in literals]
-    pol = [p for _, p in literals]
-    cls = classes(globs)
-    start = initial(globs)
-    parent = {start: None}
-    queue = deque([start])
+
+def explore(literals, limit=None):
+    """`("empty", states)` or `("nonempty", a shortest member)` for a list of `(pattern, positive)`
+    (None past `limit` states).  Breadth first, so `states` starts with the initial state."""
+    patterns = [p for p, _ in literals]
+    cuts = kernel.classes(patterns)
+    walks = [kernel.walker(p, cuts) for p in patterns]
+    chars = representatives(cuts)
+    start = tuple(w[0] for w in walks)
+    parent, queue = {start: None}, deque([start])
     while queue:
         state = queue.popleft()
-        if all(accepts(g, m) == p for g, m, p in zip(globs, state, pol)):
-            chars = []
+        if all(w[2](m) == positive for w, m, (_, positive) in zip(walks, state, literals)):
+            text = []
             while parent[state] is not None:
-                state, c = parent[state]
-                chars.append(other_char(globs) if c is OTHER else chr(c))
-            return "nonempty", "".join(reversed(chars))
-        for c in cls:
-            nxt = step(globs, state, c)
-            if nxt not in parent:
-                parent[nxt] = (state, c)
+                state, k = parent[state]
+                text.append(chars[k])
+            return "nonempty", "".join(reversed(text))
+        for k, nxt in enumerate(zip(*(w[1](m) for w, m in zip(walks, state)))):
+            if nxt not in parent and all(m or not positive for m, (_, positive) in zip(nxt, literals)):
+                parent[nxt] = (state, k)
                 queue.append(nxt)
-    return "empty", list(parent)   # dicts keep insertion order: BFS order
+        if limit is not None and len(parent) > limit:
+            return None
+    return "empty", list(parent)  # dicts keep insertion order: BFS order
+
+
+def split(target, parts, limit=1 << 17):
+    """Strings for the parts of a concatenation, each in its own literals (a part: a list of
+    `(pattern, positive)`, or a str: that literal), whose concatenation is in every target literal;
+    None if none is found within `limit` states.  Breadth first over (target masks, the part being
+    read, its masks): a part that accepts may hand over to the next one."""
+    pieces = [[(tuple(map(ord, p)), True)] if isinstance(p, str) else list(p) for p in parts]
+    cuts = kernel.classes([p for p, _ in target] + [p for lits in pieces for p, _ in lits])
+    chars = representatives(cuts)
+    target_walks = [kernel.walker(p, cuts) for p, _ in target]
+    part_walks = [[kernel.walker(p, cuts) for p, _ in lits] for lits in pieces]
+
+    def holds(walks, lits, masks):
+        return all(w[2](m) == positive for w, (_, positive), m in zip(walks, lits, masks))
+
+    def live(lits, masks):
+        return all(m or not positive for (_, positive), m in zip(lits, masks))
+
+    def successors(walks, masks):
+        return list(zip(*(w[1](m) for w, m in zip(walks, masks)))) or [()] * len(cuts)
+
+    start = (tuple(w[0] for w in target_walks), 0, tuple(w[0] for w in part_walks[0]))
+    parent, queue = {start: None}, deque([start])
+    while queue:
+        state = queue.popleft()
+        masks, i, own = state
+        done = holds(part_walks[i], pieces[i], own)
+        if done and i == len(pieces) - 1 and holds(target_walks, target, masks):
+            out = [[] for _ in pieces]
+            while parent[state] is not None:
+                state, k = parent[state]
+                if k is not None:
+                    out[state[1]].append(chars[k])
+            return ["".join(reversed(piece)) for piece in out]
+        moves = [((masks, i + 1, tuple(w[0] for w in part_walks[i + 1])), None)] if done and i + 1 < len(pieces) else []
+        moves += [((t, i, o), k) for k, (t, o) in enumerate(zip(successors(target_walks, masks),
+                                                                  successors(part_walks[i], own)))]
+        for nxt, k in moves:
+            if nxt not in parent and live(target, nxt[0]) and live(pieces[nxt[1]], nxt[2]):
+                parent[nxt] = (state, k)
+                queue.append(nxt)
+        if len(parent) > limit:
+            return None
+    return None
 
 
 def included(sub, sup):
@@ -119,3 +138,61 @@ def included(sub, sup):
 def disjoint(g, h):
     """`explore` of `s in g and s in h`: "empty" means no string matches both."""
     return explore([(g, True), (h, True)])
+
+
+def length_range(pattern):
+    """(shortest, longest) length of the pattern's words (longest None: unbounded; both None: empty)."""
+    if not isinstance(pattern, kernel.Automaton):
+        fixed = sum(1 for item in pattern if item != STAR)
+        return fixed, None if STAR in pattern else fixed
+    nexts = [bits(f) for f in pattern.follow]
+    depth, queue = {0: 0}, deque([0])  # shortest: breadth first from the start
+    while queue:
+        i = queue.popleft()
+        for j in nexts[i]:
+            if j not in depth:
+                depth[j] = depth[i] + 1
+                queue.append(j)
+    ends = [i for i in depth if pattern.last >> i & 1]
+    if not ends:
+        return None, None
+    before = {}
+    for i in depth:
+        for j in nexts[i]:
+            before.setdefault(j, []).append(i)
+    useful, todo = set(ends), list(ends)  # reachable states from which a word may still end
+    while todo:
+        for i in before.get(todo.pop(), ()):
+            if i not in useful:
+                useful.add(i)
+                todo.append(i)
+    indegree = {i: 0 for i in useful}  # longest: a cycle among the useful states means unbounded
+    for i in useful:
+        for j in nexts[i]:
+            if j in useful:
+                indegree[j] += 1
+    order, ready = [], [i for i in useful if not indegree[i]]
+    while ready:
+        i = ready.pop()
+        order.append(i)
+        for j in nexts[i]:
+            if j in useful:
+                indegree[j] -= 1
+                if not indegree[j]:
+                    ready.append(j)
+    shortest = min(depth[i] for i in ends)
+    if len(order) < len(useful):
+        return shortest, None
+    longest = {}
+    for i in reversed(order):
+        longest[i] = max([longest[j] + 1 for j in nexts[i] if j in useful] + [0 if pattern.last >> i & 1 else -1])
+    return shortest, longest[0]
+
+
+def bits(mask):
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out

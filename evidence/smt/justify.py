@@ -11,6 +11,7 @@ from collections import namedtuple
 from fractions import Fraction
 
 from checker import theory as kernel_theory
+from checker.theories import strings as kernel_strings
 
 from . import arith, euf, globs
 
@@ -29,8 +30,8 @@ def justify(problem, literals, depth=0):
     hypotheses = [(key, not positive) for key, positive in literals]
     if kinds <= {"lin"}:
         return _arithmetic(problem, literals, hypotheses, depth)
-    if "in" in kinds and kinds <= {"in", "eq"}:
-        return [_checked(problem, _strings(literals, hypotheses))]
+    if "in" in kinds and kinds <= {"in", "eq", "lin"}:
+        return [_checked(problem, _strings(problem, literals, hypotheses))]
     if kinds <= {"eq", "p"}:
         return [_checked(problem, _euf(problem, literals, hypotheses))]
     raise Unjustified(f"no theory for a lemma over {', '.join(sorted(kinds))} atoms")
@@ -115,13 +116,17 @@ def _steps_text(steps):
 
 
 # ---- strings -------------------------------------------------------------------------------
-def _strings(literals, hypotheses):
-    memberships = [(key[2], truth) for key, truth in hypotheses if key[0] == "in"]
+def _strings(problem, literals, hypotheses):
+    """The memberships as the kernel reads them (checker.theories.strings.gather), then their product."""
+    memberships = kernel_strings.gather(hypotheses, problem)
+    if memberships is kernel_strings.VALID:
+        return Lemma("str", list(literals), [])
+    if not isinstance(memberships, list):
+        raise Unjustified(f"not a str lemma: {memberships}")
     found = globs.explore(memberships)
     if found[0] != "empty":
         raise Unjustified(f"the memberships are satisfiable (by {found[1]!r})")
-    witness = [] if len(memberships) <= 2 else \
-        [",".join(format(mask, "x") for mask in state) for state in found[1]]
+    witness = [",".join(format(mask, "x") for mask in state) for state in found[1]]
     return Lemma("str", list(literals), witness)
 
 

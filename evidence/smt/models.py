@@ -7,14 +7,18 @@ abstract value, declared with `declare-const`, per class), bit-vectors from the 
 of their bits (the kernel's circuit, checker/theories/bitvec.py).  A function is an `ite` table over the
 applications the problem makes of it.  Nothing here is trusted: the kernel evaluates the result.
 """
-from checker.skeleton import matches
+import itertools
+
 from checker.smt import OPS
 from checker.smtlib import ARITH
 from checker.theories import OPS as THEORY_OPS
+from checker.theories import strings as kernel
+from checker.theories.strings import accepts
 
 from . import euf, globs
 from .atoms import bitvector, numeral, sort_text, string, symbol
-from .theories import Unknown, classes, is_literal
+from .strings import classes, is_literal
+from .theories import Unknown
 
 BUILTIN = ("Bool", "Int", "Real", "String")
 
@@ -70,7 +74,7 @@ class Model:
         if op in ("true", "false"):
             return op == "true"
         if op == "in":
-            return any(matches(g, self.evaluate(args[0])) for g in self.problem.terms[args[1]][1])
+            return accepts(self.problem.terms[args[1]].payload.automaton, self.evaluate(args[0]))
         x = [self.evaluate(a) for a in args]
         if op in ("and", "or"):
             return all(x) if op == "and" else any(x)
@@ -99,18 +103,31 @@ class Model:
         return cc
 
     def _strings(self):
-        """Strings per class of true string equalities: members of their globs, pairwise as
-        different as the false equalities demand (greedy; Unknown when that fails)."""
+        """Strings per class of true string equalities: members of their memberships, of the length the
+        arithmetic gave them, pairwise as different as the false equalities demand (greedy), and for a
+        class holding a concatenation, its parts' values joined (Unknown when any of that fails)."""
         terms, atoms, truth = self.problem.terms, self.skeleton.atoms, self.assignment
         eqs = [(key, truth.get(var, False)) for var, key in atoms.items()
                if key[0] == "eq" and self.problem.sort(key[1]) == "String"]
         pins = [(key[1], ("literal", key[2])) for var, key in atoms.items()
                 if key[0] == "in" and truth.get(var, False) and is_literal(key[2])]
         root = classes([(key[1], key[2]) for key, true in eqs if true] + pins)
-        literals, apart = {}, {}
+        literals, apart, joined, located = {}, {}, {}, {}
         for var, key in atoms.items():
             if key[0] == "in":
+                key = kernel.at(self.problem, key)  # (str.at s k) in P: s in another pattern
                 literals.setdefault(root(key[1]), []).append((key[2], truth.get(var, False)))
+        for t, (op, _, _, _) in enumerate(terms):
+            if op == "str.len" and t in self.numbers:
+                length = self.numbers[t]
+                if length < 0 or length > kernel.POSITIONS:
+                    raise Unknown(f"a string of length {length} (the producer builds strings up to {kernel.POSITIONS})")
+                exact = kernel.at(self.problem, kernel.bound(self.problem, ("lin", "=", ((t, 1),), int(length), True)))
+                literals.setdefault(root(exact[1]), []).append((exact[2], True))
+            elif op == "str.++":
+                joined.setdefault(root(t), t)
+            elif op == "str.at":
+                located.setdefault(root(t), []).append(t)
         for key, true in eqs:
             if not true:
                 apart.setdefault(root(key[1]), []).append(root(key[2]))
@@ -118,16 +135,87 @@ class Model:
         chosen = {}
         pinned = {root(term) for term, _ in pins}  # equal to a literal: chosen first, others avoid them
         subjects = sorted({root(t) for t, (op, _, _, sort) in enumerate(terms) if sort == "String" and
-                           op in ("const", "app")} | set(literals),
+                           op in ("const", "app", "str.++")} | set(literals),
                           key=lambda c: (c not in pinned, isinstance(c, tuple), c if isinstance(c, int) else c[1]))
-        for c in subjects:
-            avoid = [(tuple(map(ord, chosen[d])), False) for d in apart.get(c, []) if d in chosen]
-            found = globs.explore(literals.get(c, []) + avoid)
-            if found[0] != "nonempty":
-                raise Unknown("no string satisfies a variable's memberships and differs from the strings "
-                              "it must differ from (the kernel's str rule cannot refute that either)")
-            chosen[c] = found[1]
-        return lambda t: chosen.get(root(t), "")
+        def avoid(c):
+            return [(tuple(map(ord, chosen[d])), False) for d in apart.get(c, []) if d in chosen]
+
+        def split(c):  # a word of c's memberships, cut into its concatenation's parts, where it can be
+            args = terms[joined[c]].args
+            free = [root(a) for a in args if terms[a].op != "str" and root(a) not in chosen]
+            if any(x in joined for x in free):
+                return
+            if len(set(free)) < len(free):  # an argument twice: short words for each, tried in turn
+                return guess(c, list(dict.fromkeys(free)))
+            parts = [terms[a].payload if terms[a].op == "str" else chosen[root(a)] if root(a) in chosen else
+                     literals.get(root(a), []) + avoid(root(a)) for a in args]
+            found = globs.split(literals.get(c, []) + avoid(c), parts)
+            for a, piece in zip(args, found or ()):
+                chosen.setdefault(root(a), piece)
+
+        def guess(c, free, tries=20000):
+            patterns = [p for d in [c] + free for p, _ in literals.get(d, [])]
+            cuts = kernel.classes(patterns) + [kernel.MAX + 1]  # the characters named first, then one per class
+            chars = sorted(globs.representatives(cuts[:-1]), key=lambda ch: cuts[cuts.index(ord(ch)) + 1] -
+                           ord(ch) > 1 if ord(ch) in cuts else True)[:8]
+            words = ["".join(w) for n in range(4) for w in itertools.product(chars, repeat=n)]
+            for values in itertools.islice(itertools.product(words, repeat=len(free)), tries):
+                trial = dict(zip(free, values))
+                if all(all(globs.matches(p, v) == positive for p, positive in literals.get(d, []) + avoid(d))
+                       for d, v in trial.items()):
+                    text = "".join(terms[a].payload if terms[a].op == "str" else trial.get(root(a), chosen.get(root(a)))
+                                   or "" for a in terms[joined[c]].args)
+                    if all(globs.matches(p, text) == positive for p, positive in literals.get(c, []) + avoid(c)):
+                        chosen.update(trial)
+                        return
+
+        def value(t):  # a concatenation's classes take its parts' values, joined (parts first)
+            todo = [root(t)]
+            while todo:
+                c = todo[-1]
+                if c in chosen or c not in joined:
+                    chosen.setdefault(c, "")
+                    todo.pop()
+                    continue
+                parts = [p for p in terms[joined[c]].args if terms[p].op != "str" and root(p) not in chosen]
+                if any(root(p) in todo for p in parts):
+                    raise Unknown("a string equal to a concatenation of itself")
+                if parts:
+                    todo += [root(p) for p in parts]
+                    continue
+                chosen[c] = "".join(terms[p].payload if terms[p].op == "str" else chosen.get(root(p), "")
+                                    for p in terms[joined[c]].args)
+                if not all(globs.matches(g, chosen[c]) == positive for g, positive in literals.get(c, [])) or \
+                        any(chosen.get(d) == chosen[c] for d in apart.get(c, [])):
+                    raise Unknown("the value of a concatenation falls outside its memberships (word equations "
+                                  "are beyond this producer)")
+                todo.pop()
+            return chosen.get(root(t), "")
+
+        for c in [c for c in subjects if c in pinned] + [c for c in subjects if c in joined] + subjects:
+            if c in located:
+                continue
+            if c in joined:
+                split(c)
+                if all(terms[p].op == "str" or root(p) in chosen for p in terms[joined[c]].args):
+                    value(joined[c])  # others then keep away from it
+            elif c not in chosen:
+                found = globs.explore(literals.get(c, []) + avoid(c))
+                if found[0] != "nonempty":
+                    raise Unknown("no string satisfies a variable's memberships and length and differs from the "
+                                  "strings it must differ from (the kernel's str rule cannot refute that either)")
+                chosen[c] = found[1]
+
+        for c, found in located.items():  # a character of its string, which was chosen for it
+            for t in found:
+                text, k = value(terms[t].args[0]), terms[terms[t].args[1]].payload
+                chosen.setdefault(c, text[k:k + 1])
+                if chosen[c] != text[k:k + 1] or not all(globs.matches(g, chosen[c]) == positive for g, positive
+                                                          in literals.get(c, [])):
+                    raise Unknown("a str.at term's class holds a string of its own (beyond this producer)")
+        for c in list(joined):
+            value(joined[c])
+        return value
 
     # ---- the text -------------------------------------------------------------------------------
     def text(self):

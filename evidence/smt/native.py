@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from pysat.solvers import Solver
 
+from checker.smt import SATISFIED, check_model
 from checker.smtlib import read
 
 from .atoms import Atoms
@@ -149,7 +150,12 @@ def _prove(problem, writer, refutation, timeout, binary, start):
             answer = answer or search.run()
             searched = time.monotonic()
             if answer == "sat":
-                writer.sat(Model(problem, atoms.skeleton, search.assignment, search.theories.values).text())
+                model = Model(problem, atoms.skeleton, search.assignment, search.theories.values).text()
+                if any(t.op == "str.++" for t in problem.terms) and \
+                        check_model(problem, model.encode(), 0) is not SATISFIED:  # strings tied by concatenations:
+                    raise Unknown("the model found does not satisfy the problem (word equations are beyond this "
+                                  "producer)")  # our models of them may fail; any other failure is a bug (exit 3)
+                writer.sat(model)
             else:
                 if search.rounds:  # the lazy loop decided: CaDiCaL proves it once more, from scratch
                     refute(atoms.skeleton, [lits for _, lits, _ in search.lemmas], proof, refutation, binary,

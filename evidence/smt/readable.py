@@ -8,7 +8,7 @@ the producer: the certificate it rewrites is checked by the kernel like any othe
 from __future__ import annotations
 
 from checker import smt, smtlib
-from checker.smtlib import ANY, STAR
+from checker.theories.strings import ANY, STAR
 
 from .atoms import string, symbol
 from .sexprs import sexprs
@@ -80,7 +80,7 @@ def _globs(problem) -> dict:
     out: dict[str, set] = {}
     for op, _, args, _ in problem.terms:
         if op == "in" and problem.terms[args[0]][0] == "const":
-            out.setdefault(problem.terms[args[0]][1], set()).update(problem.terms[args[1]][1])
+            out.setdefault(problem.terms[args[0]][1], set()).update(problem.terms[args[1]][1].globs or ())
     return {name: sorted(globs, key=lambda g: (-len(g), g)) for name, globs in out.items()}
 
 

@@ -362,9 +362,67 @@ def bitvectors(rng):
         "".join(f"(assert {formula()})" for _ in range(rng.randint(1, 4))) + "(check-sat)"
 
 
+def random_regex(rng, depth=3, top=False):
+    """A regular expression over a, b, c with every operator of the kernel's subset (re.comp, re.inter
+    and re.diff only at the top, where the kernel reads them)."""
+    if top and rng.random() < 0.3:
+        op = rng.choice(["re.comp", "re.inter", "re.diff"])
+        return f"(re.comp {random_regex(rng, depth - 1)})" if op == "re.comp" else \
+            f"({op} {random_regex(rng, depth - 1, True)} {random_regex(rng, depth - 1)})"
+    if depth <= 0 or rng.random() < 0.3:
+        return rng.choice([f'(str.to_re "{rng.choice(["", "a", "b", "ab", "ca", "bcb"])}")', "re.allchar", "re.all",
+                           '(re.range "a" "b")', '(re.range "b" "c")', '(re.range "c" "a")', "re.none",
+                           '(re.range "ab" "c")'])
+    op = rng.choice(["re.++", "re.++", "re.union", "re.union", "re.*", "re.+", "re.opt", "loop", "power"])
+    if op in ("re.++", "re.union"):
+        return f"({op} {' '.join(random_regex(rng, depth - 1) for _ in range(rng.randint(2, 3)))})"
+    if op == "loop":
+        low = rng.randint(0, 2)
+        return f"((_ re.loop {low} {max(0, low + rng.randint(-1, 2))}) {random_regex(rng, depth - 1)})"
+    if op == "power":
+        return f"((_ re.^ {rng.randint(0, 3)}) {random_regex(rng, depth - 1)})"
+    return f"({op} {random_regex(rng, depth - 1)})"
+
+
+def regexes(rng):
+    """Memberships of s and t in random regular expressions, prefixes, suffixes and contents."""
+    def literal():
+        r = rng.random()
+        name, word = rng.choice(["s", "t"]), rng.choice(["a", "ab", "b", "ca", ""])
+        text = f"(str.in_re {name} {random_regex(rng, 3, True)})" if r < 0.5 else \
+            f"(str.in_re (str.at {name} {rng.randint(0, 2)}) {random_regex(rng, 2, True)})" if r < 0.6 else \
+            f'(str.prefixof "{word}" {name})' if r < 0.7 else f'(str.suffixof "{word}" {name})' if r < 0.8 else \
+            f'(str.contains {name} "{word}")' if r < 0.9 else rng.choice(['(= s t)', f'(= {name} "{word}")'])
+        return text if rng.random() < 0.6 else f"(not {text})"
+
+    body = [f"(or {literal()} {literal()})" if rng.random() < 0.3 else literal() for _ in range(rng.randint(2, 4))]
+    return "(set-logic QF_S)(declare-const s String)(declare-const t String)" + \
+        "".join(f"(assert {b})" for b in body) + "(check-sat)"
+
+
+def lengths(rng):
+    """Lengths and concatenations: str.len of strings and of str.++ terms in linear atoms, with
+    memberships and equalities of concatenations."""
+    def string():
+        return rng.choice(["s", "t", "u", "(str.++ s t)", '(str.++ s "a" t)', '(str.++ t "b")', "(str.++ s s)"])
+
+    def literal():
+        r = rng.random()
+        text = f"({rng.choice(['<', '<=', '=', '>='])} (str.len {string()}) {rng.randint(0, 5)})" if r < 0.35 else \
+            f"(= (str.len {string()}) (+ (str.len {string()}) {rng.choice(['(- 2)', '(- 1)', '0', '1', '2'])}))" \
+            if r < 0.5 else \
+            f"(str.in_re {string()} {random_regex(rng, 2)})" if r < 0.8 else \
+            f"(= u {string()})" if r < 0.9 else f'(= {string()} "{rng.choice(["ab", "", "aab", "ba"])}")'
+        return text if rng.random() < 0.7 else f"(not {text})"
+
+    body = [f"(or {literal()} {literal()})" if rng.random() < 0.3 else literal() for _ in range(rng.randint(2, 5))]
+    return "(set-logic QF_SLIA)(declare-const s String)(declare-const t String)(declare-const u String)" + \
+        "".join(f"(assert {b})" for b in body) + "(check-sat)"
+
+
 GENERATORS = {"lra": lambda rng: arithmetic(rng, "Real"), "lia": lambda rng: arithmetic(rng, "Int"),
               "globs": globs, "equalities": string_equalities, "euf": uninterpreted, "ite": with_ite,
-              "bv": bitvectors}
+              "bv": bitvectors, "regex": regexes, "lengths": lengths}
 
 
 def problems(root: Path, per_theory: int, seed: int = 0):

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from checker import theory as kernel
 
-from . import arith, euf, globs
+from . import arith, euf
 
 Lemma = namedtuple("Lemma", "tag literals witness")  # literals: [int]; witness: [token]
 BRANCH_WITNESS = ["1", "1", "2", "1"]  # x <= k, or not: rows -x <= -k-1 and x <= k sum to 0 <= -1
@@ -35,15 +35,23 @@ class Theories:
         self.simplex = arith.Simplex()  # one per problem: its tableau keeps every form it has seen
         self.split = set()  # disequality atoms whose two sides are already a lemma
         self.values = {}  # after a consistent check: name -> Fraction
-        self.explored = {}  # membership literals -> whether they are empty
+        self.lengths = None  # the length lemmas, given in the first round
+        from .strings import Strings  # which imports this module
+        self.strings = Strings(problem, atoms)
 
     def conflicts(self, assignment):
         """Lemmas refuting `assignment` (variable -> bool over the skeleton's atoms); [] if consistent."""
         by_kind = {"lin": [], "eq": [], "p": [], "in": []}
         for var, key in list(self.atoms.skeleton.atoms.items()):
             by_kind[key[0]].append((var, key, assignment.get(var, False)))
-        found = self.euf(by_kind["eq"] + by_kind["p"]) + self.strings(by_kind["in"], by_kind["eq"])
-        return found + self.arithmetic(by_kind["lin"])
+        if self.lengths is None:
+            self.lengths = self.strings.lengths()
+            if self.lengths:
+                return self.lengths
+        found = self.euf(by_kind["eq"] + by_kind["p"]) + \
+            self.strings.conflicts(by_kind["in"], by_kind["eq"], by_kind["lin"])
+        found += self.arithmetic(by_kind["lin"])
+        return found or self.strings.realize(self.values)
 
     # ---- arithmetic ----------------------------------------------------------------------------
     def arithmetic(self, asserted):
@@ -132,100 +140,3 @@ class Theories:
             return []
         items = list(found.equalities) + list(found.disequalities) + list(found.predicates)
         return [Lemma("euf", list(dict.fromkeys(owner[item] for item in items)), [])]
-
-    # ---- strings: glob memberships ----------------------------------------------------------
-    def strings(self, memberships, equalities):
-        """str lemmas: a disequality between strings that must be equal, or memberships of one string
-        (joined by true equalities, or by being equal to one literal) that no string has."""
-        links = [(var, key) for var, key, truth in equalities if truth and self.problem.sort(key[1]) == "String"]
-        links += [(var, ("in", key[1], ("literal", key[2]))) for var, key, truth in memberships
-                  if truth and is_literal(key[2])]
-        root = classes([(key[1], key[2]) for _, key in links])
-        lemmas = [Lemma("str", [-v for v in connect({key[1], key[2]}, links)] + [var], [])
-                  for var, key, truth in equalities if not truth and self.problem.sort(key[1]) == "String"
-                  and root(key[1]) == root(key[2])]
-        groups = {}
-        for var, key, truth in memberships:
-            groups.setdefault(root(key[1]), []).append((var, key, truth))
-        for group in groups.values():
-            # Two memberships clash most often (inclusion in, or disjointness of, a true one's glob):
-            # every such pair is a lemma now, so one round rules out many of the SAT solver's choices.
-            pairs = [[a, b] for i, a in enumerate(group) for b in group[i + 1:]
-                     if (a[2] or b[2]) and self.is_empty([a, b])]
-            lemmas += [self.empty(pair, links) for pair in pairs]
-            if not pairs and self.is_empty(group):
-                lemmas.append(self.empty(minimal(group, self.is_empty), links))
-        return lemmas
-
-    def is_empty(self, group):
-        """Whether these memberships have no common string (remembered: the globs never change)."""
-        literals = tuple((key[2], truth) for _, key, truth in group)
-        if literals not in self.explored:
-            self.explored[literals] = globs.explore(list(literals))[0] == "empty"
-        return self.explored[literals]
-
-    def empty(self, group, links):
-        """A str lemma: these memberships (and the links joining their subjects) are empty.  The kernel
-        reads every membership of the lemma, links included, in its order: so does the witness."""
-        joins = connect({key[1] for _, key, _ in group}, links)
-        clause = list(dict.fromkeys([-var for var in joins] + [hypothesis(var, truth) for var, _, truth in group]))
-        keys = self.atoms.skeleton.atoms
-        literals = [(keys[abs(lit)][2], lit < 0) for lit in clause if keys[abs(lit)][0] == "in"]
-        _, states = globs.explore(literals)
-        witness = [] if len(literals) <= 2 and len(states) <= kernel.LIMIT else \
-            [",".join(format(mask, "x") for mask in state) for state in states]
-        return Lemma("str", clause, witness)
-
-
-def is_literal(glob):
-    """A glob without wildcards: its one member (the kernel merges strings equal to one literal)."""
-    return all(item >= 0 for item in glob)
-
-
-def minimal(group, is_empty):
-    """A subset of the memberships that is still empty, from which none can be dropped."""
-    kept = list(group)
-    for item in list(group):
-        trial = [x for x in kept if x is not item]
-        if trial and is_empty(trial):
-            kept = trial
-    return kept
-
-
-def classes(pairs):
-    """The union-find root function of the terms these equalities join."""
-    parent = {}
-
-    def root(x):
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[ra] = rb
-    return root
-
-
-def connect(subjects, equalities):
-    """Variables of true equalities linking all `subjects` (paths of a breadth-first tree)."""
-    subjects = sorted(subjects)
-    if len(subjects) < 2:
-        return []
-    edges = {}
-    for var, key in equalities:
-        edges.setdefault(key[1], []).append((key[2], var))
-        edges.setdefault(key[2], []).append((key[1], var))
-    start, parent, queue = subjects[0], {subjects[0]: None}, [subjects[0]]
-    for x in queue:
-        for y, var in edges.get(x, ()):
-            if y not in parent:
-                parent[y] = (x, var)
-                queue.append(y)
-    used = []
-    for s in subjects[1:]:
-        while s != start:
-            s, var = parent[s]
-            used.append(var)
-    return list(dict.fromkeys(used))

@@ -148,6 +148,29 @@ PROBLEMS = {
 (assert (str.in_re other (re.++ (str.to_re "logs/") re.allchar re.allchar)))
 (assert (distinct key other "logs/ab"))
 """),
+    "str-length-unsat": ("strings: an IAM user ARN of a 12-digit account and a non-empty name is at least 32 long", """
+(set-logic QF_SLIA)
+(declare-const account String) (declare-const name String) (declare-const arn String)
+(assert (str.in_re account ((_ re.^ 12) (re.range "0" "9"))))
+(assert (str.in_re name (re.+ (re.union (re.range "a" "z") (str.to_re "-")))))
+(assert (= arn (str.++ "arn:aws:iam::" account ":user/" name)))
+(assert (< (str.len arn) 32))
+"""),
+    "str-regex-sat": ("strings: an S3 bucket name (3 to 63 of a-z, 0-9, . and -, starting and ending with a letter or "
+                      "digit) that is no IP address and holds no '..'", """
+(set-logic QF_SLIA)
+(declare-const bucket String)
+(assert (str.in_re bucket (re.++ (re.union (re.range "a" "z") (re.range "0" "9"))
+                                 ((_ re.loop 1 61) (re.union (re.range "a" "z") (re.range "0" "9") (str.to_re ".")
+                                                             (str.to_re "-")))
+                                 (re.union (re.range "a" "z") (re.range "0" "9")))))
+(assert (not (str.in_re bucket (re.++ (re.+ (re.range "0" "9")) (str.to_re ".") (re.+ (re.range "0" "9"))
+                                      (str.to_re ".") (re.+ (re.range "0" "9")) (str.to_re ".")
+                                      (re.+ (re.range "0" "9"))))))
+(assert (not (str.contains bucket "..")))
+(assert (str.prefixof "logs" bucket))
+(assert (>= (str.len bucket) 8))
+"""),
     "mixed-policy-unsat": ("mixed: an allow rule (action glob, bucket glob, port range) against a deny rule that covers it", f"""
 (set-logic ALL)
 (declare-const action String) (declare-const resource String) (declare-const port Int)
@@ -287,9 +310,9 @@ def make_invalid(expect, certs):
     broken("malformed-problem", bad_problem, certs["lra-chain-unsat"], "BAD INPUT", "syntax",
            "a problem with an unbalanced parenthesis (the certificate is lra-chain-unsat's)")
     unsupported = INVALID / "unsupported-problem.smt2"
-    unsupported.write_text("(set-logic QF_SLIA)\n(declare-const s String)\n(assert (> (str.len s) 3))\n")
+    unsupported.write_text("(set-logic QF_SLIA)\n(declare-const s String)\n(assert (> (str.indexof s \"a\" 0) 3))\n")
     broken("unsupported-problem", unsupported, certs["lra-chain-unsat"], "BAD INPUT", "unsupported",
-           "a problem using str.len, outside the kernel's subset (named in the error)")
+           "a problem using str.indexof, outside the kernel's subset (named in the error)")
 
 
 def _numeral(k):

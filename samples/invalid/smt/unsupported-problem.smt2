@@ -1,3 +1,3 @@
 (set-logic QF_SLIA)
 (declare-const s String)
-(assert (> (str.len s) 3))
+(assert (> (str.indexof s "a" 0) 3))
