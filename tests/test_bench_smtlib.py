@@ -17,7 +17,7 @@ FILES = {
                      "(declare-const a U)\n(declare-const b U)\n(assert (= a b))\n(assert (not (= (f a) (f b))))\n"
                      "(check-sat)\n(exit)\n",
     "nested/strlen.smt2": "; EXPECT: sat\n(set-logic QF_SLIA)\n(declare-const s String)\n"
-                          "(assert (= (str.len s) 3))\n(check-sat)\n",
+                          "(assert (= (str.indexof s \"a\" 0) 3))\n(check-sat)\n",
     "lia-push.smt2": "; EXPECT: sat\n; EXPECT: unsat\n(set-logic QF_LIA)\n(declare-const n Int)\n(push 1)\n"
                      "(assert (> n 0))\n(check-sat)\n(pop 1)\n(assert (and (> n 0) (< n 0)))\n(check-sat)\n",
     # says sat; is unsat: the bench must call the (verified) answer wrong, not count it as answered
@@ -55,7 +55,7 @@ def test_records(ran):
             ("verified", True, answer, True, True), r
         assert r["verified"] == {"c": True, "python": True}
     assert (strlen["outcome"], strlen["inside"], strlen["answer"], strlen["refusal"], strlen["refusal_kind"]) == \
-        ("refused", False, None, "unsupported: str.len", "unsupported")
+        ("refused", False, None, "unsupported: str.indexof", "unsupported")
     assert (wrong["outcome"], wrong["answer"], wrong["right"], wrong["verified_both"]) == \
         ("wrong", "unsat", False, True)
     assert wrong["kind"].startswith("WRONG ANSWER unsat (expected sat), certificate VERIFIED")
@@ -80,7 +80,7 @@ def test_table_rows_and_report(ran):
     text = bench_smtlib.report(bench)
     assert "| all | 4 | 3 (75.0%) | 2 (1/1), 50.0% of files, 66.7% of inside | 1 | 0 | 0 | 0 |" in text
     assert "left out, incremental: 1 (QF_LIA+QF_UFLIA+QF_IDL 1)" in text
-    assert "     1  unsupported: str.len" in text
+    assert "     1  unsupported: str.indexof" in text
     assert "lia-mislabelled.smt2: wrong: WRONG ANSWER" in text
 
 
