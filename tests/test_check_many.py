@@ -246,6 +246,11 @@ def test_a_worker_stopped_by_sigterm_mid_chunk_leaves_no_temporary_copy(tmp_path
         with pytest.raises(BrokenProcessPool):
             future.result(timeout=60)
         worker.join(60)
+        # The executor's own thread may reap the worker while join() waits: its waitpid then fails
+        # here, join() returns early and the exit code appears once that thread has recorded it.
+        end = time.monotonic() + 60
+        while worker.exitcode is None and time.monotonic() < end:
+            time.sleep(0.01)
         assert worker.exitcode == 143
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
