@@ -67,7 +67,12 @@ def test_junit_and_sarif_from_the_gate(db, tmp_path):
     assert [c.get("classname") for c in skipped] == ["C-4"] and "alice@example.com" in skipped[0].find("skipped").get("message")
     missing = [c for c in suite.findall("testcase") if c.find("failure") is not None]
     assert [c.get("classname") for c in missing] == ["C-9"]
-    assert json.loads(sarif.read_text())["version"] == "2.1.0"
+    doc = json.loads(sarif.read_text())
+    assert doc["version"] == "2.1.0"
+    missing_sarif = [x for x in doc["runs"][0]["results"] if x["properties"]["verdict"] == "MISSING"]
+    assert [x["ruleId"] for x in missing_sarif] == ["C-9"] and missing_sarif[0]["level"] == "error"
+    assert doc["runs"][0]["tool"]["driver"]["rules"][missing_sarif[0]["ruleIndex"]]["id"] == "C-9"
+    assert "MISSING" in r.output and "C-9" in r.output  # the text output too
 
 
 def test_a_pass_whose_stored_proof_was_damaged_fails_the_gate(tmp_path):

@@ -36,7 +36,7 @@ def gate(store, run_id, config_path, junit, sarif, recheck):
     if junit:
         Path(junit).write_text(junit_xml(a, outcome), encoding="utf-8")
     if sarif:
-        Path(sarif).write_text(sarif_json(a), encoding="utf-8")
+        Path(sarif).write_text(sarif_json(a, gate=outcome), encoding="utf-8")
     click.echo(f"gate {'PASSED' if outcome.passed else 'FAILED'}: " + ", ".join(
         f"{r.control} {r.status}" for r in outcome.rows))
     return ExitCode.OK if outcome.passed else ExitCode.FAILED

@@ -22,5 +22,5 @@ def render(a, fmt: str, gate=None) -> str:
         return junit(a, gate)
     if fmt == "sarif":
         from .sarif import sarif
-        return sarif(a)
+        return sarif(a, gate=gate)
     raise ValueError(f"unknown report format {fmt!r} (have: {', '.join(FORMATS)})")

@@ -9,7 +9,7 @@ from .assessment import Assessment
 SARIF_LIMIT = 25_000  # GitHub code scanning's cap on results per run
 
 
-def sarif(a: Assessment, limit: int = SARIF_LIMIT) -> str:
+def sarif(a: Assessment, limit: int = SARIF_LIMIT, gate=None) -> str:
     """SARIF 2.1.0: a rule per control, a result per failing or undecided subject (a PASS is no
     finding).  FAILs come first when more than `limit` results must be cut."""
     rules: list[dict] = []
@@ -34,6 +34,22 @@ def sarif(a: Assessment, limit: int = SARIF_LIMIT) -> str:
             "partialFingerprints": {"proofgate/v1": f"{r.control_id}/{r.subject}"},
             "properties": {"verdict": r.verdict, "subject": r.subject, "formulaSha256": r.formula_sha256,
                            "counterexampleSha256": r.model_sha256},
+        })
+    for row in (gate.rows if gate else []):
+        if row.status != "MISSING":
+            continue
+        if row.control not in index:
+            index[row.control] = len(rules)
+            rules.append({"id": row.control, "name": row.control,
+                          "shortDescription": {"text": f"required control {row.control}"},
+                          "help": {"text": "A required control of the gate file has no result in the run."}})
+        results.append({
+            "ruleId": row.control, "ruleIndex": index[row.control], "level": "error",
+            "message": {"text": f"required control {row.control} is missing: {row.detail}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": gate.config},
+                                                "region": {"startLine": 1}}}],
+            "partialFingerprints": {"proofgate/v1": f"{row.control}/(required)"},
+            "properties": {"verdict": "MISSING"},
         })
     run = {
         "tool": {"driver": {"name": "proofgate", "version": a.run.tool_version, "rules": rules}},
