@@ -8,6 +8,7 @@ from .options import carry_out, open_executor, store_options
 @click.option("--catalog", required=True, type=click.Path(dir_okay=False), help="The control catalog (YAML).")
 @click.option("--inputs", required=True, multiple=True, type=click.Path(exists=True),
               help="Files or folders (recursive); each file's format is detected from its content.")
+@click.argument("more", nargs=-1, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["native", "awscli"]), help="Force every file's format.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
               metavar="SECONDS", help="Time for the producer on each control and subject.")
@@ -15,7 +16,7 @@ from .options import carry_out, open_executor, store_options
 @click.option("--executor", metavar="dask://HOST:PORT", help="Produce certificates on a Dask cluster instead.")
 @click.option("--run", "run_id", metavar="ID", help="Run id (default: a new one).")
 @store_options
-def run(store, catalog, inputs, fmt, timeout, jobs, executor, run_id):
+def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id):
     """Evaluate every control of CATALOG on every subject of INPUTS it applies to.
 
     PASS: the kernel verified an UNSAT certificate (no violation exists). FAIL: the kernel verified a
@@ -29,7 +30,7 @@ def run(store, catalog, inputs, fmt, timeout, jobs, executor, run_id):
     from ..policy.catalog import load_catalog
     if executor and jobs:
         raise click.UsageError("give --jobs or --executor, not both")
-    cat, got = load_catalog(catalog), load_inputs(inputs, fmt)
+    cat, got = load_catalog(catalog), load_inputs(tuple(inputs) + tuple(more), fmt)
     estate = got.estate
     for path, why in got.refused:
         click.echo(f"proofgate: refused {path}: {why}", err=True)
