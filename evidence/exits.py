@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     BAD_INPUT = 2  # bad input or usage: the message names the file and the line or byte offset
     INTERNAL = 3  # a bug of ours (or a producer's certificate the kernel rejects)
     NO_VERDICT = 4  # no conclusion: a time or memory limit, no answer, a NOT CHECKABLE (and no FAIL)
+    NOTHING = 5  # nothing to check: no subject found in the inputs
     INTERRUPTED = 130  # SIGINT or SIGTERM: the run is incomplete, resume it
 
 

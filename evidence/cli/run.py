@@ -6,27 +6,40 @@ from .options import carry_out, open_executor, store_options
 
 @click.command("run")
 @click.option("--catalog", required=True, type=click.Path(dir_okay=False), help="The control catalog (YAML).")
-@click.option("--inputs", required=True, type=click.Path(file_okay=False), help="The subjects: one file each.")
+@click.option("--inputs", required=True, multiple=True, type=click.Path(exists=True),
+              help="Files or folders (recursive); each file's format is detected from its content.")
+@click.argument("more", nargs=-1, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["native", "awscli"]), help="Force every file's format.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
               metavar="SECONDS", help="Time for the producer on each control and subject.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core).")
 @click.option("--executor", metavar="dask://HOST:PORT", help="Produce certificates on a Dask cluster instead.")
 @click.option("--run", "run_id", metavar="ID", help="Run id (default: a new one).")
 @store_options
-def run(store, catalog, inputs, timeout, jobs, executor, run_id):
+def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id):
     """Evaluate every control of CATALOG on every subject of INPUTS it applies to.
 
     PASS: the kernel verified an UNSAT certificate (no violation exists). FAIL: the kernel verified a
     model, and the evaluator confirms the decoded request or packet violates the control. Otherwise
     NOT CHECKABLE with the reason. Exit 0 all PASS, 1 a FAIL, 4 a NOT CHECKABLE (and no FAIL),
     2 bad input."""
+    from ..exits import ExitCode
+    from ..inputs import load_inputs
     from ..pipeline.controls import line, plan, run_catalog
     from ..pipeline.provenance import run_fields
     from ..policy.catalog import load_catalog
-    from ..policy.loader import load_estate
     if executor and jobs:
         raise click.UsageError("give --jobs or --executor, not both")
-    cat, estate = load_catalog(catalog), load_estate(inputs)
+    cat, got = load_catalog(catalog), load_inputs(tuple(inputs) + tuple(more), fmt)
+    estate = got.estate
+    for path, why in got.refused:
+        click.echo(f"proofgate: refused {path}: {why}", err=True)
+    click.echo(f"found {len(got.read) + len(got.skipped) + len(got.refused)} files: {len(got.read)} read, "
+               f"{len(got.skipped)} skipped as not configuration, {len(got.refused)} refused"
+               + "".join(f"\n  skipped {p}" for p in got.skipped))
+    if not estate.subjects:
+        click.echo("proofgate: nothing to check: no subject found", err=True)
+        return ExitCode.NOTHING
     pairs, excluded = plan(cat, estate)
     pool, client = open_executor(executor, jobs, len(pairs))
     fields = dict(run_fields(), catalog_version=f"{cat.name} {cat.version} (sha256 {cat.sha256})",
@@ -36,6 +49,7 @@ def run(store, catalog, inputs, timeout, jobs, executor, run_id):
     def subjects():
         click.echo(f"subjects: {len(estate.subjects)} found = {len({s.id for _, s in pairs})} analysed + "
                    f"{len(excluded)} excluded" + "".join(f"\n  excluded {n}: {why}" for n, why in excluded.items()))
-    return carry_out(store, run_record.id, pool, client, len(pairs),
+    code = carry_out(store, run_record.id, pool, client, len(pairs),
                      lambda on_result: run_catalog(store, run_record.id, cat, estate, pool, timeout, on_result),
                      line, epilogue=subjects)
+    return ExitCode.BAD_INPUT if got.refused and code == ExitCode.OK else code

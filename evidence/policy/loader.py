@@ -112,6 +112,8 @@ class Subject:
     resources: tuple = ()  # ARN patterns: what a resource policy protects (the bucket, its objects)
     baseline: str | None = None
     description: str = ""
+    source: str = ""  # the file the subject was read from
+    element: str = ""  # its element path inside that file, e.g. Resources.MyBucketPolicy.Properties.PolicyDocument
 
     @property
     def is_policy(self) -> bool:
@@ -151,7 +153,8 @@ def load_subject(path) -> Subject | Account:
         document = parse_security_group(s.document, where)
     else:
         document = parse_network_acl(s.document, where)
-    return Subject(s.kind, s.id, s.account, str(path), document, tuple(s.resources), s.baseline, s.description or "")
+    return Subject(s.kind, s.id, s.account, str(path), document, tuple(s.resources), s.baseline,
+                   s.description or "", source=str(path), element="document")
 
 
 def load_estate(directory) -> Estate:

@@ -1,0 +1,71 @@
+"""Readers of the files auditors are handed, each turning one file into subjects (one module per format).
+
+`load_inputs(paths)` walks files and folders (recursively), detects each file's format from its
+content (or takes `fmt`), and returns an Estate plus the files refused (with the error naming the
+file and element) and skipped (not configuration).  One bad file never refuses the others.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..policy.errors import PolicyInputError
+from ..policy.loader import SUFFIXES, Account, Estate, load_subject
+from . import awscli
+
+FORMATS = ("native", "awscli")
+
+
+@dataclass
+class Inputs:
+    estate: Estate
+    read: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    refused: list = field(default_factory=list)  # (path, message)
+
+
+def _files(paths):
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(q for q in p.rglob("*") if q.is_file())
+        else:
+            yield p
+
+
+def detect(path: Path) -> str | None:
+    """The format of `path` by its content: None when it is not configuration we read."""
+    if path.suffix not in SUFFIXES:
+        return None
+    if path.suffix == ".json":
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return "native"  # the native reader reports the syntax error with its line and column
+        if isinstance(data, dict) and awscli.recognises(data):
+            return "awscli"
+    return "native"
+
+
+def load_inputs(paths, fmt: str | None = None) -> Inputs:
+    out = Inputs(Estate())
+    for path in _files(paths):
+        kind = fmt or detect(path)
+        if kind is None:
+            out.skipped.append(str(path))
+            continue
+        try:
+            loaded = [load_subject(path)] if kind == "native" else awscli.read(path)
+        except PolicyInputError as error:
+            out.refused.append((str(path), str(error)))
+            continue
+        out.read.append(str(path))
+        for item in loaded:
+            if isinstance(item, Account):
+                out.estate.accounts.setdefault(item.id, item)
+            elif item.id in out.estate.subjects:
+                out.refused.append((str(path), f"subject id {item.id!r} is also used by "
+                                                f"{out.estate.subjects[item.id].source}"))
+            else:
+                out.estate.subjects[item.id] = item
+    return out
