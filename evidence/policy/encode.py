@@ -96,6 +96,7 @@ class Request:
         self.keys: dict[str, Key] = {}
         self._domain()
         self._declare_keys(policies, extra_keys)
+        self._realism()
 
     def is_kind(self, kind: int) -> str:
         return f"(= {self.pk} {kind})"
@@ -118,6 +119,21 @@ class Request:
         # in the action are replaced when decoded, and one with an upper-case service name is refused
         # (codec.decode); UNSAT loses nothing: the evaluator sees only the lower-cased action, so
         # every violation has a lower-case one.
+
+    def _realism(self):
+        """Requests AWS cannot send are no requests (request.unrealisable states the same for the
+        evaluator): an anonymous caller carries no principal key, and aws:PrincipalIsAWSService is
+        "true" only for a service principal, "false" for any other signed request."""
+        from .request import principal_only
+        p = self.problem
+        for key, entry in self.keys.items():
+            if principal_only(key):
+                p.add(implies(self.is_kind(ANONYMOUS), f"(= {entry.count} 0)"))
+            if key == "aws:principalisawsservice" and entry.kind == "str":
+                for j, slot in enumerate(entry.slots):
+                    present = f"(< {j} {entry.count})"
+                    p.add(implies(and_(present, self.is_kind(SERVICE)), eq(slot.term, "true")))
+                    p.add(implies(and_(present, not_(self.is_kind(SERVICE))), eq(slot.term, "false")))
 
     # --- condition keys ---
 

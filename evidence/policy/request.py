@@ -15,6 +15,33 @@ ACCOUNT_IN_ARN = re.compile(r"^arn:[^:]+:(?:iam|sts)::(\d{12}):")
 DERIVED_KEYS = frozenset({"aws:principalarn", "aws:principalaccount", "aws:principalorgid", "aws:principaltype",
                           "aws:username", "aws:principalservicename", "kms:calleraccount"})
 
+# Keys only a signed request (an authenticated principal) carries: AWS omits them from anonymous
+# requests (IAM User Guide, "AWS global condition context keys",
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html: aws:userid
+# and aws:PrincipalIsAWSService "are included in the request context for all signed requests").
+PRINCIPAL_ONLY_KEYS = frozenset({"aws:userid", "aws:principalisawsservice", "aws:principalorgpaths",
+                                 "aws:principalservicenameslist", "aws:tokenissuetime",
+                                 "aws:multifactorauthage"})
+PRINCIPAL_ONLY_PREFIXES = ("aws:principaltag/",)
+
+
+def principal_only(key: str) -> bool:
+    key = key.lower()
+    return key in PRINCIPAL_ONLY_KEYS or key.startswith(PRINCIPAL_ONLY_PREFIXES)
+
+
+def unrealisable(request: "Request") -> str | None:
+    """Why AWS could not send this request (None if it could): the evaluator's half of the
+    request-context realism the encoder also states (encode.Request._realism)."""
+    for key, values in request.context:
+        if request.principal.kind == "Anonymous" and principal_only(key):
+            return f"an anonymous request carries no {key}"
+        if key == "aws:principalisawsservice":
+            expected = "true" if request.principal.kind == "Service" else "false"
+            if any(v != expected for v in values):
+                return f"aws:PrincipalIsAWSService is {expected} for a {request.principal.kind} principal"
+    return None
+
 
 @dataclass(frozen=True)
 class Principal:
