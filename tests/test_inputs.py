@@ -33,3 +33,14 @@ def test_a_folder_of_terraform_files_has_nothing_to_check(tmp_path):
     (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" { bucket = "x" }\n')
     got = load_inputs([tmp_path])
     assert not got.estate.subjects and got.skipped and detect(tmp_path / "main.tf") is None
+
+
+def test_a_baseline_naming_no_subject_is_refused_and_the_rest_judged(tmp_path):
+    samples = Path(__file__).parent.parent / "samples" / "account"
+    (tmp_path / "iam-deploy.json").write_text((samples / "iam-deploy.json").read_text())  # its baseline is absent
+    (tmp_path / "bucket-dropbox.json").write_text((samples / "bucket-dropbox.json").read_text())
+    got = load_inputs([tmp_path])
+    assert "iam-deploy" not in got.estate.subjects
+    assert [p for p, why in got.refused if "baseline" in why] == [str(tmp_path / "iam-deploy.json")]
+    with_base = load_inputs([tmp_path, samples / "iam-deploy-approved.json"])
+    assert "iam-deploy" in with_base.estate.subjects and not with_base.refused

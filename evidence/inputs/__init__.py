@@ -62,10 +62,21 @@ def load_inputs(paths, fmt: str | None = None) -> Inputs:
         out.read.append(str(path))
         for item in loaded:
             if isinstance(item, Account):
-                out.estate.accounts.setdefault(item.id, item)
+                if item.id in out.estate.accounts:
+                    out.refused.append((str(path), f"account {item.id} is also described in "
+                                                    f"{out.estate.accounts[item.id].file}"))
+                else:
+                    out.estate.accounts[item.id] = item
             elif item.id in out.estate.subjects:
                 out.refused.append((str(path), f"subject id {item.id!r} is also used by "
                                                 f"{out.estate.subjects[item.id].source}"))
             else:
                 out.estate.subjects[item.id] = item
+    subjects = out.estate.subjects
+    for subject in list(subjects.values()):  # a baseline names a subject of the same kind, as load_estate asks
+        base = subjects.get(subject.baseline) if subject.baseline is not None else subject
+        if base is None or base.kind != subject.kind:
+            out.refused.append((subject.source or subject.file,
+                                f"baseline: no {subject.kind} subject with id {subject.baseline!r} in the inputs"))
+            del subjects[subject.id]
     return out
