@@ -55,4 +55,4 @@ def test_result_text_is_its_display_text():
 ])
 def test_one_exit_code_rule_for_every_run(results, bad_input, code):
     assert of_results(results, bad_input) is code
-    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 4, 130]
+    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 4, 5, 130]
