@@ -72,11 +72,14 @@ def load_inputs(paths, fmt: str | None = None) -> Inputs:
                                                 f"{out.estate.subjects[item.id].source}"))
             else:
                 out.estate.subjects[item.id] = item
-    subjects = out.estate.subjects
-    for subject in list(subjects.values()):  # a baseline names a subject of the same kind, as load_estate asks
-        base = subjects.get(subject.baseline) if subject.baseline is not None else subject
-        if base is None or base.kind != subject.kind:
-            out.refused.append((subject.source or subject.file,
-                                f"baseline: no {subject.kind} subject with id {subject.baseline!r} in the inputs"))
-            del subjects[subject.id]
+    subjects, changed = out.estate.subjects, True
+    while changed:  # a baseline names a subject of the same kind, as load_estate asks, also once others are refused
+        changed = False
+        for subject in list(subjects.values()):
+            base = subjects.get(subject.baseline) if subject.baseline is not None else subject
+            if base is None or base.kind != subject.kind:
+                out.refused.append((subject.source or subject.file,
+                                    f"baseline: no {subject.kind} subject with id {subject.baseline!r} in the inputs"))
+                del subjects[subject.id]
+                changed = True
     return out
