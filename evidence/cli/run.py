@@ -1,6 +1,7 @@
 """`proofgate run`: every control of a catalog on every subject it applies to (the stage: pipeline/controls.py)."""
 import click
 
+from ..inputs import FORMATS
 from .options import carry_out, open_executor, store_options
 
 
@@ -9,7 +10,7 @@ from .options import carry_out, open_executor, store_options
 @click.option("--inputs", required=True, multiple=True, type=click.Path(exists=True),
               help="Files or folders (recursive); each file's format is detected from its content.")
 @click.argument("more", nargs=-1, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(["native", "awscli"]), help="Force every file's format.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Force every file's format.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
               metavar="SECONDS", help="Time for the producer on each control and subject.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core).")

@@ -14,7 +14,11 @@ from ..policy.errors import PolicyInputError
 from ..policy.loader import SUFFIXES, Account, Estate, load_subject
 from . import awscli
 
-FORMATS = ("native", "awscli")
+# Each reader module has `recognises(path, data) -> bool` (data: the parsed JSON object, or None when the
+# file is not JSON) and `read(path) -> list` of subjects/accounts raising PolicyInputError. Detection tries
+# them in this order; "native" (the hand-written subject format) is the fallback for .json/.yaml/.yml files.
+READERS = {"awscli": awscli}
+FORMATS = ("native", *READERS)
 
 
 @dataclass
@@ -35,16 +39,16 @@ def _files(paths):
 
 def detect(path: Path) -> str | None:
     """The format of `path` by its content: None when it is not configuration we read."""
-    if path.suffix not in SUFFIXES:
-        return None
+    data = None
     if path.suffix == ".json":
         try:
             data = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError, UnicodeDecodeError):
             return "native"  # the native reader reports the syntax error with its line and column
-        if isinstance(data, dict) and awscli.recognises(data):
-            return "awscli"
-    return "native"
+    for name, reader in READERS.items():
+        if reader.recognises(path, data):
+            return name
+    return "native" if path.suffix in SUFFIXES else None
 
 
 def load_inputs(paths, fmt: str | None = None) -> Inputs:
@@ -55,7 +59,7 @@ def load_inputs(paths, fmt: str | None = None) -> Inputs:
             out.skipped.append(str(path))
             continue
         try:
-            loaded = [load_subject(path)] if kind == "native" else awscli.read(path)
+            loaded = [load_subject(path)] if kind == "native" else READERS[kind].read(path)
         except PolicyInputError as error:
             out.refused.append((str(path), str(error)))
             continue

@@ -13,8 +13,9 @@ LISTS = {"SecurityGroups": ("security-group", "GroupId", parse_security_group),
          "NetworkAcls": ("network-acl", "NetworkAclId", parse_network_acl)}
 
 
-def recognises(data: dict) -> bool:
-    return bool(data) and set(data) <= set(LISTS) | {"NextToken"} and any(k in data for k in LISTS)
+def recognises(path, data) -> bool:
+    return (isinstance(data, dict) and bool(data) and set(data) <= set(LISTS) | {"NextToken"}
+            and any(k in data for k in LISTS))
 
 
 def read(path) -> list:
