@@ -31,7 +31,8 @@ PLACEHOLDERS = {
     "encodings/*.cnf": "samples/lrat/php-3.cnf samples/lrat/php-5.cnf", "buckets/*.cnf": "samples/lrat/php-5.cnf",
     "bucket-a.cnf": "samples/lrat/php-3.cnf", "proofs/": "samples/lrat/",
 }
-NOT_HERE = ("pip install", "export ", "dask://", "--resume", "RUN_A", "python -m pytest")  # a network, a service, an id
+NOT_HERE = ("pip install", "export ", "dask://", "--resume", "RUN_A", "python -m pytest",
+            "--cross-check")  # a network, a service, an id, a checker not shipped
 SHELL = [(doc, line.split("  #")[0].strip()) for doc in DOCS
          for block in re.findall(r"```sh\n(.*?)```", doc.read_text(), re.S) for line in block.splitlines()
          if line.startswith("proofgate ")]

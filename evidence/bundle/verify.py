@@ -155,7 +155,7 @@ class Report:
         return not self.problems
 
 
-def verify(path, workdir: Path, public_key=None, allow_unsigned=False, kernel=None) -> Report:
+def verify(path, workdir: Path, public_key=None, allow_unsigned=False, kernel=None, cross_check=()) -> Report:
     """Raises BundleError for an archive that cannot be read safely; otherwise reports each check."""
     entries = read_archive(path, workdir)
     report = Report()
@@ -202,8 +202,14 @@ def verify(path, workdir: Path, public_key=None, allow_unsigned=False, kernel=No
     if {n: f.get("sha256") for n, f in files.items()} != {n: h for n, h in listed.items() if n != MANIFEST}:
         report.bad(f"{MANIFEST}: its file list differs from the signed statement")
     controls: dict[str, list[str]] = {}
+    crossed = {c.name: 0 for c in cross_check}
     for r in results:
-        controls.setdefault(r.get("control"), []).append(_recheck(r, entries, report, kernel))
+        held = _recheck(r, entries, report, kernel)
+        if held is Result.PASS and cross_check:
+            held = _cross_check(r, entries, report, cross_check, workdir, crossed)
+        controls.setdefault(r.get("control"), []).append(held)
+    for name, count in crossed.items():
+        report.lines.append(f"info  {name}: verified the propositional part of {count} certificate(s) on its own")
     for cid, verdicts in sorted(controls.items(), key=lambda kv: str(kv[0])):
         report.lines.append(f"control {cid}: {Result.worst(verdicts)} ({len(verdicts)} subject(s))")
     return report
@@ -238,3 +244,30 @@ def _recheck(r: dict, entries: dict, report: Report, kernel) -> Result:
         return claimed
     report.bad(f"{what}: claimed {claimed}, but the kernel says {v.status}: {v.reason}")
     return Result.NOT_CHECKABLE
+
+
+def _cross_check(r: dict, entries: dict, report: Report, checkers, workdir: Path, crossed: dict) -> Result:
+    """A PASS the kernel verified, its propositional part re-checked by each independent checker:
+    any verdict other than theirs agreeing makes the result not hold."""
+    from ..crosscheck import cross_check
+    what = f"{r.get('control')}/{r.get('subject')}"
+    formula, proof = entries[r["formula"]], entries[r["proof"]]
+    try:
+        exported, verdicts = cross_check(formula.path, proof.path, checkers, workdir / "cross-check",
+                                         Path(proof.name).stem, formula.name.endswith(".smt2"))
+    except UserError as error:
+        why = str(error).replace(str(formula.path), formula.name).replace(str(proof.path), proof.name)
+        report.bad(f"{what}: cannot export its propositional part for cross-checking: {why}")
+        return Result.NOT_CHECKABLE
+    held = Result.PASS
+    for name, verdict, note in verdicts:
+        if verdict is True:
+            crossed[name] += 1
+            report.ok(f"{what}: {name} VERIFIED its refutation ({exported.clauses} clauses, {exported.steps} steps)")
+        else:
+            report.bad(f"{what}: the kernel verified it, {name} did not: {note}")
+            held = Result.NOT_CHECKABLE
+    left = "; ".join(exported.left_to_kernel)
+    if left:
+        report.lines.append(f"info  {what}: left to proofgate's kernel alone: {left}")
+    return held

@@ -15,6 +15,7 @@ from ..main import internal_error
 from .bundle import bundle, keygen, verify
 from .check import check
 from .demo import demo
+from .export import export_cnf
 from .gate import gate
 from .history import diff, history
 from .prove import prove
@@ -42,7 +43,7 @@ def cli():
     """proofgate: checked proofs as compliance evidence."""
 
 
-for _command in (check, demo, smt, prove, run, history, diff, report, bundle, keygen, verify, gate):
+for _command in (check, demo, smt, prove, run, history, diff, report, bundle, keygen, verify, gate, export_cnf):
     cli.add_command(_command)
 
 

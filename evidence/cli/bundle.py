@@ -50,19 +50,24 @@ def keygen(output):
 @click.option("--pubkey", type=click.Path(exists=True, dir_okay=False), help="Ed25519 public key (PEM).")
 @click.option("--allow-unsigned", is_flag=True, help="Check everything but the signature.")
 @click.option("--kernel", type=click.Choice(["c", "python"]), help="Kernel for LRAT (default: c when built).")
-def verify(bundle_file, pubkey, allow_unsigned, kernel):
+@click.option("--cross-check", "cross_checkers", multiple=True, metavar="CHECKER[=PATH]",
+              help="Also run an independent LRAT checker (cake_lpr, lrat-check) on every proof's propositional "
+                   "part; any disagreement with the kernel fails the verification.")
+def verify(bundle_file, pubkey, allow_unsigned, kernel, cross_checkers):
     """Re-check a bundle offline: archive, hashes, signature, and every proof and model with the kernel.
 
     Uses the kernel alone (no solver, no database).  Exit 0 only if everything checks.
     """
     from ..bundle import dsse
     from ..bundle.verify import verify as run_verify
+    from ..crosscheck import parse
+    checkers = tuple(parse(spec) for spec in cross_checkers)
     try:
         public = dsse.load_public_key(pubkey) if pubkey else None
     except (OSError, ValueError) as error:
         raise click.UsageError(f"{pubkey}: cannot load an Ed25519 public key: {error}") from None
     with tempfile.TemporaryDirectory(prefix="proofgate-verify-") as tmp:
-        result = run_verify(bundle_file, Path(tmp), public, allow_unsigned, kernel)
+        result = run_verify(bundle_file, Path(tmp), public, allow_unsigned, kernel, checkers)
     for line in result.lines:
         click.echo(line)
     click.echo("s VERIFIED" if result.verified else f"s NOT VERIFIED ({len(result.problems)} problem(s))")
