@@ -28,33 +28,22 @@ from bench_side_by_side import pairs  # noqa: E402
 from bench_lrat import ROOT  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
-ANCHORS = {  # name -> (command, verdict from (exit code, output without carriage returns))
-    "cake_lpr": (lambda cnf, lrat: ["cake_lpr", cnf, lrat], lambda code, out: "s VERIFIED UNSAT" in out),
-    "lrat-check": (lambda cnf, lrat: ["lrat-check", cnf, lrat], lambda code, out: code == 0 and "c VERIFIED" in out),
-}
+ANCHORS = ("cake_lpr", "lrat-check")  # how each one's verdict is read: evidence/crosscheck.py
 
 
 def clean_copy(cnf: Path, into: Path) -> Path:
-    """The formula as plain DIMACS: header, then one clause a line (no comments, blank or '%' lines)."""
-    from bench.families import read_dimacs_simple, write_dimacs
-
-    nvars, clauses = read_dimacs_simple(cnf)
+    """The formula as plain DIMACS (cake_lpr refuses comments, blank and '%' lines): same clauses, same order."""
+    from evidence.export import plain_dimacs
     target = into / f"{cnf.stem}.clean.cnf"
-    write_dimacs(target, nvars, clauses)
+    target.write_bytes(plain_dimacs(cnf.read_bytes(), str(cnf))[0])
     return target
 
 
 def anchor(name, cnf, lrat, timeout):
-    command, verdict = ANCHORS[name]
+    from evidence.crosscheck import parse
     start = time.perf_counter()
-    try:
-        done = subprocess.run(command(str(cnf), str(lrat)), capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"ok": None, "seconds": timeout, "note": "timeout"}
-    seconds = time.perf_counter() - start
-    out = (done.stdout + done.stderr).replace("\r", "")
-    return {"ok": verdict(done.returncode, out), "seconds": seconds,
-            "note": "" if verdict(done.returncode, out) else out.strip().splitlines()[-1][:100] if out.strip() else ""}
+    ok, note = parse(name).check(cnf, lrat, timeout)
+    return {"ok": ok, "seconds": time.perf_counter() - start, "note": "" if ok else note}
 
 
 def cross_check(cnf, proof, scratch, args):
@@ -72,7 +61,7 @@ def cross_check(cnf, proof, scratch, args):
     row["kernel"] = checker.check_lrat(str(cnf), str(lrat), checker.kernels()[0]).status
     clean = clean_copy(cnf, scratch)
     for name in ANCHORS:
-        if shutil.which(ANCHORS[name][0]("", "")[0]):
+        if shutil.which(name):
             row[name] = anchor(name, clean, lrat, args.timeout)
     return row
 

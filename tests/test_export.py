@@ -209,3 +209,41 @@ def test_the_exported_files_are_unchanged_by_a_second_export(tmp_path):
     b = export_smt(problem_of(str(cert)), cert, tmp_path / "b")
     assert a.cnf.read_bytes() == b.cnf.read_bytes() and a.lrat.read_bytes() == b.lrat.read_bytes()
     assert checker.check_lrat(str(a.cnf), str(a.lrat)).verified
+
+
+# ---- REPRODUCE.md in a bundle ------------------------------------------------------
+def reproduce_commands(bundle, into):
+    import tarfile
+    with tarfile.open(bundle) as tar:
+        tar.extractall(into, filter="data")
+    text = (into / "REPRODUCE.md").read_text()
+    return text, [line.split("  #")[0].split() for line in text.splitlines()
+                  if line.startswith(("proofgate check ", "proofgate export-cnf ", "cake_lpr cross/", "lrat-check cross/"))]
+
+
+def test_the_bundle_says_how_to_reproduce_each_answer_and_its_commands_do(bundled, tmp_path, monkeypatch):
+    from evidence.crosscheck import parse
+    text, commands = reproduce_commands(bundled, tmp_path)
+    checks = [c for c in commands if c[:2] == ["proofgate", "check"]]
+    exports = [c for c in commands if c[:2] == ["proofgate", "export-cnf"]]
+    assert len(checks) == text.count("\n### ") > len(exports) == text.count(": PASS\n") > 0  # C-2 is a FAIL
+    assert "--cross-check cake_lpr" in text
+    monkeypatch.chdir(tmp_path)
+    for command in checks + exports:
+        r = run_plain(*command[1:])
+        assert r.exit_code == 0 and "VERIFIED" in r.output, (command, r.output)
+    for command in commands:
+        if command[0] in REAL:
+            verdict, note = parse(command[0]).check(*command[1:])
+            assert verdict is True, (command, note)
+
+
+@pytest.mark.parametrize("suffix, model_suffix, command", [
+    (".cnf", ".model", "proofgate check inputs/f.cnf --model models/m.model"),
+    (".smt2", ".smtcert", "proofgate check inputs/f.smt2 models/m.smtcert")])  # an SMT model is its certificate
+def test_the_check_command_of_a_counterexample_is_the_one_that_reads_it(suffix, model_suffix, command):
+    from evidence.outputs.assessment import ResultView
+    from evidence.store.models import Artifact
+    view = ResultView(None, Artifact(sha256="f", size=1, kind="formula", suffix=suffix),
+                      Artifact(sha256="m", size=1, kind="model", suffix=model_suffix), None)
+    assert view.check_command == command

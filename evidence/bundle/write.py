@@ -11,6 +11,7 @@ Layout (every name is fixed by content, so bundles are reproducible byte for byt
     models/<sha256>.model models (FAIL: counterexamples)
     verdicts/<sha256>.json the kernel's verdicts
     reports/              report.html, summary.md, oscal.json, junit.xml, sarif.json
+    REPRODUCE.md          the commands that re-check each answer (proofgate, cake_lpr, lrat-check)
     gate/gate.yaml        the gate configuration, when one was given
 
 The archive is canonical (sorted names, ustar headers with mtime 0, owner 0, mode 0644, gzip
@@ -31,6 +32,7 @@ from ..outputs.html import html
 from ..outputs.junit import junit
 from ..outputs.markdown import markdown
 from ..outputs.oscal import assessment_results
+from ..outputs.reproduce import reproduce
 from ..outputs.sarif import sarif
 from ..store.models import as_utc
 from ..store.store import Store, StoreError, file_sha256
@@ -61,6 +63,7 @@ def write(store: Store, a: Assessment, out, key=None, gate=None, gate_config: st
     files["reports/oscal.json"] = assessment_results(a).encode()
     files["reports/junit.xml"] = junit(a, gate).encode()
     files["reports/sarif.json"] = sarif(a).encode()
+    files["REPRODUCE.md"] = reproduce(a).encode()
     if gate_config:
         files["gate/gate.yaml"] = Path(gate_config).read_bytes()
     for name, data in files.items():

@@ -43,7 +43,7 @@ class ResultView:
     def check_command(self) -> str | None:
         if not (self.formula and self.answer):
             return None
-        if self.answer.kind == "model":
+        if self.answer.kind == "model" and self.formula.suffix != ".smt2":  # an SMT model is its certificate
             return f"proofgate check {bundle_name(self.formula)} --model {bundle_name(self.answer)}"
         return f"proofgate check {bundle_name(self.formula)} {bundle_name(self.answer)}"
 
