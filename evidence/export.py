@@ -27,6 +27,7 @@ from checker.smtlib import read as read_problem
 from checker.source import READ_ERRORS, Source
 from checker.verdict import Outcome
 
+from . import binary_lrat
 from .errors import UserError
 
 
@@ -96,27 +97,10 @@ def _dimacs(nvars: int, clauses) -> bytes:
 
 # ---- LRAT, one step a line ----------------------------------------------------
 def _binary_records(data: bytes, name: str):
-    kind, nums, zeros, x, shift = None, [], 0, 0, 0
-    for offset, byte in enumerate(data):
-        if kind is None:
-            if byte in (10, 13, 32):  # whitespace between records
-                continue
-            if byte not in b"ad":
-                raise UserError(f"{name}: byte {offset}: expected a binary LRAT record ('a' or 'd')")
-            kind = chr(byte)
-            continue
-        x |= (byte & 0x7F) << shift
-        shift += 7
-        if byte & 0x80:
-            continue
-        nums.append(-(x >> 1) if x & 1 else x >> 1)
-        zeros += x == 0
-        x, shift = 0, 0
-        if zeros == (1 if kind == "d" else 2):
-            yield kind, nums
-            kind, nums, zeros = None, [], 0
-    if kind is not None:
-        raise UserError(f"{name}: the binary LRAT ends inside a record")
+    try:
+        yield from binary_lrat.records([data])
+    except binary_lrat.BinaryLratError as error:
+        raise UserError(f"{name}: byte {error.args[1]}: {error.args[0]}") from None
 
 
 def plain_lrat(data: bytes, name: str) -> tuple[bytes, int]:

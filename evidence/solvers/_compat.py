@@ -36,6 +36,8 @@ import pysat
 from pysat import solvers as _solvers
 from pysat.solvers import pysolvers as _ps
 
+from .. import binary_lrat
+
 __all__ = ["solve_with_lrat", "solve_with_drat", "DRAT_SOLVERS", "TESTED_PYSAT"]
 
 TESTED_PYSAT = "1.9.dev17"
@@ -173,26 +175,10 @@ def _records(data_iter, binary: bool):
             else:
                 yield "a", [int(t) for t in toks]
         return
-    kind, nums, zeros, x, shift = None, [], 0, 0, 0
-    for chunk in data_iter:
-        for byte in chunk:
-            if kind is None:
-                kind = chr(byte)
-                if kind not in "ad":
-                    raise RuntimeError(f"binary LRAT from CaDiCaL has record type {byte:#x}")
-                continue
-            x |= (byte & 0x7F) << shift
-            shift += 7
-            if byte & 0x80:
-                continue
-            nums.append(-(x >> 1) if x & 1 else x >> 1)
-            zeros += x == 0
-            x, shift = 0, 0
-            if zeros == (1 if kind == "d" else 2):
-                yield kind, nums
-                kind, nums, zeros = None, [], 0
-    if kind is not None:
-        raise RuntimeError("binary LRAT from CaDiCaL ends mid-record")
+    try:
+        yield from binary_lrat.records(data_iter)
+    except binary_lrat.BinaryLratError as error:
+        raise RuntimeError(f"binary LRAT from CaDiCaL, byte {error.args[1]}: {error.args[0]}") from None
 
 
 def _chunks(f, size=1 << 20):
