@@ -70,7 +70,7 @@ def churn(n: int) -> tuple[bytes, bytes]:
     """n rounds of adding a clause and deleting it (after a first RAT step built the occurrence lists)."""
     formula = b"p cnf 3 4\n1 2 0\n-1 2 0\n1 -2 0\n-1 -2 0\n"
     rows, sid = [[5, 3, 0, 0]], 5  # (x3): RAT on a fresh variable, no candidates
-    for i in range(n):
+    for _ in range(n):
         sid += 1
         rows.append([sid, 2, 3, 0, 1, 2, 0])
         rows.append([sid, "d", sid, 0])

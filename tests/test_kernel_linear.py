@@ -12,13 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
+import test_sanitizers
 
 from bench.adversarial import FAMILIES, mutants
 from kernels import raw_both
-from test_sanitizers import python_status, sanitized  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = 20000
+sanitized = test_sanitizers.sanitized  # the fixture building the ASan + UBSan binary
 
 CHILD = r"""
 import re, sys
@@ -112,6 +113,6 @@ def test_adversarial_inputs_are_clean_under_sanitizers(sanitized, tmp_path):
             run = subprocess.run([str(sanitized), f, p], capture_output=True, text=True,
                                  env={"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0"})
             assert "Sanitizer" not in run.stderr and "runtime error" not in run.stderr, (family, proof, run.stderr)
-            assert run.returncode == python_status(f, p), (family, proof, run.stdout)
+            assert run.returncode == test_sanitizers.python_status(f, p), (family, proof, run.stdout)
             runs += 1
     assert runs == len(FAMILIES) * 41
