@@ -38,7 +38,12 @@ static inline uint32_t code (int lit) {  /* literal -> index: 2v, 2v+1 */
 
 int grow_ints (kernel *, ints *);
 int table_open (kernel *, table *);
-uint32_t *table_find (const table *, const uint32_t *keys, uint32_t key);  /* its slot, or the empty one */
+static inline uint64_t table_home (const table *t, uint32_t key) { return (t->seed * (key + 1ull)) >> (64 - t->bits); }
+static inline uint32_t *table_find (const table *t, const uint32_t *keys, uint32_t key) {  /* its slot, or an empty one */
+  uint64_t mask = ((uint64_t) 1 << t->bits) - 1, i = table_home (t, key);
+  while (t->slot[i] && keys[t->slot[i] - 1] != key) i = (i + 1) & mask;
+  return t->slot + i;
+}
 int table_insert (kernel *, table *, const uint32_t *keys, uint32_t key, uint32_t value);
 void table_remove (table *, const uint32_t *keys, uint32_t *slot);
 int intern (kernel *, int64_t lit, int *dense);  /* a literal as its dense index, signed */

@@ -18,14 +18,6 @@
 
 #define MIN_BITS 10
 
-static uint64_t home (const table *t, uint32_t key) { return (t->seed * (key + 1ull)) >> (64 - t->bits); }
-
-uint32_t *table_find (const table *t, const uint32_t *keys, uint32_t key) {
-  uint64_t mask = ((uint64_t) 1 << t->bits) - 1, i = home (t, key);
-  while (t->slot[i] && keys[t->slot[i] - 1] != key) i = (i + 1) & mask;
-  return t->slot + i;
-}
-
 static int resize (table *t, const uint32_t *keys, int bits) {  /* 0 if done; else t is unchanged */
   table fresh = { calloc ((size_t) 1 << bits, sizeof *t->slot), t->seed, t->used, bits };
   if (!fresh.slot) return 1;
@@ -54,7 +46,7 @@ int table_insert (kernel *k, table *t, const uint32_t *keys, uint32_t key, uint3
 void table_remove (table *t, const uint32_t *keys, uint32_t *s) {
   uint64_t mask = ((uint64_t) 1 << t->bits) - 1, i = (uint64_t) (s - t->slot), j = i;
   while (t->slot[j = (j + 1) & mask]) {  /* move back an entry whose home is not in (i, j] */
-    uint64_t h = home (t, keys[t->slot[j] - 1]);
+    uint64_t h = table_home (t, keys[t->slot[j] - 1]);
     if (i < j ? h <= i || h > j : h <= i && h > j) t->slot[i] = t->slot[j], i = j;
   }
   t->slot[i] = 0;
