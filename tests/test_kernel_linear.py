@@ -7,6 +7,7 @@ no test asserts a time.  Before the C kernel's hash tables, huge-ids took 6.2 GB
 sparse-variables ran out of memory at 12 GB whatever their size.
 """
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 import test_sanitizers
 
-from bench.adversarial import FAMILIES, mutants
+from bench.adversarial import BIG, FAMILIES, mutants
 from kernels import raw_both
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,3 +117,18 @@ def test_adversarial_inputs_are_clean_under_sanitizers(sanitized, tmp_path):
             assert run.returncode == test_sanitizers.python_status(f, p), (family, proof, run.stdout)
             runs += 1
     assert runs == len(FAMILIES) * 41
+
+
+def test_the_twins_share_one_table_of_limits_and_codes():
+    """The C kernel's number limit and outcome codes are the Python kernel's (checker/syntax.py MAXNUM,
+    checker/verdict.py CODES, in the order of csrc/kernel/kernel.h's enum), so a number or an outcome
+    cannot mean one thing to one twin and another to the other."""
+    from checker import ckernel, syntax, verdict
+
+    source = (ROOT / "csrc" / "kernel" / "input.c").read_text()
+    assert int(re.search(r"#define MAXNUM (\d+)", source).group(1)) == syntax.MAXNUM == BIG
+    header = (ROOT / "csrc" / "kernel" / "kernel.h").read_text()
+    enum = re.findall(r"\bPG_([A-Z_]+)\b", header[header.index("enum pg_code"):header.index("};", header.index("enum pg_code"))])
+    lrat_codes = [name for name in verdict.CODES if not name.startswith(("model", "smt"))]
+    assert enum == [name.upper().replace("-", "_") for name in lrat_codes]
+    assert [getattr(ckernel.lib, "PG_" + name) for name in enum] == list(range(len(enum)))
