@@ -89,6 +89,22 @@ def deletions(n: int) -> tuple[bytes, bytes]:
     return formula, _lines(proof)
 
 
+def reused_wide(n: int) -> tuple[bytes, bytes]:
+    """One clause (¬p ∨ a_1 .. a_n ∨ y) and n/10 RAT steps adding (p ∨ ¬y ∨ z_j), each with the one
+    group -1: the candidate's resolvent is a tautology (y and ¬y), found at its last literal.  Each
+    step is a few tokens, yet costs n: the work is the input plus the lengths of the clauses each
+    step reads (hints, candidates), as in every LRAT checker; not linear in the input alone."""
+    p, y = n + 1, n + 2
+    rows = [[-p, *range(1, n + 1), y], [y], [-y]]
+    formula = f"p cnf {n + 2} 3\n".encode() + _lines(r + [0] for r in rows)
+    z = n + 3
+    proof = [[4 + j, p, -y, z + j, 0, -1, 0] for j in range(max(1, n // 10))]
+    proof.append([4 + len(proof), 0, 2, 3, 0])
+    return formula, _lines(proof)
+
+
+SUPERLINEAR = {"reused-wide": reused_wide}  # bench only: the cost model's known bound, not a fixed bug
+
 FAMILIES = {"huge-header": huge_header, "huge-ids": huge_ids, "sparse-variables": sparse_variables,
             "hint-chain": hint_chain, "rat-fanout": rat_fanout, "churn": churn, "deletions": deletions}
 
