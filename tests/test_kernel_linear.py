@@ -132,3 +132,16 @@ def test_the_twins_share_one_table_of_limits_and_codes():
     lrat_codes = [name for name in verdict.CODES if not name.startswith(("model", "smt"))]
     assert enum == [name.upper().replace("-", "_") for name in lrat_codes]
     assert [getattr(ckernel.lib, "PG_" + name) for name in enum] == list(range(len(enum)))
+
+
+@pytest.mark.parametrize("returns", [None, "", False, 0, True])
+def test_a_rat_rule_that_returns_anything_but_its_acceptance_rejects(monkeypatch, returns, tmp_path):
+    """Reject by default: the Python kernel adds a RAT clause only when rat() returns lrat.RESOLVED."""
+    from checker import lrat
+
+    f, p = write(tmp_path, *FAMILIES["rat-fanout"](5))
+    assert raw_both(f, p)[0] == "ok"
+    monkeypatch.setattr(lrat.Checker, "rat", lambda self, *args: returns)
+    with open(f, "rb") as formula, open(p, "rb") as proof:
+        stop = lrat.check(formula, proof)[0]
+    assert stop is not None and stop.code == "no-conflict"
