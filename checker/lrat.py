@@ -49,6 +49,9 @@ def binary_steps(stream):
             raise Stop("syntax", offset=start)
 
 
+RESOLVED = object()  # what rat returns when, and only when, every candidate's group checked
+
+
 class Checker:
     def __init__(self):
         self.clauses = {}  # id -> literals, live clauses only, in increasing id order
@@ -110,7 +113,8 @@ class Checker:
             i += 1
         if not literals:
             raise Stop("rat-empty" if i < len(hints) else "no-conflict", step=step)
-        self.rat(step, literals[0], hints, i, base)
+        if self.rat(step, literals[0], hints, i, base) is not RESOLVED:  # reject by default
+            raise Stop("no-conflict", step=step)
         self.add(step, literals)
 
     def candidates(self, lit):
@@ -142,6 +146,7 @@ class Checker:
             i = end
         if k < len(candidates):  # with no groups at all, this was meant as RUP
             raise Stop("rat-missing", step=step, detail=candidates[k]) if grouped else Stop("no-conflict", step=step)
+        return RESOLVED
 
     def blocked(self, clause, skip, base, cur):
         """Falsify the candidate's other literals; True if one is already true (the resolvent is a tautology)."""

@@ -5,8 +5,9 @@
 
 /*------------------------------------------------------------------------*/
 /*  The clause store: one arena of ints holding, per clause, its id, its  */
-/*  size and its literal codes, in the order added; 'table' maps an id to the  */
-/*  offset of the size (0: not live).  Deletion leaves garbage, which is  */
+/*  size and its literal codes, in the order added (so in increasing id   */
+/*  order); 'ids' maps a live id to the offset of its size (table.c).     */
+/*  Deletion leaves garbage, which is                                     */
 /*  compacted away (one pass over the arena, keeping the order) before    */
 /*  the arena would grow while garbage is at least half of it: memory     */
 /*  stays proportional to the live clauses, and the cost is amortized     */
@@ -17,9 +18,10 @@ static void compact (kernel *k) {
   int64_t to = 1;
   for (int64_t from = 1; from < k->arena_size;) {
     int64_t id = k->arena[from], length = 2 + k->arena[from + 1];
-    if (k->table[id] == from + 1) {
+    uint32_t *at = table_find (&k->ids, k->arena, (uint32_t) id);  /* clauses not yet moved are intact */
+    if (*at == from + 1) {
       memmove (k->arena + to, k->arena + from, (size_t) length * sizeof *k->arena);
-      k->table[id] = (uint32_t) (to + 1);
+      *at = (uint32_t) (to + 1);
       to += length;
     }
     from += length;
@@ -46,17 +48,34 @@ int store_clause (kernel *k, int64_t id) {
   if (!k->arena_size) k->arena_size = 1, need++;  /* offset 0 means 'not live' */
   if (need > UINT32_MAX) return malformed (k, PG_MEMORY, -1);
   int r = grow_arena (k, need);
-  if (!r) r = grow (k, (void **) &k->table, &k->table_cap, id + 1, sizeof *k->table);
   if (r) return r;
   uint32_t *c = k->arena + k->arena_size;
   c[0] = (uint32_t) id, c[1] = (uint32_t) n;
   for (int64_t i = 0; i < n; i++) c[2 + i] = code (k->lits.a[i]);
-  k->table[id] = (uint32_t) (k->arena_size + 1);
+  if ((r = table_insert (k, &k->ids, k->arena, (uint32_t) id, (uint32_t) (k->arena_size + 1)))) return r;
   k->arena_size = need;
   return PG_OK;
 }
 
 void delete_clause (kernel *k, int64_t id) {
-  k->garbage += 2 + k->arena[k->table[id]];
-  k->table[id] = 0;
+  uint32_t *at = table_find (&k->ids, k->arena, (uint32_t) id);
+  k->garbage += 2 + k->arena[*at];
+  table_remove (&k->ids, k->arena, at);
+}
+
+/*  Variables get dense indices as they first appear, so the assignment   */
+/*  and the occurrence lists follow the variables used, not their size.  */
+
+int intern (kernel *k, int64_t lit, int *dense) {
+  uint32_t v = (uint32_t) (lit < 0 ? -lit : lit), index = *table_find (&k->vars, (uint32_t *) k->var_of.a, v);
+  if (!index) {
+    int64_t need = 2 * (int64_t) k->var_of.n + 4, cap = k->mask_cap;
+    int r = push (k, &k->var_of, (int) v);
+    if (!r) r = grow (k, (void **) &k->mask, &k->mask_cap, need, sizeof *k->mask);
+    if (!r && k->occurs_built) r = grow (k, (void **) &k->occurs, &cap, need, sizeof *k->occurs);
+    index = (uint32_t) k->var_of.n;
+    if (r || (r = table_insert (k, &k->vars, (uint32_t *) k->var_of.a, v, index))) return r;
+  }
+  *dense = lit < 0 ? -(int) index : (int) index;
+  return PG_OK;
 }

@@ -41,7 +41,9 @@ int parse_formula (kernel *k) {
     } else if (lit > variables || -lit > variables) {
       res->detail = lit, res->detail2 = variables;
       return malformed (k, PG_LITERAL, 0);
-    } else if ((r = push (k, &k->lits, (int) lit)) || (r = ensure_literal (k, (int) lit)))
-      return r;
+    } else {
+      int dense;
+      if ((r = intern (k, lit, &dense)) || (r = push (k, &k->lits, dense))) return r;
+    }
   }
 }

@@ -15,12 +15,14 @@
 #include <stdint.h>
 
 typedef struct ints { int *a; size_t n, cap; } ints;
+typedef struct table { uint32_t *slot; uint64_t seed, used; int bits; } table;  /* table.c */
 
 typedef struct kernel {
   pg_result *res;
   input in;
   uint32_t *arena; int64_t arena_size, arena_cap, garbage;  /* clauses: id, size, literal codes */
-  uint32_t *table; int64_t table_cap;                   /* id -> arena offset of size, 0: not live */
+  table ids;                       /* id -> arena offset of its size, live clauses only */
+  table vars; ints var_of;         /* variable -> dense index i (literals 2i, 2i+1); var_of[i - 1] */
   uint64_t *mask; int64_t mask_cap; uint64_t stamp;
   ints *occurs; int occurs_built;  /* per literal: ids holding it, from the first RAT step */
   ints lits, hints;                /* the step being read */
@@ -35,7 +37,16 @@ static inline uint32_t code (int lit) {  /* literal -> index: 2v, 2v+1 */
 }
 
 int grow_ints (kernel *, ints *);
-int grow_literals (kernel *, int lit);
+int table_open (kernel *, table *);
+static inline uint64_t table_home (const table *t, uint32_t key) { return (t->seed * (key + 1ull)) >> (64 - t->bits); }
+static inline uint32_t *table_find (const table *t, const uint32_t *keys, uint32_t key) {  /* its slot, or an empty one */
+  uint64_t mask = ((uint64_t) 1 << t->bits) - 1, i = table_home (t, key);
+  while (t->slot[i] && keys[t->slot[i] - 1] != key) i = (i + 1) & mask;
+  return t->slot + i;
+}
+int table_insert (kernel *, table *, const uint32_t *keys, uint32_t key, uint32_t value);
+void table_remove (table *, const uint32_t *keys, uint32_t *slot);
+int intern (kernel *, int64_t lit, int *dense);  /* a literal as its dense index, signed */
 
 static inline int push (kernel *k, ints *v, int x) {
   if (v->n == v->cap && grow_ints (k, v)) return PG_MEMORY;
@@ -43,9 +54,6 @@ static inline int push (kernel *k, ints *v, int x) {
   return PG_OK;
 }
 
-static inline int ensure_literal (kernel *k, int lit) {
-  return 2 * (int64_t) (lit < 0 ? -(int64_t) lit : lit) + 2 <= k->mask_cap ? PG_OK : grow_literals (k, lit);
-}
 int add_clause (kernel *, int64_t id);  /* adds k->lits */
 int store_clause (kernel *, int64_t id);
 void delete_clause (kernel *, int64_t id);
@@ -53,7 +61,8 @@ int grow (kernel *, void **array, int64_t *cap, int64_t need, size_t size);
 
 /* A live clause as { size, literal codes... }, or 0. */
 static inline const uint32_t *live (const kernel *k, int64_t id) {
-  return id > 0 && id < k->table_cap && k->table[id] ? k->arena + k->table[id] : 0;
+  uint32_t at = id > 0 ? *table_find (&k->ids, k->arena, (uint32_t) id) : 0;
+  return at ? k->arena + at : 0;
 }
 int malformed (kernel *, int code, int64_t offset);
 int parse_formula (kernel *);

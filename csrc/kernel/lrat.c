@@ -56,14 +56,6 @@ int grow_ints (kernel *k, ints *v) {
   return PG_OK;
 }
 
-int grow_literals (kernel *k, int lit) {
-  int64_t need = 2 * (int64_t) abs (lit) + 2, cap = k->mask_cap;
-  int r = grow (k, (void **) &k->mask, &k->mask_cap, need, sizeof *k->mask);
-  if (!r && k->occurs_built)
-    r = grow (k, (void **) &k->occurs, &cap, need, sizeof *k->occurs);
-  return r;
-}
-
 static int note_occurrences (kernel *k, int64_t id, const uint32_t *c) {
   for (uint32_t i = 1; i <= c[0]; i++) {
     ints *o = &k->occurs[c[i]];
@@ -116,8 +108,10 @@ static ints *candidates (kernel *k, uint32_t lit) {
     int64_t cap = 0;
     if (grow (k, (void **) &k->occurs, &cap, k->mask_cap, sizeof *k->occurs)) return 0;
     k->occurs_built = 1;
-    for (int64_t id = 1; id <= k->last; id++)
-      if (live (k, id) && note_occurrences (k, id, live (k, id))) return 0;
+    for (int64_t at = 1; at < k->arena_size; at += 2 + k->arena[at + 1]) {  /* every stored clause, by id */
+      const uint32_t *c = live (k, k->arena[at]);
+      if (c == k->arena + at + 1 && note_occurrences (k, k->arena[at], c)) return 0;
+    }
   }
   ints *o = &k->occurs[lit];
   size_t j = 0;
@@ -205,7 +199,8 @@ static int text_list (kernel *k, ints *v, int positive, int literals) {
     if (!x) return PG_OK;
     if (positive && x < 0) return malformed (k, PG_ID, 0);
     k->groups += x < 0 && !literals;
-    if ((r = push (k, v, (int) x)) || (literals && (r = ensure_literal (k, (int) x)))) return r;
+    int value = (int) x;
+    if ((literals && (r = intern (k, x, &value))) || (r = push (k, v, value))) return r;
   }
 }
 
@@ -234,7 +229,8 @@ static int binary_list (kernel *k, ints *v, int positive, int literals) {
     if (!x) return PG_OK;
     if (positive && x < 0) return malformed (k, PG_ID, start);
     k->groups += x < 0 && !literals;
-    if ((r = push (k, v, (int) x)) || (literals && (r = ensure_literal (k, (int) x)))) return r;
+    int value = (int) x;
+    if ((literals && (r = intern (k, x, &value))) || (r = push (k, v, value))) return r;
   }
 }
 
@@ -259,7 +255,7 @@ static int binary_step (kernel *k, int *is_deletion) {
 /*------------------------------------------------------------------------*/
 
 static int check_proof (kernel *k) {
-  int c = input_peek (&k->in), r, is_deletion;
+  int c = input_peek (&k->in), r, is_deletion = 0;
   k->res->binary = c == 'a' || c == 'd';
   for (;;) {
     k->lits.n = k->hints.n = k->groups = 0;
@@ -286,11 +282,14 @@ int pg_check_lrat (int formula_fd, int proof_fd, pg_result *res) {
   memset (res, 0, sizeof *res);
   res->offset = -1;
   k.res = res;
-  int r = read_input (&k, formula_fd, parse_formula);
+  int r = table_open (&k, &k.ids);
+  if (!r) r = table_open (&k, &k.vars);
+  if (!r) r = read_input (&k, formula_fd, parse_formula);
   if (!r) res->file = 1, r = read_input (&k, proof_fd, check_proof);
   if (k.occurs)
     for (int64_t i = 0; i < k.mask_cap; i++) free (k.occurs[i].a);
-  free (k.arena), free (k.table), free (k.mask), free (k.occurs), free (k.lits.a), free (k.hints.a);
+  free (k.arena), free (k.ids.slot), free (k.vars.slot), free (k.var_of.a);
+  free (k.mask), free (k.occurs), free (k.lits.a), free (k.hints.a);
   res->code = r;
   res->status = r == PG_OK ? PG_VERIFIED : r >= PG_ID_ORDER ? PG_REJECTED : PG_MALFORMED;
   return res->status;
