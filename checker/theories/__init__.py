@@ -118,4 +118,4 @@ def lift(skeleton):
             skeleton.clauses.append([sign * condition, skeleton.atom(problem.make("=", None, (v, branch), "Bool"))])
 
 
-from . import bitvec, strings  # noqa: E402,F401 - each registers itself (it imports the registries above)
+from . import bitvec, combination, strings  # noqa: E402,F401 - each registers itself (it imports the registries above)
