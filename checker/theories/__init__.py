@@ -24,6 +24,8 @@ def structured_sort(problem, tokens):
             raise problem.error(tokens, f"unsupported: a bit-vector width of 0 or over {bitvec.WIDTH:,}")
     elif head == b"Array":
         sort = ("Array", problem.sort_of(tokens, take()), problem.sort_of(tokens, take()))
+        if any(s in ("Bool", "String", "RegLan") or isinstance(s, tuple) and s[0] != "Array" for s in sort[1:]):
+            raise problem.error(tokens, "unsupported: arrays of Bool, String or bit-vector indices or elements")
     else:
         raise problem.error(tokens, "unsupported sort: (" + ("..." if head in (b"(", b")", b"") else
                                                            head[:40].decode("ascii", "replace")) + " ...)")
@@ -118,4 +120,4 @@ def lift(skeleton):
             skeleton.clauses.append([sign * condition, skeleton.atom(problem.make("=", None, (v, branch), "Bool"))])
 
 
-from . import bitvec, combination, strings  # noqa: E402,F401 - each registers itself (it imports the registries above)
+from . import arrays, bitvec, combination, strings  # noqa: E402,F401 - each registers itself (it imports the registries above)

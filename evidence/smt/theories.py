@@ -47,7 +47,7 @@ class Theories:
         for var, key in list(self.atoms.skeleton.atoms.items()):
             by_kind[key[0]].append((var, key, assignment.get(var, False)))
         if self.lengths is None:
-            self.lengths = self.strings.lengths()
+            self.lengths = self.strings.lengths() + self.arrays()
             if self.lengths:
                 return self.lengths
         equalities = by_kind["eq"] + by_kind["p"] + [x for x in by_kind["lin"] if x[1][1] == "="]
@@ -164,6 +164,57 @@ class Theories:
         items = list(found.equalities) + list(found.disequalities) + list(found.predicates)
         tag = "eufla" if mixed & set(items) or any(t.op in APPS[1:] for t in self.problem.terms) else "euf"
         return [Lemma(tag, list(dict.fromkeys(owner[item] for item in items)), [])]
+
+    # ---- arrays: every instance of the axioms over the problem's index terms, eagerly -------------
+    def arrays(self):
+        """Extensionality for each equality of arrays (its @diff index), then read-over-write for each
+        store and each index term of its sort, down every chain of stores: the instances that decide
+        QF_AX (with congruence, which euf does).  Terms are made just before the atom line that
+        first names them, so the kernel numbers them as we do."""
+        problem, terms, lemmas = self.problem, self.problem.terms, []
+        if not any(t.op == "store" or t.op == "select" for t in terms):
+            return []
+        for key in [k for k in self.atoms.skeleton.atoms.values() if k[0] == "eq"]:
+            sort = terms[key[1]].sort
+            if isinstance(sort, tuple) and sort[0] == "Array":
+                d = problem.make("@diff", None, key[1:3], sort[1])
+                x, y = (problem.make("select", None, (u, d), sort[2]) for u in key[1:3])
+                lemmas.append(self.axiom([(key, False), (self.equal(x, y), True)]))
+        done = set()
+        while True:
+            indices = {}  # index sort -> the index terms of selects and stores, and the @diff terms
+            for t, u in enumerate(terms):
+                if u.op in ("select", "store"):
+                    indices.setdefault(u.sort[1] if u.op == "store" else terms[u.args[0]].sort[1], set()).add(u.args[1])
+                elif u.op == "@diff":
+                    indices.setdefault(u.sort, set()).add(t)
+            todo = [(s, j) for s, t in enumerate(terms) if t.op == "store" for j in sorted(indices.get(t.sort[1], ()))
+                    if (s, j) not in done]
+            if not todo:
+                return lemmas
+            for s, j in todo:
+                done.add((s, j))
+                c, i, v = terms[s].args
+                index = self.equal(i, j)
+                sel = problem.make("select", None, (s, j), terms[s].sort[2])
+                if index is not True:
+                    lemmas.append(self.axiom([(index, True), (self.equal(sel, v), False)]))
+                    below = problem.make("select", None, (c, j), terms[s].sort[2])
+                    lemmas.append(self.axiom([(index, False), (self.equal(sel, below), False)]))
+                else:
+                    lemmas.append(self.axiom([(self.equal(sel, v), False)]))
+
+    def equal(self, a, b):
+        """The key of a = b (made an atom now, so that its terms are numbered here), or True."""
+        from checker.theories.arrays import equality
+        key = equality(self.problem, a, b)
+        if isinstance(key, tuple):
+            self.atoms.variable(key)
+        return key
+
+    def axiom(self, hypotheses):
+        return Lemma("array", [hypothesis(self.atoms.variable(k), truth) for k, truth in hypotheses
+                               if not isinstance(k, bool)], [])
 
     # ---- theory combination: equalities between the terms functions are applied to ----------------
     def equation(self, a, b):
