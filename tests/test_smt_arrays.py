@@ -9,7 +9,6 @@ import pytest
 from checker import theory
 from checker.skeleton import Skeleton
 from checker.smtlib import SmtError, read
-
 from smt_helpers import edit, prove, verdicts
 
 AX = """(set-logic QF_AX)

@@ -9,7 +9,6 @@ import pytest
 from checker import theory
 from checker.skeleton import Skeleton
 from checker.smtlib import read
-
 from smt_helpers import edit, prove, verdicts
 
 UNSAT = {
