@@ -60,6 +60,18 @@ UNSAT = {
 (assert (not (= (h i 2) (h 2 j))))
 (check-sat)
 """,
+    "arithmetic-result-of-declared-sort-arguments": """(set-logic QF_UFLIA)
+(declare-sort list 0)
+(declare-fun cons (Int list) list)
+(declare-fun nil () list)
+(declare-fun length (list) Int)
+(declare-fun one_cons (list) list)
+(assert (= (length nil) 0))
+(assert (= (length (cons 1 nil)) (+ 1 (length nil))))
+(assert (= (one_cons nil) (cons 1 nil)))
+(assert (not (= (length (one_cons nil)) 1)))
+(check-sat)
+""",
 }
 SAT = {
     "offset-values": """(set-logic QF_UFLRA)

@@ -237,8 +237,8 @@ class Theories:
         results), each with its tautology, for the SAT solver to decide; euf and arithmetic then
         agree through them.  [] when every such atom is already decided consistently."""
         terms, lemmas, groups = self.problem.terms, [], {}
-        for t, (op, payload, args, _) in enumerate(terms):
-            if op in APPS and any(terms[a].sort in ("Int", "Real") for a in args):
+        for t, (op, payload, args, sort) in enumerate(terms):
+            if op in APPS and any(terms[a].sort in ("Int", "Real") for a in args + (t,)):
                 groups.setdefault((op, payload, len(args)), []).append(t)
         for group in groups.values():
             for i, t1 in enumerate(group):
