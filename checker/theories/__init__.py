@@ -44,6 +44,10 @@ def index(problem, tokens, token):
 
 def indexed(problem, tokens, take, token):
     """After '(' (and `token`, which must be '_'): (_ name index ...) as (name, index, ...)."""
+    if token == b"as" and problem.model and take() == b"const":  # ((as const (Array S T)) v): models only
+        sort = problem.sort_of(tokens, take())
+        problem.close(tokens, take())
+        return ("as const", sort)
     if token != b"_":
         raise problem.error(tokens, "unsupported: qualified identifiers (as ...)" if token == b"as" else
                             "expected a function symbol")

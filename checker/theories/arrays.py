@@ -2,7 +2,7 @@
 declared sorts, Int, Real or arrays, and the `array` rule: read-over-write and extensionality, each
 lemma an instance of its axiom (docs/smt-certificate.md, section 4, `array`).  Congruence over select
 and store is the `eufla` rule's (checker/theories/combination.py)."""
-from . import LEAVES, OPERATORS, RULES, SORTS, VALID
+from . import LEAVES, OPERATORS, OPS, RULES, SORTS, TYPES, VALID, VALUES
 
 ARITH = ("Int", "Real")
 
@@ -14,6 +14,11 @@ def fits(problem, t, sort):  # a numeral fits either arithmetic sort
 def apply(problem, head, args, tokens, at):
     """(select a i), (store a i v); (@diff a b), an index where a and b differ if they do, only on a
     certificate's atom lines (a problem read in full has its `data`): a Skolem function of its own."""
+    if isinstance(head, tuple):  # ((as const (Array S T)) v), in a model: the array whose every element is v
+        if len(args) != 1 or not isinstance(head[1], tuple) or head[1][0] != "Array" or \
+                not fits(problem, args[0], head[1][2]):
+            raise problem.ill_sorted(tokens, "as const", at, " (an array sort and one value of its elements)")
+        return problem.make("as const", None, args, head[1])
     sort = problem.sort(args[0])
     arity = {"select": 2, "store": 3, "@diff": 2}[head]
     if head == "@diff" and not hasattr(problem, "data"):
@@ -66,7 +71,17 @@ def array(tag, hypotheses, witness, problem):
     return "no read-over-write or extensionality instance among the lemma's atoms"
 
 
+# ---- models: an array value is (default, frozenset of (index, element) pairs whose element is not it) ----
+def store(x, payload):
+    (default, pairs), i, v = x
+    return default, frozenset({(j, w) for j, w in pairs if j != i} | ({(i, v)} if v != default else set()))
+
+
+OPS.update({"select": lambda x, p: dict(x[0][1]).get(x[1], x[0][0]), "store": store,
+            "as const": lambda x, p: (x[0], frozenset())})
+TYPES["Array"] = lambda v, sort: type(v) is tuple and len(v) == 2 and type(v[1]) is frozenset
+VALUES["Array"] = lambda values, value, sort: (_ for _ in ()).throw(ValueError("unsupported: a function of arrays"))
 SORTS.add("Array")
 LEAVES.update(("select", "@diff"))
-OPERATORS.update(dict.fromkeys(("select", "store", "@diff"), apply))
+OPERATORS.update(dict.fromkeys(("select", "store", "@diff", "as const"), apply))
 RULES["array"] = array

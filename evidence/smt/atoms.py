@@ -45,6 +45,8 @@ def string(text):
 
 def sort_text(sort):
     """A sort as SMT-LIB: a symbol, or (_ BitVec n)."""
+    if isinstance(sort, tuple) and sort[0] == "Array":
+        return f"(Array {sort_text(sort[1])} {sort_text(sort[2])})"
     return f"(_ BitVec {sort[1]})" if isinstance(sort, tuple) and sort[0] == "BitVec" else symbol(sort)
 
 

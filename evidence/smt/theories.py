@@ -198,7 +198,8 @@ class Theories:
                 index = self.equal(i, j)
                 sel = problem.make("select", None, (s, j), terms[s].sort[2])
                 if index is not True:
-                    lemmas.append(self.axiom([(index, True), (self.equal(sel, v), False)]))
+                    if index is not False:  # i = j can hold
+                        lemmas.append(self.axiom([(index, True), (self.equal(sel, v), False)]))
                     below = problem.make("select", None, (c, j), terms[s].sort[2])
                     lemmas.append(self.axiom([(index, False), (self.equal(sel, below), False)]))
                 else:
@@ -237,7 +238,7 @@ class Theories:
         results), each with its tautology, for the SAT solver to decide; euf and arithmetic then
         agree through them.  [] when every such atom is already decided consistently."""
         terms, lemmas, groups = self.problem.terms, [], {}
-        for t, (op, payload, args, sort) in enumerate(terms):
+        for t, (op, payload, args, _) in enumerate(terms):
             if op in APPS and any(terms[a].sort in ("Int", "Real") for a in args + (t,)):
                 groups.setdefault((op, payload, len(args)), []).append(t)
         for group in groups.values():
