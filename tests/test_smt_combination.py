@@ -162,3 +162,44 @@ def test_a_certificate_whose_eufla_lemma_is_mutated_is_rejected(tmp_path):
     flipped = " ".join(str(-int(x)) if i == 0 else x for i, x in enumerate(literals))
     edit(cert, line, "lemma eufla " + flipped + " 0")
     assert not any(v.verified for v in verdicts(problem, cert))
+
+
+def cvc5_answer(text):
+    cvc5 = pytest.importorskip("cvc5")
+    solver = cvc5.Solver()
+    parser = cvc5.InputParser(solver)
+    parser.setStringInput(cvc5.InputLanguage.SMT_LIB_2_6, text, "random")
+    manager, answer = parser.getSymbolManager(), None
+    while not (command := parser.nextCommand()).isNull():
+        if "check-sat" in str(command):
+            answer = str(solver.checkSat())
+        else:
+            command.invoke(solver, manager)
+    return answer
+
+
+def random_problem(rng, logic="QF_UFLIA"):
+    """A small random UF + arithmetic problem: two functions over three variables and sums of them."""
+    real = logic == "QF_UFLRA"
+    sort, one = ("Real", "1.0") if real else ("Int", "1")
+    leaves = ["x", "y", "z", f"(+ x {one})", f"(- y {one})"]
+    terms = leaves + [f"(f {rng.choice(leaves)})" for _ in range(3)] + [f"(g {rng.choice(leaves)} {rng.choice(leaves)})"]
+    atoms = [f"({rng.choice(['=', '<=', '<'])} {rng.choice(terms)} {rng.choice(terms)})" for _ in range(5)]
+    asserts = [f"(assert {'(not ' + a + ')' if rng.random() < 0.4 else a})" for a in atoms]
+    asserts.append(f"(assert (or {rng.choice(atoms)} (not {rng.choice(atoms)})))")
+    return "\n".join([f"(set-logic {logic})", f"(declare-fun f ({sort}) {sort})",
+                      f"(declare-fun g ({sort} {sort}) {sort})"] +
+                     [f"(declare-const {v} {sort})" for v in "xyz"] + asserts + ["(check-sat)"]) + "\n"
+
+
+@pytest.mark.parametrize("logic", ["QF_UFLIA", "QF_UFLRA"])
+def test_random_combinations_are_answered_as_cvc5_answers_and_every_answer_verifies(tmp_path, logic):
+    import random
+    rng, answers = random.Random(21), []
+    for i in range(25):
+        text = random_problem(rng, logic)
+        problem, cert, result = prove(tmp_path, text, name=f"r{i}", timeout=60)
+        assert result.answer == cvc5_answer(text), text
+        assert all(v.verified for v in verdicts(problem, cert)), text
+        answers.append(result.answer)
+    assert {"sat", "unsat"} <= set(answers)  # both kinds were met
