@@ -176,8 +176,9 @@ def random_problem(rng):
 def test_random_array_problems_are_answered_as_cvc5_answers_and_every_answer_verifies(tmp_path):
     import random
 
-    from evidence.smt.theories import Unknown
     from test_smt_combination import cvc5_answer
+
+    from evidence.smt.theories import Unknown
     rng, answers = random.Random(21), []
     for i in range(30):
         text = random_problem(rng)
