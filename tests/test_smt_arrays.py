@@ -191,3 +191,17 @@ def test_random_array_problems_are_answered_as_cvc5_answers_and_every_answer_ver
         assert all(v.verified for v in verdicts(problem, cert)), text
         answers.append(result.answer)
     assert {"sat", "unsat"} <= set(answers) and answers.count("unknown") <= 3, answers
+
+
+@pytest.mark.parametrize("returns", [None, "", False, 0, "fall off"])
+def test_an_array_rule_that_returns_anything_but_its_acceptance_rejects(tmp_path, monkeypatch, returns):
+    from checker import theories
+
+    def broken(*args):
+        if returns != "fall off":
+            return returns
+
+    problem, cert, _ = prove(tmp_path, UNSAT["storecomm"], timeout=60)
+    assert all(v.verified for v in verdicts(problem, cert))
+    monkeypatch.setitem(theories.RULES, "array", broken)
+    assert not any(v.verified for v in verdicts(problem, cert))
