@@ -24,6 +24,8 @@ def structured_sort(problem, tokens):
             raise problem.error(tokens, f"unsupported: a bit-vector width of 0 or over {bitvec.WIDTH:,}")
     elif head == b"Array":
         sort = ("Array", problem.sort_of(tokens, take()), problem.sort_of(tokens, take()))
+        if any(s in ("Bool", "String", "RegLan") or isinstance(s, tuple) and s[0] != "Array" for s in sort[1:]):
+            raise problem.error(tokens, "unsupported: arrays of Bool, String or bit-vector indices or elements")
     else:
         raise problem.error(tokens, "unsupported sort: (" + ("..." if head in (b"(", b")", b"") else
                                                            head[:40].decode("ascii", "replace")) + " ...)")
@@ -42,6 +44,10 @@ def index(problem, tokens, token):
 
 def indexed(problem, tokens, take, token):
     """After '(' (and `token`, which must be '_'): (_ name index ...) as (name, index, ...)."""
+    if token == b"as" and problem.model and take() == b"const":  # ((as const (Array S T)) v): models only
+        sort = problem.sort_of(tokens, take())
+        problem.close(tokens, take())
+        return ("as const", sort)
     if token != b"_":
         raise problem.error(tokens, "unsupported: qualified identifiers (as ...)" if token == b"as" else
                             "expected a function symbol")
@@ -118,4 +124,4 @@ def lift(skeleton):
             skeleton.clauses.append([sign * condition, skeleton.atom(problem.make("=", None, (v, branch), "Bool"))])
 
 
-from . import bitvec, strings  # noqa: E402,F401 - each registers itself (it imports the registries above)
+from . import arrays, bitvec, combination, strings  # noqa: E402,F401 - each registers itself (it imports the registries above)

@@ -45,6 +45,8 @@ def string(text):
 
 def sort_text(sort):
     """A sort as SMT-LIB: a symbol, or (_ BitVec n)."""
+    if isinstance(sort, tuple) and sort[0] == "Array":
+        return f"(Array {sort_text(sort[1])} {sort_text(sort[2])})"
     return f"(_ BitVec {sort[1]})" if isinstance(sort, tuple) and sort[0] == "BitVec" else symbol(sort)
 
 
@@ -139,7 +141,11 @@ class Atoms:
             try:
                 declare(self.problem, skeleton, str(skeleton.count + 1), text.encode(), 0)
             except Bad as error:
-                raise AssertionError(f"the kernel refuses our atom line {text}: {error.args[1]}") from None
+                if "steps a byte" in error.args[1]:  # a term written out in full (no sharing) is too long
+                    from .theories import Unknown
+                    raise Unknown(f"an atom line of {len(text):,} characters is beyond the kernel's reading budget "
+                                  "(its terms are written without sharing)") from None
+                raise AssertionError(f"the kernel refuses our atom line {text[:200]}: {error.args[1]}") from None
             if key not in skeleton.var:
                 raise AssertionError(f"our atom line {text} is not the atom {key!r} (bug)")
             self.lines.append(f"atom {skeleton.count} {text}")

@@ -28,6 +28,16 @@ def justify(problem, literals, depth=0):
     """Lemmas implying the clause `literals` (pairs (key, positive)); raises Unjustified."""
     kinds = {key[0] for key, _ in literals}
     hypotheses = [(key, not positive) for key, positive in literals]
+    try:
+        return _one_theory(problem, literals, hypotheses, kinds, depth)
+    except Unjustified:
+        for tag in ("eufla", "array"):  # theory combination (a cvc5 lemma of UF over arithmetic), arrays' axioms
+            if kernel_theory.check(tag, hypotheses, [], problem) is kernel_theory.VALID:
+                return [Lemma(tag, list(literals), [])]
+        raise
+
+
+def _one_theory(problem, literals, hypotheses, kinds, depth):
     if kinds <= {"lin"}:
         return _arithmetic(problem, literals, hypotheses, depth)
     if "in" in kinds and kinds <= {"in", "eq", "lin"}:

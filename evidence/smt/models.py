@@ -28,6 +28,10 @@ def declared(sort):
     return sort not in BUILTIN and not isinstance(sort, tuple)
 
 
+def is_array(sort):
+    return isinstance(sort, tuple) and sort[0] == "Array"
+
+
 def is_bitvector(sort):
     return isinstance(sort, tuple) and sort[0] == "BitVec"
 
@@ -37,6 +41,7 @@ class Model:
         self.problem, self.skeleton, self.assignment, self.numbers = problem, skeleton, assignment, numbers
         self.abstract, self.declared = {}, []  # euf class -> value; "(declare-const ...)" lines
         self.spare = []  # values made for function defaults only
+        self.arrays, self.array_classes = {}, None  # array term -> value; term -> its class
         self.closure = self._congruence()
         self.strings = self._strings()
 
@@ -50,6 +55,8 @@ class Model:
             return self.numbers.get(t, 0)
         if sort == "String":
             return self.strings(t)
+        if is_array(sort):
+            return self.array(t)
         if is_bitvector(sort):  # a bit-vector: its bits' values (0 for a term the atoms never reach)
             bits = getattr(self.skeleton, "bitvec", None)
             return sum(1 << i for i, bit in enumerate(bits.bits.get(t, ()) if bits else ())
@@ -64,10 +71,51 @@ class Model:
         op, payload, args, _ = self.problem.terms[t]
         return (payload,) + tuple(self.node(a) for a in args) if op == "app" else f"#{t}"
 
+    def array(self, t):
+        """An array's value, (default, frozenset of (index, element)) as the kernel's: a store's from its
+        array's; a constant's from its class of true equalities: a store in it, or else the reads the
+        problem makes of its members (a default element elsewhere).  The kernel checks it."""
+        terms = self.problem.terms
+        if self.arrays.get(t) is not None:
+            return self.arrays[t]
+        if t in self.arrays:  # a cycle (a = (store a i v)): the reads
+            return self.reads(t)
+        self.arrays[t] = None
+        op, _, args, _ = terms[t]
+        stores = [m for m in self.array_class(t) if terms[m].op == "store" and m != t and m not in self.arrays]
+        if op == "store":
+            value = THEORY_OPS["store"]([self.array(args[0]), self.evaluate(args[1]), self.evaluate(args[2])], None)
+        else:
+            value = self.array(stores[0]) if stores else self.reads(t)
+        self.arrays[t] = value
+        return value
+
+    def reads(self, t):
+        terms, members, pairs = self.problem.terms, self.array_class(t), {}
+        for u, (op, _, args, _) in enumerate(terms):
+            if op == "select" and args[0] in members and terms[args[0]].op != "store":
+                pairs.setdefault(self.evaluate(args[1]), self.value(u))
+        default = self.default(terms[t].sort[2])
+        return default, frozenset((i, v) for i, v in pairs.items() if v != default)
+
+    def array_class(self, t):
+        """The arrays equal to t by true equality atoms (t included)."""
+        if self.array_classes is None:
+            parent = {}
+            find = lambda x: x if parent.get(x, x) == x else find(parent[x])  # noqa: E731
+            for var, key in self.skeleton.atoms.items():
+                if key[0] == "eq" and is_array(self.problem.sort(key[1])) and self.assignment.get(var):
+                    parent[find(key[1])] = find(key[2])
+            self.array_classes = {}
+            for x in list(parent):
+                self.array_classes.setdefault(find(x), set()).add(x)
+            self.array_classes = {x: c for c in self.array_classes.values() for x in c}
+        return self.array_classes.get(t, {t})
+
     def evaluate(self, t):
         """Any term's value (arguments of applications may be arithmetic, literals, ...)."""
         op, payload, args, _ = self.problem.terms[t]
-        if op in ("const", "app"):
+        if op in ("const", "app", "select", "@diff"):  # the theories' values (a select: its own, as decided)
             return self.value(t)
         if op in ("num", "str"):
             return payload
@@ -266,6 +314,11 @@ class Model:
             return string(value)
         if is_bitvector(sort):
             return bitvector(value, sort[1])
+        if is_array(sort):  # a constant array, then a store per index whose element is not the default
+            text = f"((as const {sort_text(sort)}) {Model.show(value[0], sort[2])})"
+            for i, v in sorted(value[1], key=repr):
+                text = f"(store {text} {Model.show(i, sort[1])} {Model.show(v, sort[2])})"
+            return text
         if isinstance(value, tuple):
             return value[1]
         return numeral(value, real=sort == "Real")

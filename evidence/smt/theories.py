@@ -17,6 +17,7 @@ from checker import theory as kernel
 from . import arith, euf
 
 Lemma = namedtuple("Lemma", "tag literals witness")  # literals: [int]; witness: [token]
+APPS = ("app", "select", "store", "@diff")  # function applications to congruence closure
 BRANCH_WITNESS = ["1", "1", "2", "1"]  # x <= k, or not: rows -x <= -k-1 and x <= k sum to 0 <= -1
 
 
@@ -36,6 +37,7 @@ class Theories:
         self.split = set()  # disequality atoms whose two sides are already a lemma
         self.values = {}  # after a consistent check: name -> Fraction
         self.lengths = None  # the length lemmas, given in the first round
+        self.interface = {}  # linear equation key -> the two terms it equates (combination)
         from .strings import Strings  # which imports this module
         self.strings = Strings(problem, atoms)
 
@@ -45,13 +47,19 @@ class Theories:
         for var, key in list(self.atoms.skeleton.atoms.items()):
             by_kind[key[0]].append((var, key, assignment.get(var, False)))
         if self.lengths is None:
-            self.lengths = self.strings.lengths()
+            self.lengths = self.strings.lengths() + self.arrays()
             if self.lengths:
                 return self.lengths
-        found = self.euf(by_kind["eq"] + by_kind["p"]) + \
+        equalities = by_kind["eq"] + by_kind["p"] + [x for x in by_kind["lin"] if x[1][1] == "="]
+        found = self.euf(equalities) + \
             self.strings.conflicts(by_kind["in"], by_kind["eq"], by_kind["lin"])
         found += self.arithmetic(by_kind["lin"])
-        return found or self.strings.realize(self.values)
+        if found:
+            return found
+        known = len(self.interface)
+        found = self.combine(assignment)  # which may name equations euf has not read as equalities yet
+        return found or (self.euf(equalities) if len(self.interface) > known else []) or \
+            self.strings.realize(self.values)
 
     # ---- arithmetic ----------------------------------------------------------------------------
     def arithmetic(self, asserted):
@@ -119,12 +127,27 @@ class Theories:
     def node(self, t):
         """euf's term for a problem term: applications are tuples, everything else a leaf."""
         op, payload, args, _ = self.problem.terms[t]
-        return (payload,) + tuple(self.node(a) for a in args) if op == "app" else f"#{t}"
+        return (payload if op == "app" else op,) + tuple(self.node(a) for a in args) if op in APPS else f"#{t}"
+
+    def sides_of(self, key):
+        """The two terms a linear equation equates: an interface equality we made, or `x - y = 0`."""
+        if key in self.interface:
+            return self.interface[key]
+        pairs = key[2]
+        if key[3] == 0 and len(pairs) == 2 and sorted(c for _, c in pairs) == [-1, 1]:
+            return pairs[0][0], pairs[1][0]
+        return None
 
     def euf(self, asserted):
-        owner, equalities, disequalities, predicates = {}, [], [], []
+        owner, equalities, disequalities, predicates, mixed = {}, [], [], [], set()
         for var, key, truth in asserted:
-            if key[0] == "eq":
+            if key[0] == "lin":
+                if key[1] != "=" or self.sides_of(key) is None:
+                    continue
+                item = tuple(self.node(x) for x in self.sides_of(key))
+                (equalities if truth else disequalities).append(item)
+                mixed.add(item)
+            elif key[0] == "eq":
                 item = (self.node(key[1]), self.node(key[2]))
                 (equalities if truth else disequalities).append(item)
             elif self.problem.terms[key[1]][0] == "app":  # a constant predicate conflicts with nothing
@@ -139,4 +162,117 @@ class Theories:
         if found is None:
             return []
         items = list(found.equalities) + list(found.disequalities) + list(found.predicates)
-        return [Lemma("euf", list(dict.fromkeys(owner[item] for item in items)), [])]
+        tag = "eufla" if mixed & set(items) or any(t.op in APPS[1:] for t in self.problem.terms) else "euf"
+        return [Lemma(tag, list(dict.fromkeys(owner[item] for item in items)), [])]
+
+    # ---- arrays: every instance of the axioms over the problem's index terms, eagerly -------------
+    def arrays(self):
+        """Extensionality for each equality of arrays (its @diff index), then read-over-write for each
+        store and each index term of its sort, down every chain of stores: the instances that decide
+        QF_AX (with congruence, which euf does).  Terms are made just before the atom line that
+        first names them, so the kernel numbers them as we do."""
+        problem, terms, lemmas = self.problem, self.problem.terms, []
+        if not any(t.op == "store" or t.op == "select" for t in terms):
+            return []
+        for key in [k for k in self.atoms.skeleton.atoms.values() if k[0] == "eq"]:
+            sort = terms[key[1]].sort
+            if isinstance(sort, tuple) and sort[0] == "Array":
+                d = problem.make("@diff", None, key[1:3], sort[1])
+                x, y = (problem.make("select", None, (u, d), sort[2]) for u in key[1:3])
+                lemmas.append(self.axiom([(key, False), (self.equal(x, y), True)]))
+        done = set()
+        while True:
+            indices = {}  # index sort -> the index terms of selects and stores, and the @diff terms
+            for t, u in enumerate(terms):
+                if u.op in ("select", "store"):
+                    indices.setdefault(u.sort[1] if u.op == "store" else terms[u.args[0]].sort[1], set()).add(u.args[1])
+                elif u.op == "@diff":
+                    indices.setdefault(u.sort, set()).add(t)
+            todo = [(s, j) for s, t in enumerate(terms) if t.op == "store" for j in sorted(indices.get(t.sort[1], ()))
+                    if (s, j) not in done]
+            if not todo:
+                return lemmas
+            for s, j in todo:
+                done.add((s, j))
+                c, i, v = terms[s].args
+                index = self.equal(i, j)
+                sel = problem.make("select", None, (s, j), terms[s].sort[2])
+                if index is not True:
+                    if index is not False:  # i = j can hold
+                        lemmas.append(self.axiom([(index, True), (self.equal(sel, v), False)]))
+                    below = problem.make("select", None, (c, j), terms[s].sort[2])
+                    lemmas.append(self.axiom([(index, False), (self.equal(sel, below), False)]))
+                else:
+                    lemmas.append(self.axiom([(self.equal(sel, v), False)]))
+
+    def equal(self, a, b):
+        """The key of a = b (made an atom now, so that its terms are numbered here), or True."""
+        from checker.theories.arrays import equality
+        key = equality(self.problem, a, b)
+        if isinstance(key, tuple):
+            self.atoms.variable(key)
+        return key
+
+    def axiom(self, hypotheses):
+        return Lemma("array", [hypothesis(self.atoms.variable(k), truth) for k, truth in hypotheses
+                               if not isinstance(k, bool)], [])
+
+    # ---- theory combination: equalities between the terms functions are applied to ----------------
+    def equation(self, a, b):
+        """The canonical key of `a = b` for two arithmetic terms (None: it folds to a constant)."""
+        from checker.skeleton import linear
+        key, _ = linear(self.problem, "=", a, b)
+        return key if isinstance(key, tuple) else None
+
+    def value_of(self, t):
+        from checker.skeleton import _linear
+        from checker.smtlib import bottom_up
+        terms, leaf = self.problem.terms, ("num", "const", "app", "ite", *kernel.theories.LEAVES)
+        coeffs, k = bottom_up(terms, t, self.problem.linear, lambda u: _linear(self.problem, u),
+                              lambda u: terms[u].op not in leaf)
+        return sum((c * Fraction(self.values.get(x, 0)) for x, c in coeffs.items()), Fraction(k))
+
+    def combine(self, assignment):
+        """Model-based combination: two applications of one function whose arithmetic arguments have
+        equal values get atoms for the equalities of their arguments (and, over Int or Real, of their
+        results), each with its tautology, for the SAT solver to decide; euf and arithmetic then
+        agree through them.  [] when every such atom is already decided consistently."""
+        terms, lemmas, groups = self.problem.terms, [], {}
+        for t, (op, payload, args, _) in enumerate(terms):
+            if op in APPS and any(terms[a].sort in ("Int", "Real") for a in args + (t,)):
+                groups.setdefault((op, payload, len(args)), []).append(t)
+        for group in groups.values():
+            for i, t1 in enumerate(group):
+                for t2 in group[i + 1:]:
+                    lemmas += self.interface_atoms(t1, t2, assignment)
+                    if lemmas and len(lemmas) > 200:
+                        return lemmas
+        return lemmas
+
+    def interface_atoms(self, t1, t2, assignment):
+        terms, out, decided = self.problem.terms, [], True
+        for a, b in zip(terms[t1].args, terms[t2].args):
+            if a == b:
+                continue
+            arith = terms[a].sort in ("Int", "Real")
+            if arith and self.value_of(a) != self.value_of(b):
+                return []
+            key = self.equation(a, b) if arith else ("eq", min(a, b), max(a, b))
+            if key is None:
+                return []
+            decided = self.tautology(key, (a, b), out) and decided and assignment.get(self.atoms.variable(key))
+        if decided and terms[t1].sort in ("Int", "Real") and self.value_of(t1) != self.value_of(t2):
+            key = self.equation(t1, t2)
+            if key is not None:
+                self.tautology(key, (t1, t2), out)
+        return out
+
+    def tautology(self, key, sides, out):
+        """The atom of `key` (made with `v or not v` when new); True when it already was one."""
+        if key[0] == "lin":
+            self.interface.setdefault(key, sides)
+        if key in self.atoms.skeleton.var:
+            return True
+        var = self.atoms.variable(key)
+        out.append(Lemma("eufla", [var, -var], []))
+        return False
