@@ -103,7 +103,7 @@ def main():
         if wanted is not None and cnf.name not in wanted:
             continue
         row = {"file": proof.name, "mb": proof.stat().st_size / 1e6}
-        command = [sys.executable, "-m", "evidence.cli", "check", "--json", "--format", "drat", "--threads",
+        command = [sys.executable, "-m", "evidence.main", "check", "--json", "--format", "drat", "--threads",
                    args.threads, str(cnf), str(proof)]
         mine = run(command, ours)
         row.update(ours_seconds=mine["seconds"], ours_rss=mine["rss_mb"], ours_ok=mine["ok"])

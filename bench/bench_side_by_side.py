@@ -2,7 +2,8 @@
 
     python bench/bench_side_by_side.py DIR [DIR ...] [--repeat N] [--threads auto|1|2] [--tree ROOT] [--json]
 
-Every NAME.cnf with NAME.drat / NAME.bdrat in the folders is checked by `proofgate check` (the
+Every NAME.cnf with NAME.drat / NAME.bdrat in the folders is checked by `proofgate check` (its entry
+point, evidence.main, run as `python -m evidence.main`: the installed script without its wrapper; the
 untrusted engine elaborates, the kernel checks) and by `drat-trim NAME.cnf PROOF`; every NAME.cnf with
 NAME.lrat by `proofgate check` and by `lrat-check`.  The anchors run when they are on PATH.  The engine
 alone is timed too (csrc/tools/dratcheck, built here with make into bench/.cache/build with the
@@ -75,12 +76,14 @@ def warm_bytecode(tree):
     cached bytecode, as an installed package does, instead of compiling every module each time."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run([sys.executable, "-m", "evidence.cli", "check", "--help"], env=env, capture_output=True, cwd=tree)
-    subprocess.run([sys.executable, "-c", "import checker, evidence.solvers.drat, evidence.cli, evidence.smt.checking"],
+    subprocess.run([sys.executable, "-c", "import checker, evidence.main, evidence.solvers.drat, evidence.cli, "
+                    "evidence.smt.checking"],
                    env=env, capture_output=True, cwd=tree)
 
 
 def measure(args):
-    proofgate = [sys.executable, "-m", "evidence.cli", "check", "--json", "--threads", args.threads]
+    # the installed `proofgate` script's entry point (evidence.main: a plain check without click), as a user runs it
+    proofgate = [sys.executable, "-m", "evidence.main", "check", "--json", "--threads", args.threads]
     tree = Path(args.tree).resolve() if args.tree else ROOT  # `python -m` from there imports its packages
     engine = dratcheck(tree)
     warm_bytecode(tree)

@@ -4,7 +4,6 @@ Nothing here decides a verdict: an engine that accepts a bad proof produces LRAT
 and an engine that rejects a proof can only make the answer NOT VERIFIED.
 """
 import os
-from dataclasses import dataclass, field
 
 from checker.source import READ_ERRORS, Source, descriptors, release
 
@@ -32,17 +31,25 @@ _STATUS = {lib.PG_DRAT_VERIFIED: "elaborated", lib.PG_DRAT_REJECTED: "rejected",
 _ENCODINGS = {"detect": lib.PG_DRAT_DETECT, "text": lib.PG_DRAT_TEXT, "binary": lib.PG_DRAT_BINARY}
 
 
-@dataclass
 class Elaboration:
-    status: str  # elaborated, rejected, malformed or limit
-    code: str
-    message: str
-    path: str = ""  # the file the message is about
-    line: int | None = None
-    offset: int | None = None
-    proof_sha256: str = ""
-    counts: dict = field(default_factory=dict)
-    seconds: dict = field(default_factory=dict)
+    """What the engine said.  A plain class, not a dataclass: importing dataclasses (and inspect) costs a
+    plain check some 5 ms of start-up."""
+
+    def __init__(self, status: str, code: str, message: str, path: str = "", line: int | None = None,
+                 offset: int | None = None, proof_sha256: str = "", counts: dict | None = None,
+                 seconds: dict | None = None):
+        self.status = status  # elaborated, rejected, malformed or limit
+        self.code, self.message = code, message
+        self.path = path  # the file the message is about
+        self.line, self.offset = line, offset
+        self.proof_sha256 = proof_sha256
+        self.counts, self.seconds = counts or {}, seconds or {}
+
+    def __repr__(self):
+        return f"Elaboration({', '.join(f'{k}={v!r}' for k, v in self.__dict__.items())})"
+
+    def __eq__(self, other):
+        return isinstance(other, Elaboration) and self.__dict__ == other.__dict__
 
     def where(self):
         return f"line {self.line}" if self.line else f"byte offset {self.offset}" if self.offset is not None else ""
