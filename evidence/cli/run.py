@@ -26,7 +26,7 @@ def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id):
     2 bad input."""
     from ..exits import ExitCode
     from ..inputs import load_inputs
-    from ..pipeline.controls import line, plan, run_catalog
+    from ..pipeline.controls import bind_inputs, line, plan, run_catalog
     from ..pipeline.provenance import run_fields
     from ..policy.catalog import load_catalog
     if executor and jobs:
@@ -46,6 +46,7 @@ def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id):
     fields = dict(run_fields(), catalog_version=f"{cat.name} {cat.version} (sha256 {cat.sha256})",
                   solver="proofgate policy encoder; cvc5 or native DPLL(T) certificates")
     run_record = store.begin_run(run_id, **fields)
+    bind_inputs(store, run_record.id, catalog, got.read, estate)
 
     def subjects():
         click.echo(f"subjects: {len(estate.subjects)} found = {len({s.id for _, s in pairs})} analysed + "

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from ..results import Result
-from ..store.models import Artifact, Control, ResultRow, Run, as_utc, mappings_of
+from ..store.models import Artifact, Control, InputFile, ResultRow, Run, SubjectSource, as_utc, mappings_of
 from ..store.runs import diff_runs
 from ..store.store import Store
 
-FOLDER = {"formula": "inputs", "proof": "proofs", "model": "models", "verdict": "verdicts"}
+FOLDER = {"formula": "inputs", "proof": "proofs", "model": "models", "verdict": "verdicts",
+          "source": "sources", "catalog": "catalog"}  # sources: the configuration files the run read
 REMEDIATION = {
     Result.FAIL: "The model is a configuration that violates the control. Change the configuration so that "
             "no such assignment exists, then prove again.",
@@ -35,6 +36,7 @@ class ResultView:
     answer: Artifact | None  # the proof (PASS) or the model (FAIL)
     verdict_json: Artifact | None
     counterexample: str | None = None
+    source: SubjectSource | None = None  # the file the subject was read from, its sha256, the element path
 
     def __getattr__(self, name):  # result fields read through: view.verdict, view.subject, ...
         return getattr(self.result, name)
@@ -78,6 +80,12 @@ class Assessment:
     exceptions: list[ExceptionView]
     kernel_digests: dict  # kernel name -> digest, as the verdicts report them
     generated: datetime
+    inputs: list[InputFile] = field(default_factory=list)  # every file the run read, the catalog first
+
+    def input_member(self, f: InputFile) -> str:
+        """An input file's name in the bundle: sources/<sha256>.json, catalog/<sha256>.yaml."""
+        art = self._by_hash.get(f.sha256)
+        return bundle_name(art) if art else f"{FOLDER['catalog' if f.role == 'catalog' else 'source']}/{f.sha256}"
 
     @property
     def results(self) -> list[ResultView]:
@@ -117,12 +125,15 @@ def load(store: Store, run_id: str | None = None, exceptions: list[dict] | None 
     results = store.results(run.id)
     controls = store.controls(run.id)
     hashes = [h for r in results for h in (r.formula_sha256, r.proof_sha256, r.model_sha256, r.verdict_sha256)]
-    artifacts = store.artifacts_by_hash(hashes)
+    inputs = store.input_files(run.id)
+    sources = store.subject_sources(run.id)
+    artifacts = store.artifacts_by_hash(hashes + [f.sha256 for f in inputs])
     views: dict[str, list[ResultView]] = {}
     digests = {}
     for r in results:
         answer = artifacts.get(r.proof_sha256 or r.model_sha256 or "")
-        view = ResultView(r, artifacts.get(r.formula_sha256 or ""), answer, artifacts.get(r.verdict_sha256 or ""))
+        view = ResultView(r, artifacts.get(r.formula_sha256 or ""), answer, artifacts.get(r.verdict_sha256 or ""),
+                          source=sources.get(r.subject))
         if r.verdict == Result.FAIL and answer is not None and store.has_artifact(answer.sha256):
             view.counterexample = _preview_model(store.path_of(answer.sha256).read_text(errors="replace"))
         if r.kernel and r.kernel_digest:
@@ -143,7 +154,7 @@ def load(store: Store, run_id: str | None = None, exceptions: list[dict] | None 
     return Assessment(run, control_views, sorted(artifacts.values(), key=lambda a: (a.kind, a.sha256)),
                       store.subjects(run.id), previous,
                       diff_runs(store, previous.id, run.id) if previous else None, exc, digests,
-                      as_utc(run.finished_at or run.started_at))
+                      as_utc(run.finished_at or run.started_at), inputs)
 
 
 def _preview_model(text: str, limit: int = 40) -> str:

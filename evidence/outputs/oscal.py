@@ -47,6 +47,9 @@ def _media(artifact) -> str:
     for ending, media in COMPRESSED.items():
         if artifact.suffix.endswith(ending):
             return media
+    if artifact.kind in ("source", "catalog"):  # the reviewed configuration files, as they were read
+        return {".json": "application/json", ".yaml": "application/yaml", ".yml": "application/yaml"}.get(
+            artifact.suffix, "application/octet-stream")
     return "application/octet-stream" if artifact.suffix == ".blrat" else MEDIA[artifact.kind]
 
 
