@@ -55,7 +55,8 @@ def rederive(manifest: dict, entries: dict, workdir: Path) -> Derived:
             out.problems.append(f"{f.get('path')}: input listed in the manifest but {member} is not in the bundle")
             continue
         if entries[member].sha256 != f.get("sha256"):
-            out.problems.append(f"{member}: sha256 {entries[member].sha256} differs from the manifest's {f.get('sha256')}")
+            out.problems.append(f"{member}: sha256 {entries[member].sha256} differs from the manifest's "
+                                f"{f.get('sha256')}")
             continue
         target = place / f"{i:05d}" / _file_name(f.get("path"), member)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -97,8 +98,8 @@ def rederive(manifest: dict, entries: dict, workdir: Path) -> Derived:
         if formula is None:
             continue  # verify reports the missing file
         if control is None or subject is None:
-            out.problems.append(f"{what}: the bundled {'catalog has no such control' if control is None else 'inputs have no such subject'}: "
-                                "its problem is not about the bundled inputs")
+            missing = "catalog has no such control" if control is None else "inputs have no such subject"
+            out.problems.append(f"{what}: the bundled {missing}: its problem is not about the bundled inputs")
             continue
         source = r.get("source") or {}
         if source and names and bundled(subject.source) not in _members_with(inputs, source.get("sha256")):

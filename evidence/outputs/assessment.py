@@ -5,11 +5,12 @@ so they cannot disagree about a run.
 """
 from __future__ import annotations
 
+import json
 import platform
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from ..results import Result
+from ..results import Result, answer_label
 from ..store.models import Artifact, Control, InputFile, ResultRow, Run, SubjectSource, as_utc, mappings_of
 from ..store.runs import diff_runs
 from ..store.store import Store
@@ -37,6 +38,12 @@ class ResultView:
     verdict_json: Artifact | None
     counterexample: str | None = None
     source: SubjectSource | None = None  # the file the subject was read from, its sha256, the element path
+    answer_format: str | None = None  # the format the kernel read the answer in (its verdict's proof.format)
+
+    @property
+    def pipeline(self) -> str | None:
+        """What this answer went through, in words (results.PIPELINE)."""
+        return answer_label(self.answer_format) if self.answer else None
 
     def __getattr__(self, name):  # result fields read through: view.verdict, view.subject, ...
         return getattr(self.result, name)
@@ -58,6 +65,14 @@ class ControlView:
     title: str | None = None
     mappings: dict = field(default_factory=dict)
     remediation: str | None = None
+
+    @property
+    def reason(self) -> str | None:
+        """The reason of a subject whose result is the control's own (a FAIL row shows a FAIL's reason,
+        never a NOT CHECKABLE's); None for a PASS."""
+        if self.verdict is Result.PASS:
+            return None
+        return next((r.reason for r in self.results if Result(r.verdict) is self.verdict and r.reason), None)
 
 
 @dataclass
@@ -105,6 +120,11 @@ class Assessment:
         return {"found": len(self.subjects), "analysed": analysed, "excluded": excluded}
 
     @property
+    def pipelines(self) -> set[str]:
+        """The answer formats this run's verified answers came in: the Method section describes these."""
+        return {r.answer_format for r in self.results if r.answer_format}
+
+    @property
     def frameworks(self) -> list[str]:
         return sorted({f for c in self.controls for f in c.mappings})
 
@@ -136,6 +156,8 @@ def load(store: Store, run_id: str | None = None, exceptions: list[dict] | None 
                           source=sources.get(r.subject))
         if r.verdict == Result.FAIL and answer is not None and store.has_artifact(answer.sha256):
             view.counterexample = _preview_model(store.path_of(answer.sha256).read_text(errors="replace"))
+        if view.verdict_json is not None and store.has_artifact(view.verdict_json.sha256):
+            view.answer_format = _answer_format(store.path_of(view.verdict_json.sha256))
         if r.kernel and r.kernel_digest:
             digests[r.kernel] = r.kernel_digest
         views.setdefault(r.control_id, []).append(view)
@@ -155,6 +177,13 @@ def load(store: Store, run_id: str | None = None, exceptions: list[dict] | None 
                       store.subjects(run.id), previous,
                       diff_runs(store, previous.id, run.id) if previous else None, exc, digests,
                       as_utc(run.finished_at or run.started_at), inputs)
+
+
+def _answer_format(path) -> str | None:
+    try:
+        return (json.loads(path.read_text()).get("proof") or {}).get("format")
+    except (OSError, ValueError, AttributeError):
+        return None  # the report says less; verify re-checks the verdict itself
 
 
 def _preview_model(text: str, limit: int = 40) -> str:
