@@ -3,7 +3,10 @@ bundles carry them in the signed statement, and `verify` re-derives every encodi
 changed inside a bundle is caught even when the bundle is re-signed with the right key."""
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 import tarfile
 
 import pytest
@@ -170,3 +173,76 @@ def test_the_reports_show_every_input_digest_and_each_result_s_source(made, tmp_
     assert sha((SAMPLES / "catalog.yaml").read_bytes()) in text
     assert "Proof (LRAT)" not in text and "theory lemmas and an LRAT refutation" in text
     assert "DIMACS CNF" not in text  # this run had no CNF formula: the Method says what it did
+
+
+def test_re_deriving_loads_no_solver_and_no_database(made):
+    code = ("import sys\nfrom evidence.cli import main\n"
+            f"sys.argv = ['proofgate', 'verify', {str(made['bundle'])!r}, '--pubkey', {str(made['pub'])!r}]\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+            "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('pysat', 'sqlmodel', 'sqlalchemy', 'cvc5')\n"
+            "                or m in ('evidence.solvers.cadical', 'evidence.store.store', 'evidence.smt.native'))\n"
+            "print('EXIT', code, 'LOADED', loaded)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120).stdout
+    assert "ok    encodings: all" in out
+    assert out.strip().endswith("EXIT 0 LOADED []"), out
+
+
+# ---- every reproduce command a report prints, run ------------------------------------------------------
+def unpack(bundle, into):
+    with tarfile.open(bundle) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def printed_commands(text: str, prefixes=("proofgate check ", "proofgate export-cnf ")) -> list[tuple[str, str]]:
+    """(command, verdict the text states for it) from a report's or REPRODUCE.md's lines."""
+    import html as html_module
+    import re
+    out, verdict = [], None
+    for line in html_module.unescape(re.sub(r"<[^>]+>", "", text)).splitlines():
+        if line.startswith("### "):  # REPRODUCE.md: "### CONTROL / SUBJECT: VERDICT"
+            verdict = line.rsplit(": ", 1)[1]
+        elif line.startswith(prefixes):
+            command, _, comment = line.partition("   #")
+            stated = comment.rsplit(": ", 1)[1].strip() if ": " in comment else verdict
+            out.append((command.strip(), stated))
+    return out
+
+
+def test_every_command_the_report_and_the_bundle_print_reproduces_its_verdict(made, tmp_path, monkeypatch):
+    from evidence.results import Result, from_verdict
+    folder = unpack(made["bundle"], tmp_path / "unpacked")
+    report = printed_commands((folder / "reports" / "report.html").read_text())
+    reproduce = printed_commands((folder / "REPRODUCE.md").read_text())
+    script = (folder / "reproduce.sh").read_text()
+    results = json.loads((folder / "manifest.json").read_text())["results"]
+    answered = [r for r in results if r["verdict"] in ("PASS", "FAIL")]
+    assert {v for _, v in report} == {"PASS", "FAIL"} and len(report) == len(answered)
+    assert set(report) <= set(reproduce)  # the report's commands are the bundle's
+    assert all(c.removeprefix("proofgate ") in script for c, _ in reproduce)
+    monkeypatch.chdir(folder)
+    for command, stated in reproduce:
+        args = command.split()[1:]
+        if args[0] == "check":
+            r = run_plain("check", "--json", *args[1:])
+            assert r.exit_code == 0, (command, r.output)  # PASS and FAIL evidence alike verify
+            assert from_verdict(json.loads(r.output)) is Result(stated), (command, r.output)
+        else:
+            r = run_plain(*args)
+            assert r.exit_code == 0 and stated == "PASS", (command, r.output)
+
+
+def run_script(folder):
+    env = dict(os.environ, PROOFGATE=f"{sys.executable} -m evidence.cli", PYTHONPATH=str(ROOT))
+    return subprocess.run(["sh", "reproduce.sh"], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_the_bundled_script_re_runs_them_all_and_fails_when_one_does_not_verify(made, tmp_path):
+    folder = unpack(made["bundle"], tmp_path / "unpacked")
+    count = len(printed_commands((folder / "REPRODUCE.md").read_text()))
+    done = run_script(folder)
+    assert done.returncode == 0 and f"all {count} command(s) verified" in done.stdout, done.stdout + done.stderr
+    proof = next((folder / "proofs").iterdir())
+    proof.write_bytes(proof.read_bytes().replace(b"lrat", b"lrax", 1) + b"\n(garbage)\n")
+    damaged = run_script(folder)
+    assert damaged.returncode == 1 and "NOT REPRODUCED (PASS)" in damaged.stdout, damaged.stdout

@@ -14,6 +14,7 @@ Layout (every name is fixed by content, so bundles are reproducible byte for byt
     catalog/<sha256>.yaml the control catalog the run read
     reports/              report.html, summary.md, oscal.json, junit.xml, sarif.json
     REPRODUCE.md          the commands that re-check each answer (proofgate, cake_lpr, lrat-check)
+    reproduce.sh          runs every proofgate command of REPRODUCE.md, exit 0 only if each verifies
     gate/gate.yaml        the gate configuration, when one was given
 
 The archive is canonical (sorted names, ustar headers with mtime 0, owner 0, mode 0644, gzip
@@ -34,7 +35,7 @@ from ..outputs.html import html
 from ..outputs.junit import junit
 from ..outputs.markdown import markdown
 from ..outputs.oscal import assessment_results
-from ..outputs.reproduce import reproduce
+from ..outputs.reproduce import reproduce, script
 from ..outputs.sarif import sarif
 from ..store.models import as_utc
 from ..store.store import Store, StoreError, file_sha256
@@ -64,8 +65,9 @@ def write(store: Store, a: Assessment, out, key=None, gate=None, gate_config: st
     files["reports/summary.md"] = markdown(a, gate).encode()
     files["reports/oscal.json"] = assessment_results(a).encode()
     files["reports/junit.xml"] = junit(a, gate).encode()
-    files["reports/sarif.json"] = sarif(a).encode()
+    files["reports/sarif.json"] = sarif(a, gate=gate).encode()
     files["REPRODUCE.md"] = reproduce(a).encode()
+    files["reproduce.sh"] = script(a).encode()
     if gate_config:
         files["gate/gate.yaml"] = Path(gate_config).read_bytes()
     for name, data in files.items():

@@ -9,6 +9,7 @@ import json
 import platform
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 from ..results import Result, answer_label
 from ..store.models import Artifact, Control, InputFile, ResultRow, Run, SubjectSource, as_utc, mappings_of
@@ -39,6 +40,7 @@ class ResultView:
     counterexample: str | None = None
     source: SubjectSource | None = None  # the file the subject was read from, its sha256, the element path
     answer_format: str | None = None  # the format the kernel read the answer in (its verdict's proof.format)
+    source_copy: Path | None = None  # the stored copy of the source file (as the run read it)
 
     @property
     def pipeline(self) -> str | None:
@@ -49,12 +51,30 @@ class ResultView:
         return getattr(self.result, name)
 
     @property
-    def check_command(self) -> str | None:
+    def check_args(self) -> list[str] | None:
+        """`proofgate check`'s arguments that re-check this answer inside the unpacked bundle: every report,
+        REPRODUCE.md and reproduce.sh print these, and the tests run them."""
         if not (self.formula and self.answer):
             return None
         if self.answer.kind == "model" and self.formula.suffix != ".smt2":  # an SMT model is its certificate
-            return f"proofgate check {bundle_name(self.formula)} --model {bundle_name(self.answer)}"
-        return f"proofgate check {bundle_name(self.formula)} {bundle_name(self.answer)}"
+            return ["check", bundle_name(self.formula), "--model", bundle_name(self.answer)]
+        return ["check", bundle_name(self.formula), bundle_name(self.answer)]
+
+    @property
+    def export_args(self) -> list[str] | None:
+        """`proofgate export-cnf`'s arguments: a PASS's CNF + LRAT pair for the independent checkers."""
+        if not (self.formula and self.answer and self.answer.kind == "proof"):
+            return None
+        return ["export-cnf", bundle_name(self.formula), bundle_name(self.answer), "-o", "cross",
+                "--name", self.answer.sha256[:16]]
+
+    @property
+    def check_command(self) -> str | None:
+        return "proofgate " + " ".join(self.check_args) if self.check_args else None
+
+    @property
+    def export_command(self) -> str | None:
+        return "proofgate " + " ".join(self.export_args) if self.export_args else None
 
 
 @dataclass
@@ -154,6 +174,8 @@ def load(store: Store, run_id: str | None = None, exceptions: list[dict] | None 
         answer = artifacts.get(r.proof_sha256 or r.model_sha256 or "")
         view = ResultView(r, artifacts.get(r.formula_sha256 or ""), answer, artifacts.get(r.verdict_sha256 or ""),
                           source=sources.get(r.subject))
+        if view.source is not None and store.has_artifact(view.source.sha256):
+            view.source_copy = store.path_of(view.source.sha256)
         if r.verdict == Result.FAIL and answer is not None and store.has_artifact(answer.sha256):
             view.counterexample = _preview_model(store.path_of(answer.sha256).read_text(errors="replace"))
         if view.verdict_json is not None and store.has_artifact(view.verdict_json.sha256):
