@@ -4,13 +4,13 @@ import shutil
 import tempfile
 
 import pytest
+from test_binding import FILES, made  # noqa: F401  (a real control run on three sample files)
 
 from cases import EXCEPTIONS, SECTIONS
 from evidence.outputs import assessment
 from evidence.outputs.html import html
 from evidence.store.store import Store
 from pipeline import ARTIFACTS, need, populate, sqlite_url, which
-from test_binding import FILES, made  # noqa: F401  (a real control run on three sample files)
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
