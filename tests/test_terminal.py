@@ -9,11 +9,11 @@ import subprocess
 import sys
 
 import pytest
+from test_binding import FILES, SAMPLES, made  # noqa: F401  (a real control run on three sample files)
 
 from evidence.cli.terminal import colour_enabled, paint
 from evidence.store.store import Store
 from pipeline import ROOT, run, run_plain, sqlite_url
-from test_binding import FILES, SAMPLES, made  # noqa: F401  (a real control run on three sample files)
 
 CSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 VERDICT = re.compile(r"\b(PASS|FAIL|NOT CHECKABLE)\b")
