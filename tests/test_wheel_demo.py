@@ -1,4 +1,5 @@
 """`proofgate demo` from an installed wheel, outside any checkout: the samples ship inside the package."""
+import os
 import subprocess
 import sys
 
@@ -16,9 +17,11 @@ def test_demo_runs_from_an_installed_wheel_outside_a_checkout(tmp_path):
     wheel = next(wheels.glob("proofgate_evidence-*.whl"))
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
-    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True, timeout=300)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # nothing of the checkout on the path
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True, timeout=300, env=env)
     work.mkdir()
-    demo = subprocess.run([venv / "bin" / "proofgate", "demo"], cwd=work, capture_output=True, text=True, timeout=900)
+    demo = subprocess.run([venv / "bin" / "proofgate", "demo"], cwd=work, capture_output=True, text=True,
+                          timeout=900, env=env)
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
     assert "internal error" not in demo.stdout + demo.stderr
     assert f"samples: {venv}" in demo.stdout  # the packaged copy, not a checkout's
