@@ -246,3 +246,18 @@ def test_the_bundled_script_re_runs_them_all_and_fails_when_one_does_not_verify(
     proof.write_bytes(proof.read_bytes().replace(b"lrat", b"lrax", 1) + b"\n(garbage)\n")
     damaged = run_script(folder)
     assert damaged.returncode == 1 and "NOT REPRODUCED (PASS)" in damaged.stdout, damaged.stdout
+
+
+def test_verify_names_bundle_members_not_temporary_files(made, tmp_path):
+    """A certificate the kernel cannot read, re-signed: the message names the member, not our scratch file."""
+    files = members(made["bundle"])
+    proof = next(n for n in sorted(files) if n.startswith("proofs/"))
+    files[proof] = b"not a certificate\n"
+    resign(files, made["key"])
+    out = tmp_path / "unreadable.tar.gz"
+    bundle_module._write_tar(out, files)
+    r = run_plain("verify", out, "--pubkey", made["pub"])
+    assert r.exit_code == 1
+    failing = [line for line in r.output.splitlines() if line.startswith("FAIL") and "kernel" in line]
+    assert failing and all("proofgate-verify-" not in line and "/tmp" not in line for line in failing), failing
+    assert any(proof in line for line in failing), failing

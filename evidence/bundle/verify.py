@@ -268,13 +268,20 @@ def _recheck(r: dict, entries: dict, report: Report, kernel) -> Result:
         else:
             v = checker.check_model(f.path, p.path)
     except checker.InputError as error:
-        report.bad(f"{what}: claimed {claimed}, but the kernel cannot read its files: {error}")
+        report.bad(f"{what}: claimed {claimed}, but the kernel cannot read its files: {_members(str(error), f, p)}")
         return Result.NOT_CHECKABLE
     if from_verdict(v) is claimed and v.formula["sha256"] == f.sha256 and v.proof["sha256"] == p.sha256:
         report.ok(f"{what}: {claimed}: the {v.kernel} kernel VERIFIED the {answer_label(v.proof['format'])}")
         return claimed
-    report.bad(f"{what}: claimed {claimed}, but the kernel says {v.status}: {v.reason}")
+    report.bad(f"{what}: claimed {claimed}, but the kernel says {v.status}: {_members(str(v.reason), f, p)}")
     return Result.NOT_CHECKABLE
+
+
+def _members(text: str, *entries: Entry) -> str:
+    """A message about our numbered temporary files, naming the bundle members instead."""
+    for e in entries:
+        text = text.replace(str(e.path), e.name)
+    return text
 
 
 def _cross_check(r: dict, entries: dict, report: Report, checkers, workdir: Path, crossed: dict) -> Result:
