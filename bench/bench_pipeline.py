@@ -233,7 +233,7 @@ def bench_checks(args) -> None:
                 configs.append((f"dask LocalCluster x{workers}", workers,
                                 lambda c=client: (c.get_executor(pure=False), lambda: None)))
         except ImportError:
-            print("dask: not installed (pip install 'proofgate[dask]'): no Dask figures")
+            print("dask: not installed (pip install '.[dask]' in a proofgate checkout): no Dask figures")
     create_ms, write_mb = storage_costs(args.store_dir)
     print(f"stores in {args.store_dir}: creating a file there takes {create_ms:.3f} ms (a run stores three files a "
           f"proof: formula, proof, verdict); writing with fsync {write_mb:.0f} MB/s")
@@ -324,7 +324,7 @@ def main() -> None:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            print("dask: not installed (pip install 'proofgate[dask]'): no Dask figures")
+            print("dask: not installed (pip install '.[dask]' in a proofgate checkout): no Dask figures")
             return
         for workers in sorted({1, args.jobs}):
             with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,

@@ -64,3 +64,19 @@ def from_verdict(verdict: Any) -> Result:
 def answer_kind(proof_format: str) -> str:
     """How a verified answer is filed ('model' or 'proof'), by the format the kernel found it in."""
     return "model" if proof_format in ("model", "smt-model") else "proof"
+
+
+# The pipeline each verified answer went through, by the format the kernel read it in (reports, verify).
+PIPELINE = {
+    "text": "LRAT proof of a CNF formula (unsatisfiable)",
+    "binary": "binary LRAT proof of a CNF formula (unsatisfiable)",
+    "model": "model of a CNF formula (a counterexample)",
+    "smt-lrat": "SMT certificate: theory lemmas and an LRAT refutation of the Boolean skeleton (unsatisfiable)",
+    "smt-drat": "SMT certificate: theory lemmas and a DRAT refutation of the Boolean skeleton, "
+                "elaborated to LRAT (unsatisfiable)",
+    "smt-model": "SMT certificate with a model (a counterexample)",
+}
+
+
+def answer_label(proof_format: str | None) -> str:
+    return PIPELINE.get(proof_format or "", f"answer in format {proof_format}")

@@ -63,7 +63,7 @@ def test_executor_usage_errors(tmp_path, formulas, monkeypatch):
     assert r.exit_code == 2 and "dask://HOST:PORT" in r.output
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if dask were not installed
     r = run("prove", "--executor", "dask://127.0.0.1:8786", formulas[0], db=db)
-    assert r.exit_code == 2 and "pip install 'proofgate[dask]'" in r.output
+    assert r.exit_code == 2 and "pip install '.[dask]' in a proofgate checkout" in r.output
 
 
 def test_a_lying_worker_never_makes_a_pass_or_fail(tmp_path, formulas, monkeypatch):

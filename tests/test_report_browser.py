@@ -4,6 +4,7 @@ import shutil
 import tempfile
 
 import pytest
+from test_binding import FILES, made  # noqa: F401  (a real control run on three sample files)
 
 from cases import EXCEPTIONS, SECTIONS
 from evidence.outputs import assessment
@@ -57,3 +58,22 @@ def test_the_report_renders_every_section(browser, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     assert browser.save_screenshot(str(ARTIFACTS / "report.png"))
     assert (ARTIFACTS / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_report_shows_every_input_digest_and_each_result_s_source(browser, made, tmp_path):  # noqa: F811
+    """A control run's report, as a reader sees it: the Inputs section lists every file read with its sha256."""
+    import hashlib
+
+    from selenium.webdriver.common.by import By
+    page = tmp_path / "report.html"
+    page.write_text(html(assessment.load(Store(made["db"]))))
+    browser.get(page.as_uri())
+    headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]
+    assert "Inputs" in headings
+    inputs = browser.find_element(By.ID, "inputs").text
+    for name in FILES:
+        path = made["inputs"] / name
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in inputs and str(path) in inputs
+    body = browser.find_element(By.TAG_NAME, "body").text
+    source = hashlib.sha256((made["inputs"] / "iam-admin.json").read_bytes()).hexdigest()
+    assert f"file sha256 {source}" in body  # on each of iam-admin's results, beside its encoding's digest

@@ -185,3 +185,19 @@ def test_oscal_validates_with_trestle(a, tmp_path):
 def test_in_ci_trestle_is_installed():
     if IN_CI:
         import trestle  # noqa: F401  .ci/run installs the oscal extra
+
+
+def test_a_fail_row_carries_a_fail_s_reason_never_a_not_checkable_s():
+    from datetime import datetime, timezone
+
+    from evidence.outputs.assessment import ControlView, ResultView
+    from evidence.results import Result
+    from evidence.store.models import ResultRow
+
+    def view(subject, verdict, reason):
+        return ResultView(ResultRow(run_id="r", control_id="C-1", subject=subject, verdict=verdict, reason=reason,
+                                    formula_path="f", created_at=datetime.now(timezone.utc)), None, None, None)
+    results = [view("a", Result.NOT_CHECKABLE, "not supported: aws:SourceVpce"), view("b", Result.FAIL, "b is public")]
+    control = ControlView("C-1", Result.worst(r.verdict for r in results), results)
+    assert control.verdict is Result.FAIL and control.reason == "b is public"
+    assert ControlView("C-2", Result.PASS, [view("c", Result.PASS, None)]).reason is None

@@ -38,3 +38,15 @@ def test_every_proofgate_command_and_option_exists():
                 assert token in known, f"proofgate {name} has no option {token}"
         used.add(name)
     assert {"prove", "gate", "report", "bundle"} <= used
+
+
+def test_the_workflow_never_installs_proofgate_by_its_bare_name_from_the_index():
+    """`proofgate` on PyPI is an unrelated package (shared/NOTES.md): install from the repository or a wheel."""
+    doc = yaml.safe_load(WORKFLOW.read_text())
+    installs = [line for job in doc["jobs"].values() for s in job["steps"]
+                for line in s.get("run", "").splitlines() if "pip install" in line]
+    assert installs
+    for line in installs:
+        targets = [t for t in shlex.split(line.split("#")[0])[2:] if not t.startswith("-")]
+        assert targets and all(t.startswith(("proofgate-evidence @ git+", "./", "dist/")) or t.endswith(".whl")
+                               for t in targets), line

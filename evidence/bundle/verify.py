@@ -1,6 +1,7 @@
-"""Verify an evidence bundle offline: the archive's form, every hash, the signature, and every
-proof and model again with the kernel.  Standard library, `checker` and `cryptography` only:
-no solver, no python-sat, no database.
+"""Verify an evidence bundle offline: the archive's form, every hash, the signature, every encoding
+re-derived from the bundled inputs (rederive.py), and every proof and model again with the kernel.
+No solver, no python-sat, no database: standard library, `checker` and `cryptography`, plus the
+policy loader and encoder for a control run's encodings.
 
 The archive is read by a small strict reader rather than extracted: only regular files with
 plain relative names (no absolute paths, no `..`, no links, devices or directories), sizes
@@ -22,7 +23,7 @@ from pathlib import Path
 import checker
 
 from ..errors import UserError
-from ..results import Result, from_verdict
+from ..results import Result, answer_label, from_verdict
 from . import dsse
 
 ENVELOPE, MANIFEST = "bundle.dsse.json", "manifest.json"
@@ -201,10 +202,13 @@ def verify(path, workdir: Path, public_key=None, allow_unsigned=False, kernel=No
         return report
     if {n: f.get("sha256") for n, f in files.items()} != {n: h for n, h in listed.items() if n != MANIFEST}:
         report.bad(f"{MANIFEST}: its file list differs from the signed statement")
+    derived = _rederive(manifest, entries, report, workdir)
     controls: dict[str, list[str]] = {}
+    kernel_checked = 0
     crossed = {c.name: 0 for c in cross_check}
     for r in results:
         held = _recheck(r, entries, report, kernel)
+        kernel_checked += held in (Result.PASS, Result.FAIL)
         if held is Result.PASS and cross_check:
             held = _cross_check(r, entries, report, cross_check, workdir, crossed)
         controls.setdefault(r.get("control"), []).append(held)
@@ -212,7 +216,35 @@ def verify(path, workdir: Path, public_key=None, allow_unsigned=False, kernel=No
         report.lines.append(f"info  {name}: verified the propositional part of {count} certificate(s) on its own")
     for cid, verdicts in sorted(controls.items(), key=lambda kv: str(kv[0])):
         report.lines.append(f"control {cid}: {Result.worst(verdicts)} ({len(verdicts)} subject(s))")
+    report.lines += trust_lines(kernel_checked, derived, manifest)
     return report
+
+
+def _rederive(manifest: dict, entries: dict, report: Report, workdir: Path):
+    from .rederive import rederive
+    derived = rederive(manifest, entries, workdir)
+    for problem in derived.problems:
+        report.bad(problem)
+    for note in derived.notes:
+        report.lines.append(f"info  {note}")
+    if derived.compared and not derived.problems:
+        report.ok(f"encodings: all {derived.compared} problems re-derived from the bundled inputs and catalog "
+                  "are the bundled ones, byte for byte")
+    return derived
+
+
+def trust_lines(kernel_checked: int, derived, manifest: dict) -> list[str]:
+    """What each step of this verification rests on, said plainly."""
+    inputs = manifest.get("inputs") or []
+    lines = [f"trust re-checked by the kernel (trusted): {kernel_checked} proof(s) and counterexample(s)"]
+    if derived.compared:
+        lines.append(f"trust re-derived by untrusted, deterministic code (proofgate's loader and encoder): "
+                     f"{derived.compared} encoding(s) of the controls")
+    elif not any(str(r.get("formula") or "").endswith(".smt2") for r in manifest.get("results", [])):
+        lines.append("trust taken on the signer's word: the formulas (a `prove` run: no inputs to derive them from)")
+    lines.append(f"trust taken on the signer's word: that the {sum(f.get('role') != 'catalog' for f in inputs)} "
+                 "bundled input file(s) are the estate under review, and the catalog its controls")
+    return lines
 
 
 def _recheck(r: dict, entries: dict, report: Report, kernel) -> Result:
@@ -236,14 +268,20 @@ def _recheck(r: dict, entries: dict, report: Report, kernel) -> Result:
         else:
             v = checker.check_model(f.path, p.path)
     except checker.InputError as error:
-        report.bad(f"{what}: claimed {claimed}, but the kernel cannot read its files: {error}")
+        report.bad(f"{what}: claimed {claimed}, but the kernel cannot read its files: {_members(str(error), f, p)}")
         return Result.NOT_CHECKABLE
     if from_verdict(v) is claimed and v.formula["sha256"] == f.sha256 and v.proof["sha256"] == p.sha256:
-        report.ok(f"{what}: {claimed}: the {v.kernel} kernel VERIFIED the "
-                  f"{'LRAT proof (unsatisfiable)' if claimed == Result.PASS else 'model (counterexample)'}")
+        report.ok(f"{what}: {claimed}: the {v.kernel} kernel VERIFIED the {answer_label(v.proof['format'])}")
         return claimed
-    report.bad(f"{what}: claimed {claimed}, but the kernel says {v.status}: {v.reason}")
+    report.bad(f"{what}: claimed {claimed}, but the kernel says {v.status}: {_members(str(v.reason), f, p)}")
     return Result.NOT_CHECKABLE
+
+
+def _members(text: str, *entries: Entry) -> str:
+    """A message about our numbered temporary files, naming the bundle members instead."""
+    for e in entries:
+        text = text.replace(str(e.path), e.name)
+    return text
 
 
 def _cross_check(r: dict, entries: dict, report: Report, checkers, workdir: Path, crossed: dict) -> Result:

@@ -10,8 +10,11 @@ Layout (every name is fixed by content, so bundles are reproducible byte for byt
     proofs/<sha256>.lrat  LRAT proofs (PASS)
     models/<sha256>.model models (FAIL: counterexamples)
     verdicts/<sha256>.json the kernel's verdicts
+    sources/<sha256>.json the configuration files the run read (policies, security groups, ACLs)
+    catalog/<sha256>.yaml the control catalog the run read
     reports/              report.html, summary.md, oscal.json, junit.xml, sarif.json
     REPRODUCE.md          the commands that re-check each answer (proofgate, cake_lpr, lrat-check)
+    reproduce.sh          runs every proofgate command of REPRODUCE.md, exit 0 only if each verifies
     gate/gate.yaml        the gate configuration, when one was given
 
 The archive is canonical (sorted names, ustar headers with mtime 0, owner 0, mode 0644, gzip
@@ -32,7 +35,7 @@ from ..outputs.html import html
 from ..outputs.junit import junit
 from ..outputs.markdown import markdown
 from ..outputs.oscal import assessment_results
-from ..outputs.reproduce import reproduce
+from ..outputs.reproduce import reproduce, script
 from ..outputs.sarif import sarif
 from ..store.models import as_utc
 from ..store.store import Store, StoreError, file_sha256
@@ -62,8 +65,9 @@ def write(store: Store, a: Assessment, out, key=None, gate=None, gate_config: st
     files["reports/summary.md"] = markdown(a, gate).encode()
     files["reports/oscal.json"] = assessment_results(a).encode()
     files["reports/junit.xml"] = junit(a, gate).encode()
-    files["reports/sarif.json"] = sarif(a).encode()
+    files["reports/sarif.json"] = sarif(a, gate=gate).encode()
     files["REPRODUCE.md"] = reproduce(a).encode()
+    files["reproduce.sh"] = script(a).encode()
     if gate_config:
         files["gate/gate.yaml"] = Path(gate_config).read_bytes()
     for name, data in files.items():
@@ -79,8 +83,11 @@ def write(store: Store, a: Assessment, out, key=None, gate=None, gate_config: st
                      "formula": bundle_name(r.formula) if r.formula else None,
                      "proof": bundle_name(r.answer) if r.answer and r.answer.kind == "proof" else None,
                      "model": bundle_name(r.answer) if r.answer and r.answer.kind == "model" else None,
-                     "verdict_json": bundle_name(r.verdict_json) if r.verdict_json else None}
+                     "verdict_json": bundle_name(r.verdict_json) if r.verdict_json else None,
+                     "source": _source(r)}
                     for r in a.results],
+        "inputs": [{"path": f.path, "role": f.role, "sha256": f.sha256, "member": a.input_member(f)}
+                   for f in a.inputs],
         "files": {name: {"sha256": sha, "size": size} for name, (sha, size) in sorted(sizes.items())},
     }
     data = json.dumps(manifest, indent=1, sort_keys=True).encode() + b"\n"
@@ -88,10 +95,18 @@ def write(store: Store, a: Assessment, out, key=None, gate=None, gate_config: st
     statement = {"_type": dsse.STATEMENT_TYPE, "predicateType": dsse.PREDICATE_TYPE,
                  "subject": [{"name": n, "digest": {"sha256": sha}} for n, (sha, _) in sorted(sizes.items())],
                  "predicate": {"format": FORMAT, "run": a.run.id, "manifest": MANIFEST,
-                               "kernel_version": a.run.kernel_version}}
+                               "kernel_version": a.run.kernel_version,
+                               # what the evidence is about: verify re-derives every encoding from these
+                               "inputs": [{"name": a.input_member(f), "path": f.path, "role": f.role}
+                                          for f in a.inputs]}}
     files[ENVELOPE] = dsse.envelope(statement, key)
     _write_tar(out, files)
     return manifest
+
+
+def _source(r) -> dict | None:
+    s = r.source
+    return {"path": s.path, "sha256": s.sha256, "element": s.element} if s else None
 
 
 def _write_tar(out, files: dict) -> None:

@@ -53,7 +53,8 @@ def keygen(output):
 @click.option("--cross-check", "cross_checkers", multiple=True, metavar="CHECKER[=PATH]",
               help="Also run an independent LRAT checker (cake_lpr, lrat-check) on every proof's propositional "
                    "part; any disagreement with the kernel fails the verification.")
-def verify(bundle_file, pubkey, allow_unsigned, kernel, cross_checkers):
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as one JSON object.")
+def verify(bundle_file, pubkey, allow_unsigned, kernel, cross_checkers, as_json):
     """Re-check a bundle offline: archive, hashes, signature, and every proof and model with the kernel.
 
     Uses the kernel alone (no solver, no database).  Exit 0 only if everything checks.
@@ -68,7 +69,14 @@ def verify(bundle_file, pubkey, allow_unsigned, kernel, cross_checkers):
         raise click.UsageError(f"{pubkey}: cannot load an Ed25519 public key: {error}") from None
     with tempfile.TemporaryDirectory(prefix="proofgate-verify-") as tmp:
         result = run_verify(bundle_file, Path(tmp), public, allow_unsigned, kernel, checkers)
+    if as_json:
+        from .terminal import echo_json
+        echo_json({"bundle": str(bundle_file), "verified": result.verified, "problems": result.problems,
+                   "checks": [{"status": status, "text": text.strip()}
+                              for status, _, text in (line.partition(" ") for line in result.lines)]})
+        return ExitCode.OK if result.verified else ExitCode.FAILED
+    from .terminal import echo_result
     for line in result.lines:
-        click.echo(line)
+        echo_result(line)
     click.echo("s VERIFIED" if result.verified else f"s NOT VERIFIED ({len(result.problems)} problem(s))")
     return ExitCode.OK if result.verified else ExitCode.FAILED

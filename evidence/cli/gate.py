@@ -16,8 +16,9 @@ from .options import load_gate, store_options
 @click.option("--sarif", type=click.Path(dir_okay=False), help="Also write SARIF here.")
 @click.option("--recheck/--no-recheck", default=True, show_default=True,
               help="Re-check each required PASS's stored proof with the kernel.")
+@click.option("--json", "as_json", is_flag=True, help="Print the decision as one JSON object (not the summary).")
 @store_options
-def gate(store, run_id, config_path, junit, sarif, recheck):
+def gate(store, run_id, config_path, junit, sarif, recheck, as_json):
     """Exit 0 only if every required control of GATE.yaml has a kernel-verified PASS in RUN
     (default: the latest), or an exception that has not expired."""
     from ..gate.evaluate import evaluate, recheck_pass
@@ -29,7 +30,8 @@ def gate(store, run_id, config_path, junit, sarif, recheck):
     a = load(store, run_id, config.exceptions)
     outcome = evaluate(a, config, functools.partial(recheck_pass, store) if recheck else None)
     summary = markdown(a, outcome)
-    click.echo(summary)
+    if not as_json:
+        click.echo(summary)
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as f:
             f.write(summary)
@@ -37,6 +39,12 @@ def gate(store, run_id, config_path, junit, sarif, recheck):
         Path(junit).write_text(junit_xml(a, outcome), encoding="utf-8")
     if sarif:
         Path(sarif).write_text(sarif_json(a, gate=outcome), encoding="utf-8")
+    if as_json:
+        from .terminal import echo_json
+        echo_json({"run": a.run.id, "config": config_path, "passed": outcome.passed,
+                   "required": [{"control": r.control, "status": str(r.status), "detail": r.detail}
+                                for r in outcome.rows]})
+        return ExitCode.OK if outcome.passed else ExitCode.FAILED
     click.echo(f"gate {'PASSED' if outcome.passed else 'FAILED'}: " + ", ".join(
         f"{r.control} {r.status}" for r in outcome.rows))
     return ExitCode.OK if outcome.passed else ExitCode.FAILED

@@ -45,7 +45,7 @@ def open_executor(executor, jobs, tasks: int):
 
 
 def carry_out(store, run_id: str, pool, client, total: int, work, line, resume_hint: str = "",
-              epilogue=None) -> ExitCode:
+              epilogue=None, quiet: bool = False, as_json: bool = False) -> ExitCode:
     """The scaffold of a run: `work(on_result)` with SIGTERM taken as an interrupt, a progress bar, and
     each result's `line` printed as it is recorded; the executor is stopped whatever happens.  Then the
     run is complete: `epilogue()`, the counts, and the exit code of its results (or, interrupted, the
@@ -53,11 +53,12 @@ def carry_out(store, run_id: str, pool, client, total: int, work, line, resume_h
     previous = signal.signal(signal.SIGTERM, _interrupt)
     done: list = []
     try:
-        with _progress(total) as advance:
+        with _progress(total) as bar:
             def on_result(item):
                 done.append(item)
-                click.echo(line(item))
-                advance()
+                if not as_json and (not quiet or Result(item.result.verdict) is not Result.PASS):
+                    bar.echo(line(item))
+                bar.advance()
             work(on_result)
     except KeyboardInterrupt:
         click.echo(f"proofgate: interrupted: run {run_id} is incomplete ({len(done)} of {total} stored)"
@@ -70,29 +71,53 @@ def carry_out(store, run_id: str, pool, client, total: int, work, line, resume_h
         else:
             client.close()
     store.finish_run(run_id)
+    results = [d.result.verdict for d in done]
     if epilogue:
         epilogue()
-    results = [d.result.verdict for d in done]
-    click.echo(f"run {run_id}: " + ", ".join(f"{sum(x == r for x in results)} {r}" for r in Result))
+    if as_json:
+        from .terminal import echo_json
+        echo_json({"run": run_id, "counts": {str(r): sum(x == r for x in results) for r in Result},
+                   "results": [{"control": d.result.control_id, "subject": d.result.subject,
+                                "verdict": str(d.result.verdict), "reason": d.result.reason,
+                                "formula_sha256": d.result.formula_sha256}
+                               for d in sorted(done, key=lambda d: (d.result.control_id, d.result.subject))]})
+        return of_results(results, any(d.bad_input for d in done))
+    click.echo(f"run {run_id}: {len(results)} results (control, subject): "
+               + ", ".join(f"{sum(x == r for x in results)} {r}" for r in Result))
     return of_results(results, any(d.bad_input for d in done))
 
 
 class _progress:
-    """A rich progress bar on stderr when it is a terminal (the result lines still go to stdout,
-    above the bar); nothing more otherwise: the result lines are the progress."""
+    """A rich progress bar on stderr when it is a terminal; nothing more otherwise (the result lines are
+    the progress).  A result line never shares a line with the bar: with both streams on the terminal,
+    it is printed through the bar's console, which clears the bar, prints the line and redraws the bar
+    below it; with stdout redirected, the line goes to stdout and the bar stays on the terminal."""
     def __init__(self, total: int):
-        self.total, self.bar = total, None
+        self.total, self.bar, self.task = total, None, None
 
     def __enter__(self):
-        if not sys.stderr.isatty():
-            return lambda: None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-        self.bar = Progress(TextColumn("proving"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            console=Console(stderr=True), transient=True)
-        self.bar.__enter__()
-        task = self.bar.add_task("prove", total=self.total)
-        return lambda: self.bar.advance(task)
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            self.bar = Progress(TextColumn("proving"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                console=Console(stderr=True), transient=True)
+            self.bar.__enter__()
+            self.task = self.bar.add_task("prove", total=self.total)
+        return self
+
+    def echo(self, text: str) -> None:
+        from .terminal import echo_result, paint
+        if self.bar is not None and sys.stdout.isatty():
+            from rich.text import Text
+
+            from .terminal import colour_enabled
+            self.bar.console.print(Text.from_ansi(paint(text, colour_enabled(sys.stdout))), soft_wrap=True)
+        else:
+            echo_result(text)
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
 
     def __exit__(self, *exc):
         if self.bar is not None:

@@ -18,7 +18,7 @@ from .options import carry_out, open_executor, store_options
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
               help="Formulas solved at once, each in a worker (default: the number of CPUs).")
 @click.option("--executor", metavar="URL",
-              help="Solve on a Dask cluster: dask://HOST:PORT (pip install 'proofgate[dask]').")
+              help="Solve on a Dask cluster: dask://HOST:PORT (pip install '.[dask]' in a proofgate checkout).")
 @click.option("--proof-dir", type=click.Path(file_okay=False, exists=True), metavar="DIR",
               help="Do not solve: check the proof (NAME.lrat, .blrat) or model (NAME.model) in DIR of each "
                    "FORMULA, with the kernel in the workers.")

@@ -16,8 +16,11 @@ from .options import carry_out, open_executor, store_options
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core).")
 @click.option("--executor", metavar="dask://HOST:PORT", help="Produce certificates on a Dask cluster instead.")
 @click.option("--run", "run_id", metavar="ID", help="Run id (default: a new one).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object (no result lines).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the results that are not PASS, and the counts.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print each input file's sha256 as read.")
 @store_options
-def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id):
+def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id, as_json, quiet, verbose):
     """Evaluate every control of CATALOG on every subject of INPUTS it applies to.
 
     PASS: the kernel verified an UNSAT certificate (no violation exists). FAIL: the kernel verified a
@@ -26,7 +29,7 @@ def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id):
     2 bad input."""
     from ..exits import ExitCode
     from ..inputs import load_inputs
-    from ..pipeline.controls import line, plan, run_catalog
+    from ..pipeline.controls import bind_inputs, line, plan, run_catalog
     from ..pipeline.provenance import run_fields
     from ..policy.catalog import load_catalog
     if executor and jobs:
@@ -35,9 +38,10 @@ def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id):
     estate = got.estate
     for path, why in got.refused:
         click.echo(f"proofgate: refused {path}: {why}", err=True)
-    click.echo(f"found {len(got.read) + len(got.skipped) + len(got.refused)} files: {len(got.read)} read, "
-               f"{len(got.skipped)} skipped as not configuration, {len(got.refused)} refused"
-               + "".join(f"\n  skipped {p}" for p in got.skipped))
+    say = (lambda text: click.echo(text, err=True)) if as_json else click.echo  # stdout: the JSON only
+    say(f"found {len(got.read) + len(got.skipped) + len(got.refused)} files: {len(got.read)} read, "
+        f"{len(got.skipped)} skipped as not configuration, {len(got.refused)} refused"
+        + "".join(f"\n  skipped {p}" for p in got.skipped))
     if not estate.subjects:
         click.echo("proofgate: nothing to check: no subject found", err=True)
         return ExitCode.NOTHING
@@ -46,11 +50,15 @@ def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id):
     fields = dict(run_fields(), catalog_version=f"{cat.name} {cat.version} (sha256 {cat.sha256})",
                   solver="proofgate policy encoder; cvc5 or native DPLL(T) certificates")
     run_record = store.begin_run(run_id, **fields)
+    digests = bind_inputs(store, run_record.id, catalog, got.read, estate)
+    if verbose:
+        for path, sha in digests.items():
+            say(f"  read {path} sha256 {sha}")
 
     def subjects():
-        click.echo(f"subjects: {len(estate.subjects)} found = {len({s.id for _, s in pairs})} analysed + "
-                   f"{len(excluded)} excluded" + "".join(f"\n  excluded {n}: {why}" for n, why in excluded.items()))
+        say(f"subjects: {len(estate.subjects)} found = {len({s.id for _, s in pairs})} analysed + "
+            f"{len(excluded)} excluded" + "".join(f"\n  excluded {n}: {why}" for n, why in excluded.items()))
     code = carry_out(store, run_record.id, pool, client, len(pairs),
                      lambda on_result: run_catalog(store, run_record.id, cat, estate, pool, timeout, on_result),
-                     line, epilogue=subjects)
+                     line, epilogue=subjects, quiet=quiet, as_json=as_json)
     return ExitCode.BAD_INPUT if got.refused and code == ExitCode.OK else code

@@ -48,7 +48,7 @@ def evaluate(a: Assessment, config: GateConfig, recheck=None, today: date | None
                 (Result.PASS, f"kernel-verified proof for {len(c.results)} subject(s)")
         else:
             status = c.verdict
-            detail = "; ".join(f"{r.subject}: {r.reason}" for r in c.results if r.verdict != Result.PASS)
+            detail = "; ".join(f"{r.subject}: {r.verdict}: {r.reason}" for r in c.results if r.verdict != Result.PASS)
         if status != Result.PASS:
             if cid in active:
                 e = active[cid]

@@ -47,6 +47,9 @@ def _media(artifact) -> str:
     for ending, media in COMPRESSED.items():
         if artifact.suffix.endswith(ending):
             return media
+    if artifact.kind in ("source", "catalog"):  # the reviewed configuration files, as they were read
+        return {".json": "application/json", ".yaml": "application/yaml", ".yml": "application/yaml"}.get(
+            artifact.suffix, "application/octet-stream")
     return "application/octet-stream" if artifact.suffix == ".blrat" else MEDIA[artifact.kind]
 
 
@@ -66,6 +69,10 @@ def assessment_results(a: Assessment) -> str:
             related.append({"observation-uuid": obs})
             evidence = [{"href": "#" + uid("artifact", art.sha256), "description": f"{art.kind}: {bundle_name(art)}"}
                         for art in (r.formula, r.answer, r.verdict_json) if art is not None]
+            source = a.artifact(r.source.sha256) if r.source else None
+            if source is not None and r.source is not None:  # the file reviewed (back-matter: its SHA-256)
+                evidence.insert(0, {"href": "#" + uid("artifact", source.sha256),
+                                    "description": f"source: {r.source.path}, element {r.source.element or '(root)'}"})
             observation = {
                 "uuid": obs, "title": f"{c.id} for {r.subject}: {r.verdict}",
                 "description": _observation_text(r),
@@ -143,9 +150,9 @@ def assessment_results(a: Assessment) -> str:
 
 def _observation_text(r) -> str:
     if r.verdict == Result.PASS:
-        return (f"The kernel ({r.kernel}) verified an LRAT proof that formula {r.formula_sha256} is unsatisfiable: "
+        return (f"The kernel ({r.kernel}) verified a refutation ({r.pipeline}) of problem {r.formula_sha256}: "
                 f"{r.subject} cannot violate {r.control_id}.")
     if r.verdict == Result.FAIL:
-        return (f"The kernel ({r.kernel}) verified a model of formula {r.formula_sha256}: a counterexample "
-                f"showing that {r.subject} violates {r.control_id}.")
+        return (f"The kernel ({r.kernel}) verified a model ({r.pipeline}) of problem {r.formula_sha256}: a "
+                f"counterexample showing that {r.subject} violates {r.control_id}.")
     return f"No kernel-verified answer for {r.subject}: {r.reason}."

@@ -20,7 +20,7 @@ from ..policy.errors import Unsupported
 from ..policy.judge import encode, judge, produce
 from ..policy.queries import Encoded
 from ..results import Result, answer_kind
-from ..store.models import ANSWER_SUFFIX, Artifact, Control, ResultRow, Subject
+from ..store.models import ANSWER_SUFFIX, Artifact, Control, ResultRow, Subject, SubjectSource
 from .jobs import Done, Job, Outcome, new_row, run_jobs
 
 
@@ -138,6 +138,16 @@ class Judging:
 
     def line(self, done: Done) -> str:
         return line(done)
+
+
+def bind_inputs(store, run_id: str, catalog_path, read: list[str], estate) -> dict[str, str]:
+    """What ties the run's evidence to the files reviewed: each file read (and the catalog) kept with its
+    sha256, and each subject's source file and element path.  `verify` re-derives the encodings from them."""
+    digests = store.add_input_files(run_id, [(str(catalog_path), "catalog")] + [(p, "input") for p in read])
+    store.add_subject_sources(run_id, [SubjectSource(run_id=run_id, subject=s.id, path=s.source or s.file,
+                                                     sha256=digests[s.source or s.file], element=s.element)
+                                       for s in estate.subjects.values() if (s.source or s.file) in digests])
+    return digests
 
 
 def run_catalog(store, run_id, catalog, estate, executor, timeout, on_result=None, kernel=None) -> list[Done]:

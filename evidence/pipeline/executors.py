@@ -25,7 +25,7 @@ def dask_executor(address: str):
     try:
         from distributed import Client
     except ImportError:
-        raise UserError("--executor dask://... needs dask: pip install 'proofgate[dask]'") from None
+        raise UserError("--executor dask://... needs dask: pip install '.[dask]' in a proofgate checkout") from None
     scheme, sep, rest = address.partition("://")
     if not sep or not rest:
         raise UserError(f"--executor {address!r}: give dask://HOST:PORT")

@@ -16,11 +16,16 @@ def run_fields() -> dict:
             "solver": solver_version()}
 
 
+DISTRIBUTION = "proofgate-evidence"  # pyproject.toml's name ("proofgate" on PyPI is another project)
+
+
 def tool_version() -> str:
-    try:
-        return version("proofgate")
-    except PackageNotFoundError:
-        return "unknown"
+    for name in (DISTRIBUTION, "proofgate"):  # "proofgate": checkouts installed before the rename
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            continue
+    return "unknown"
 
 
 @lru_cache(maxsize=None)

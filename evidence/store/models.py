@@ -54,6 +54,26 @@ class Subject(SQLModel, table=True):
     reason: str | None = None  # why it was excluded
 
 
+class InputFile(SQLModel, table=True):
+    """A file a run read, its bytes kept as an artifact: what the run's evidence is about.
+    `position` is the order the run read them in, so `verify` can read them again the same way."""
+    run_id: str = Field(foreign_key="run.id", primary_key=True)
+    path: str = Field(primary_key=True)  # as the run read it
+    role: str  # "input" (configuration: policies, security groups, ACLs) or "catalog"
+    position: int
+    sha256: str
+    size: int
+
+
+class SubjectSource(SQLModel, table=True):
+    """Where a run's subject came from: the file (by path and sha256) and the element inside it."""
+    run_id: str = Field(foreign_key="run.id", primary_key=True)
+    subject: str = Field(primary_key=True)
+    path: str
+    sha256: str
+    element: str = ""
+
+
 FORMULA_SUFFIX = {None: ".cnf", "gzip": ".cnf.gz", "xz": ".cnf.xz", "bz2": ".cnf.bz2"}  # by compression
 ANSWER_SUFFIX = {"text": ".lrat", "binary": ".blrat", "model": ".model", "smt": ".smtcert", "smt-lrat": ".smtcert",
                  "smt-drat": ".smtcert", "smt-model": ".smtcert"}  # by the format the kernel read it in
@@ -62,7 +82,7 @@ ANSWER_SUFFIX = {"text": ".lrat", "binary": ".blrat", "model": ".model", "smt": 
 class Artifact(SQLModel, table=True):
     sha256: str = Field(primary_key=True)
     size: int
-    kind: str  # formula | proof | model | verdict
+    kind: str  # formula | proof | model | verdict | source (an input file) | catalog
     suffix: str  # the name's ending in bundles: FORMULA_SUFFIX, ANSWER_SUFFIX, .smt2 or .json
 
 

@@ -27,7 +27,7 @@ from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from ..errors import UserError
 from ..results import Result
-from .models import Artifact, Control, ResultRow, Run, Subject, utcnow
+from .models import Artifact, Control, InputFile, ResultRow, Run, Subject, SubjectSource, utcnow
 
 DEFAULT_DB = "sqlite:///.proofgate/evidence.db"
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -194,6 +194,36 @@ class Store:
         with self.session() as s:
             return list(s.exec(select(Subject).where(Subject.run_id == run_id).order_by(Subject.name)))
 
+    def add_input_files(self, run_id: str, paths: list[tuple[str, str]]) -> dict[str, str]:
+        """Keep each (path, role) the run read as an artifact and list it under the run, in order;
+        returns path -> sha256."""
+        digests = {}
+        with self.session() as s:
+            for position, (path, role) in enumerate(paths):
+                sha, size = self.put_file(path)
+                if s.get(Artifact, sha) is None:
+                    s.add(Artifact(sha256=sha, size=size, kind="catalog" if role == "catalog" else "source",
+                                   suffix=_suffix(path)))
+                    s.flush()
+                s.merge(InputFile(run_id=run_id, path=str(path), role=role, position=position, sha256=sha, size=size))
+                digests[str(path)] = sha
+            s.commit()
+        return digests
+
+    def add_subject_sources(self, run_id: str, sources: list[SubjectSource]) -> None:
+        with self.session() as s:
+            for source in sources:
+                s.merge(source)
+            s.commit()
+
+    def input_files(self, run_id: str) -> list[InputFile]:
+        with self.session() as s:
+            return list(s.exec(select(InputFile).where(InputFile.run_id == run_id).order_by(col(InputFile.position))))
+
+    def subject_sources(self, run_id: str) -> dict[str, SubjectSource]:
+        with self.session() as s:
+            return {x.subject: x for x in s.exec(select(SubjectSource).where(SubjectSource.run_id == run_id))}
+
     def artifacts_by_hash(self, hashes) -> dict[str, Artifact]:
         hashes = sorted({h for h in hashes if h})
         with self.session() as s:
@@ -279,6 +309,12 @@ class Store:
 
     def display_url(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
+
+
+def _suffix(path) -> str:
+    """An input's ending in bundles (readers detect formats by it); odd endings are dropped."""
+    suffix = Path(path).suffix
+    return suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,10}", suffix) else ""
 
 
 def _backed(result: ResultRow) -> None:
