@@ -122,8 +122,8 @@ def assignment(v: Vars, request: Request) -> dict:
             raise Outside(f"principal {p.name}")
         out.update({s["p_part"]: parts[1], s["p_svc"]: parts[2], s["p_acct"]: parts[4], s["p_res"]: parts[5]})
         if p.type == "User" and "/" in parts[5]:
-            out[s["p_upath"]], out[s["p_uname"]] = parts[5].rsplit("/", 1)
-            out[s["p_upath"]] += "/"
+            path, name = parts[5].rsplit("/", 1)
+            out[s["p_upath"]], out[s["p_uname"]] = path + "/", name
         if p.org_id:
             out[v.hasorg], out[s["p_org"]] = True, p.org_id
         if p.role_arn:

@@ -177,7 +177,8 @@ class Request:
                     p.add(implies(present, one_of(slot.term, BOOLEAN_VALUES)))
         for shapes, services in authref.shape_groups():
             allowed = [and_(eq(s["r3"], "") if region else not_(eq(s["r3"], "")),
-                            eq(s["r4"], "") if account else not_(eq(s["r4"], ""))) for region, account in sorted(shapes)]
+                            eq(s["r4"], "") if account else not_(eq(s["r4"], "")))
+                       for region, account in sorted(shapes)]
             p.add(implies(one_of(s["r2"], services), or_(*allowed)))
 
     # --- condition keys ---
