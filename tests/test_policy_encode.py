@@ -25,6 +25,7 @@ from evidence.policy.evaluate import decide
 from evidence.policy.judge import DISAGREE, encode, judge, produce
 from evidence.policy.loader import load_estate
 from evidence.policy.queries import encode_control
+from evidence.policy.request import unrealisable
 from evidence.policy.smtlib import Problem
 from evidence.policy.violations import NETWORK_KINDS, violates
 
@@ -76,6 +77,8 @@ def test_encoded_violation_equals_evaluator_on_sample_requests(world):
                 continue
             inside += 1
             expected = violates(control.query, subject, estate, w)
+            if encoded.kind != "packet":  # the encoding holds only requests AWS could send (issue 14)
+                expected = expected and unrealisable(w) is None
             assert truth(problem, sorts, values) == expected, (control.id, subject.id, w)
     assert inside >= 1000 and inside >= compared * 0.6, (inside, compared)
 
@@ -100,7 +103,8 @@ def test_encoded_decision_equals_evaluator(world):
             except Outside:
                 continue
             checked += 1
-            assert truth(read_problem, problem.sorts, values) == decide(subject.document, request).allowed, request
+            expected = decide(subject.document, request).allowed and unrealisable(request) is None
+            assert truth(read_problem, problem.sorts, values) == expected, request
     assert checked >= 500
 
 

@@ -121,6 +121,9 @@ def assignment(v: Vars, request: Request) -> dict:
         if len(parts) != 6 or parts[0] != "arn" or parts[3] != "" or parts[4] != p.account:
             raise Outside(f"principal {p.name}")
         out.update({s["p_part"]: parts[1], s["p_svc"]: parts[2], s["p_acct"]: parts[4], s["p_res"]: parts[5]})
+        if p.type == "User" and "/" in parts[5]:
+            path, name = parts[5].rsplit("/", 1)
+            out[s["p_upath"]], out[s["p_uname"]] = path + "/", name
         if p.org_id:
             out[v.hasorg], out[s["p_org"]] = True, p.org_id
         if p.role_arn:
@@ -141,7 +144,16 @@ def assignment(v: Vars, request: Request) -> dict:
         out[entry.count] = len(given)
         for j, slot in enumerate(entry.slots):
             _assign_slot(out, slot, given[j] if j < len(given) else None)
+    for split in v.splits:  # the skolem strings of policy-variable matches: functions of the rest
+        whole = _text(out, split.whole)
+        n = sum(len(_text(out, t)) for t in split.measure)
+        cut = len(whole) - n if split.at_end else n
+        out[split.head], out[split.tail] = (whole[:cut], whole[cut:]) if n <= len(whole) else ("", "")
     return out
+
+
+def _text(out: dict, term) -> str:
+    return str(term) if isinstance(term, Const) else out[term]
 
 
 def _assign_slot(out, slot, text):

@@ -14,6 +14,7 @@ from .catalog import Control
 from .describe import explain_packet, explain_request
 from .errors import Unsupported
 from .loader import Estate, Subject
+from .request import unrealisable
 from .violations import NETWORK_KINDS, violates
 
 COUNTEREXAMPLE = "counterexample"
@@ -45,6 +46,8 @@ def search(control: Control, subject: Subject, estate: Estate) -> Finding:
     unsupported, tried = None, 0
     for witness in candidates:
         tried += 1
+        if query.kind not in NETWORK_KINDS and unrealisable(witness) is not None:
+            continue  # a request AWS could not send violates nothing
         try:
             if violates(query, subject, estate, witness):
                 return Finding(control.id, subject.id, COUNTEREXAMPLE, witness,
@@ -60,7 +63,10 @@ def search(control: Control, subject: Subject, estate: Estate) -> Finding:
 
 def confirm(control: Control, subject: Subject, estate: Estate, witness) -> bool:
     """Does the evaluator agree that this witness (from the search, or from a solver's model) violates
-    the control? Unsupported features make it False: an unconfirmed FAIL is no FAIL."""
+    the control? Unsupported features make it False, and so does a request AWS could not send
+    (request.unrealisable): an unconfirmed FAIL is no FAIL."""
+    if control.query.kind not in NETWORK_KINDS and unrealisable(witness) is not None:
+        return False
     try:
         return violates(control.query, subject, estate, witness)
     except Unsupported:

@@ -20,6 +20,7 @@ from .codec import Outside, decode, model_values
 from .concrete import confirm, explain
 from .errors import Unsupported
 from .queries import Encoded, encode_control
+from .request import unrealisable
 
 DISAGREE = "encoder and evaluator disagree"
 
@@ -96,6 +97,10 @@ def judge(control, subject, estate, encoded: Encoded, problem_path, cert_path, k
         witness = decode_model(encoded, cert_path)
     except Outside as error:
         return Judged(Result.NOT_CHECKABLE, f"the model lies outside the encoded request space: {error}", verdict)
+    unreal = unrealisable(witness) if encoded.kind == "request" else None
+    if unreal is not None:  # the encoder admitted a request AWS could not send: never a FAIL
+        return Judged(Result.NOT_CHECKABLE, f"{DISAGREE}: the model is a request AWS could not send "
+                      f"({unreal}): {witness}", verdict)
     if not confirm(control, subject, estate, witness):
         return Judged(Result.NOT_CHECKABLE, f"{DISAGREE} on {witness}", verdict)
     return Judged(result, "counterexample confirmed by the evaluator", verdict, witness,

@@ -132,7 +132,7 @@ def _fresh_resource(r, subject):
         for pattern in s.resources or ():
             named = pattern.components[3:] if not pattern.open_tail else pattern.components[-1:]
             if any(_nontrivial(g) for g in named):
-                out.append(not_(arn_matches(pattern, r.resource, TRUE, True)))
+                out.append(not_(arn_matches(pattern, r.resource, TRUE, True, r)))
     return and_(*out)
 
 
@@ -190,7 +190,7 @@ def _trust_within_organization(r, params, subject, estate):
             entry = r.keys[context_key]
             attacker = params.get("attacker_values", {}).get(key, ())
             bad = [and_(f"(< {j} {entry.count})", or_(_value_in(slot, attacker) if attacker else FALSE,
-                                                    _fresh_value(slot, context_key, subject)))
+                                                    _fresh_value(r, slot, context_key, subject)))
                    for j, slot in enumerate(entry.slots)]
             weak.append(or_(f"(= {entry.count} 0)", *bad))
         single = and_(*(f"(<= {r.keys[k].count} 1)" for k in keys.values()))  # aud, sub: single-valued
@@ -201,10 +201,10 @@ def _trust_within_organization(r, params, subject, estate):
     return and_(one_of(r.s["act"], ASSUME_ACTIONS), r.allowed([subject.document]), or_(federated, others))
 
 
-def _fresh_value(slot, key, subject) -> str:
+def _fresh_value(r, slot, key, subject) -> str:
     if not isinstance(slot, Str):
         raise Unsupported(f"condition key {key} compared as an ARN, address or number")
-    return and_(*(not_(in_glob(slot.term, v)) for st in subject.document.statements for c in st.conditions
+    return and_(*(not_(r.glob_holds(slot.term, v)) for st in subject.document.statements for c in st.conditions
                   if c.key == key for v in c.values if hasattr(v, "parts") and _nontrivial(v)))
 
 

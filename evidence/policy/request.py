@@ -30,17 +30,48 @@ def principal_only(key: str) -> bool:
     return key in PRINCIPAL_ONLY_KEYS or key.startswith(PRINCIPAL_ONLY_PREFIXES)
 
 
+# aws:PrincipalTag is set for IAM users and for role (and federated-user) sessions with tags, never for
+# the root user, a service, a web-identity provider or an anonymous caller (IAM User Guide, global keys).
+TAGGED_TYPES = ("User", "AssumedRole", "FederatedUser", "Role")
+# Keys that are single strings of a fixed set when present.
+BOOLEAN_VALUES = ("true", "false")
+
+
 def unrealisable(request: "Request") -> str | None:
-    """Why AWS could not send this request (None if it could): the evaluator's half of the
-    request-context realism the encoder also states (encode.Request._realism)."""
+    """Why AWS could not send this request (None if it could): the evaluator's own statement of the
+    request-context realism the encoder also states (encode.Request._realism), from the same sources
+    (authref: the service authorization reference) but written independently."""
+    from . import authref
+    from .addresses import parse_address
+    from .conditions import parse_date, parse_number
+    principal = request.principal
+    if principal.kind == "AWS" and principal.type == "User" and principal.name.endswith("/"):
+        return "an IAM user has a name"
+    action = request.action.lower()
     for key, values in request.context:
-        if request.principal.kind == "Anonymous" and principal_only(key):
+        if principal.kind == "Anonymous" and principal_only(key):
             return f"an anonymous request carries no {key}"
         if key == "aws:principalisawsservice":
-            expected = "true" if request.principal.kind == "Service" else "false"
+            expected = "true" if principal.kind == "Service" else "false"
             if any(v != expected for v in values):
-                return f"aws:PrincipalIsAWSService is {expected} for a {request.principal.kind} principal"
-    return None
+                return f"aws:PrincipalIsAWSService is {expected} for a {principal.kind} principal"
+        if key.startswith("aws:principaltag/") and values and \
+                not (principal.kind == "AWS" and principal.type in TAGGED_TYPES):
+            return f"{key} is set only for IAM users and role sessions"
+        if key == "aws:userid" and len(values) > 1:
+            return "aws:userid has one value"
+        if values and action in authref.actions_without(key):
+            return f"{action} does not set {key}"
+        kind = authref.key_type(key)
+        if values and kind == "IPAddress" and any(parse_address(v) is None for v in values):
+            return f"{key} is an IP address"
+        if values and kind in ("Numeric", "Date"):
+            parse = parse_number if kind == "Numeric" else parse_date
+            if any(parse(v) is None for v in values):
+                return f"{key} is a {kind.lower()} value"
+        if values and kind == "Bool" and any(v not in BOOLEAN_VALUES for v in values):
+            return f"{key} is true or false"
+    return authref.arn_violation(request.resource)
 
 
 @dataclass(frozen=True)
