@@ -12,12 +12,13 @@ from pathlib import Path
 
 from ..policy.errors import PolicyInputError
 from ..policy.loader import SUFFIXES, Account, Estate, load_subject
-from . import awscli
+from . import awscli, awsconfig, iam_details
+from .common import Skip, Skipped
 
 # Each reader module has `recognises(path, data) -> bool` (data: the parsed JSON object, or None when the
 # file is not JSON) and `read(path) -> list` of subjects/accounts raising PolicyInputError. Detection tries
 # them in this order; "native" (the hand-written subject format) is the fallback for .json/.yaml/.yml files.
-READERS = {"awscli": awscli}
+READERS = {"awscli": awscli, "iam-details": iam_details, "awsconfig": awsconfig}
 FORMATS = ("native", *READERS)
 
 
@@ -25,7 +26,7 @@ FORMATS = ("native", *READERS)
 class Inputs:
     estate: Estate
     read: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # "path" or "path (why)"
     refused: list = field(default_factory=list)  # (path, message)
 
 
@@ -63,9 +64,14 @@ def load_inputs(paths, fmt: str | None = None) -> Inputs:
         except PolicyInputError as error:
             out.refused.append((str(path), str(error)))
             continue
+        except Skip as why:
+            out.skipped.append(f"{path} ({why})")
+            continue
         out.read.append(str(path))
         for item in loaded:
-            if isinstance(item, Account):
+            if isinstance(item, Skipped):
+                out.skipped.append(f"{path}: {item.element} ({item.reason})")
+            elif isinstance(item, Account):
                 if item.id in out.estate.accounts:
                     out.refused.append((str(path), f"account {item.id} is also described in "
                                                     f"{out.estate.accounts[item.id].file}"))

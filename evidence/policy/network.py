@@ -106,6 +106,11 @@ def parse_security_group(document, where: Where) -> SecurityGroup:
     return SecurityGroup(group_id, name, rules["IpPermissions"], rules["IpPermissionsEgress"])
 
 
+def parse_permission(node, where: Where) -> SecurityGroupRule:
+    """One IpPermission (DescribeSecurityGroups' shape), also what a security group rule reads into."""
+    return _permission(node, where)
+
+
 def _permission(node, where: Where) -> SecurityGroupRule:
     mapping(node, where, PERMISSION_FIELDS, required=("IpProtocol",))
     protocol = parse_protocol(node["IpProtocol"], where.key("IpProtocol"))
@@ -185,7 +190,9 @@ def parse_network_acl(document, where: Where) -> NetworkAcl:
 
 def _entry(node, where: Where) -> AclEntry:
     mapping(node, where, ENTRY_FIELDS, required=("RuleNumber", "Protocol", "RuleAction", "Egress"))
-    number = integer(node["RuleNumber"], where.key("RuleNumber"), 1, 32767)  # 32767: the default "*" rule
+    # 1-32766 are the user's rules; AWS itself returns the default "*" rule as 32767 (IPv4) and, in a VPC
+    # with IPv6, as 32768 (::/0): both read like any other deny rule, and sort last.
+    number = integer(node["RuleNumber"], where.key("RuleNumber"), 1, 32768)
     protocol = parse_protocol(node["Protocol"], where.key("Protocol"))
     action = node["RuleAction"]
     if action not in ("allow", "deny"):
