@@ -100,3 +100,44 @@ def test_organizations_policies_scp_and_rcp_read_other_types_and_summaries_skipp
     estate = got.estate
     scp = estate.subjects["scp/p-examplepolicyid111"]
     assert search(CATALOG.control("ORG-1"), scp, estate).outcome == NOTHING_FOUND  # denies everyone
+
+
+RCP_CATALOG = """\
+version: "test-1"
+name: resource control policies
+frameworks: {nist-800-53r5: NIST SP 800-53 Revision 5}
+controls:
+  - id: RCP-1
+    title: Resources refuse plain HTTP
+    statement: The resource control policies deny every S3 request made without TLS.
+    applies_to: [rcp]
+    query: {kind: explicit-deny, actions: ["s3:GetObject"], context: {"aws:SecureTransport": ["false"]}}
+    mappings: {nist-800-53r5: [SC-8]}
+"""
+
+
+def test_an_rcp_is_a_subject_kind_evaluated_like_an_scp_on_resources(tmp_path):
+    (tmp_path / "catalog.yaml").write_text(RCP_CATALOG)
+    catalog = load_catalog(tmp_path / "catalog.yaml")
+    estate = read("describe-policy-rcp.json").estate
+    rcp = estate.subjects["rcp/p-examplercp1"]
+    control = catalog.control("RCP-1")
+    assert control.applies(rcp) and rcp.document.statements[0].principal.everyone
+    assert search(control, rcp, estate).outcome == NOTHING_FOUND  # denied without TLS, to every principal
+    weak = json.loads((DATA / "describe-policy-rcp.json").read_text())
+    content = json.loads(weak["Policy"]["Content"])
+    content["Statement"][0]["Action"] = ["sqs:*"]  # S3 no longer covered
+    weak["Policy"]["Content"] = json.dumps(content)
+    (tmp_path / "rcp.json").write_text(json.dumps(weak))
+    estate = read(tmp_path / "rcp.json").estate
+    assert search(control, estate.subjects["rcp/p-examplercp1"], estate).outcome == COUNTEREXAMPLE
+
+
+def test_an_rcp_without_a_principal_is_refused_as_aws_would(tmp_path):
+    weak = json.loads((DATA / "describe-policy-rcp.json").read_text())
+    content = json.loads(weak["Policy"]["Content"])
+    del content["Statement"][0]["Principal"]
+    weak["Policy"]["Content"] = json.dumps(content)
+    (tmp_path / "rcp.json").write_text(json.dumps(weak))
+    got = load_inputs([tmp_path])
+    assert "Policy.Content.Statement[0]" in got.refused[0][1] and "Principal" in got.refused[0][1]
