@@ -38,7 +38,7 @@ def test_a_snapshot_gives_bucket_group_and_acl_and_lists_what_it_skips():
     assert {s.id: s.kind for s in got.estate.subjects.values()} == {
         "bucket/amzn-s3-demo-bucket": "s3-bucket-policy", "sg-0123456789abcdef0": "security-group",
         "acl-0123456789abcdef0": "network-acl"}
-    reasons = " | ".join(got.skipped)
+    reasons = " | ".join(got.skipped_items)
     assert "amzn-s3-demo-logs: no bucket policy" in reasons
     assert "AWS::KMS::Key" in reasons and "not its key policy" in reasons
     assert "AWS::EC2::Subnet: not a resource type" in reasons
@@ -80,7 +80,7 @@ def test_only_the_newest_item_of_a_resource_is_read(tmp_path):
     (tmp_path / "history.json").write_text(json.dumps(data))
     got = read(tmp_path / "history.json")
     assert len(got.estate.subjects["bucket/amzn-s3-demo-bucket"].document.statements) == 2
-    assert any("older configuration item" in s for s in got.skipped)
+    assert any("older configuration item" in s for s in got.skipped_items)
 
 
 def test_a_bad_item_is_refused_naming_it_and_the_other_files_still_read(tmp_path):

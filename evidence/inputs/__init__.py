@@ -26,7 +26,9 @@ FORMATS = ("native", *READERS)
 class Inputs:
     estate: Estate
     read: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)  # "path" or "path (why)"
+    skipped: list = field(default_factory=list)  # files: "path", or "path (why)" for recognised AWS output
+    skip_reasons: dict = field(default_factory=dict)  # each skipped file's path -> why (None: not configuration)
+    skipped_items: list = field(default_factory=list)  # "path: element (why)": parts of read files with nothing to check
     refused: list = field(default_factory=list)  # (path, message)
 
 
@@ -58,6 +60,7 @@ def load_inputs(paths, fmt: str | None = None) -> Inputs:
         kind = fmt or detect(path)
         if kind is None:
             out.skipped.append(str(path))
+            out.skip_reasons[str(path)] = None
             continue
         try:
             loaded = [load_subject(path)] if kind == "native" else READERS[kind].read(path)
@@ -66,11 +69,12 @@ def load_inputs(paths, fmt: str | None = None) -> Inputs:
             continue
         except Skip as why:
             out.skipped.append(f"{path} ({why})")
+            out.skip_reasons[str(path)] = str(why)
             continue
         out.read.append(str(path))
         for item in loaded:
             if isinstance(item, Skipped):
-                out.skipped.append(f"{path}: {item.element} ({item.reason})")
+                out.skipped_items.append(f"{path}: {item.element} ({item.reason})")
             elif isinstance(item, Account):
                 if item.id in out.estate.accounts:
                     out.refused.append((str(path), f"account {item.id} is also described in "

@@ -78,6 +78,7 @@ class Assessment:
     exceptions: list[ExceptionView]
     kernel_digests: dict  # kernel name -> digest, as the verdicts report them
     generated: datetime
+    inputs: list = field(default_factory=list)  # store.InputFile rows: the files run --inputs was given
 
     @property
     def results(self) -> list[ResultView]:
@@ -95,6 +96,12 @@ class Assessment:
         analysed = sum(s.status == "analysed" for s in self.subjects)
         excluded = [s for s in self.subjects if s.status != "analysed"]
         return {"found": len(self.subjects), "analysed": analysed, "excluded": excluded}
+
+    @property
+    def file_counts(self) -> dict:
+        """found N files: R read, S skipped as not configuration, E refused (with the skipped and refused)."""
+        by = {status: [f for f in self.inputs if f.status == status] for status in ("read", "skipped", "refused")}
+        return {"found": len(self.inputs), **by}
 
     @property
     def frameworks(self) -> list[str]:
@@ -143,7 +150,7 @@ def load(store: Store, run_id: str | None = None, exceptions: list[dict] | None 
     return Assessment(run, control_views, sorted(artifacts.values(), key=lambda a: (a.kind, a.sha256)),
                       store.subjects(run.id), previous,
                       diff_runs(store, previous.id, run.id) if previous else None, exc, digests,
-                      as_utc(run.finished_at or run.started_at))
+                      as_utc(run.finished_at or run.started_at), store.input_files(run.id))
 
 
 def _preview_model(text: str, limit: int = 40) -> str:

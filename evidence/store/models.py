@@ -54,6 +54,14 @@ class Subject(SQLModel, table=True):
     reason: str | None = None  # why it was excluded
 
 
+class InputFile(SQLModel, table=True):
+    """A file the run was given (run --inputs): read, skipped as not configuration, or refused, and why."""
+    run_id: str = Field(foreign_key="run.id", primary_key=True)
+    path: str = Field(primary_key=True)
+    status: str  # read | skipped | refused
+    reason: str | None = None
+
+
 FORMULA_SUFFIX = {None: ".cnf", "gzip": ".cnf.gz", "xz": ".cnf.xz", "bz2": ".cnf.bz2"}  # by compression
 ANSWER_SUFFIX = {"text": ".lrat", "binary": ".blrat", "model": ".model", "smt": ".smtcert", "smt-lrat": ".smtcert",
                  "smt-drat": ".smtcert", "smt-model": ".smtcert"}  # by the format the kernel read it in

@@ -27,7 +27,7 @@ from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from ..errors import UserError
 from ..results import Result
-from .models import Artifact, Control, ResultRow, Run, Subject, utcnow
+from .models import Artifact, Control, InputFile, ResultRow, Run, Subject, utcnow
 
 DEFAULT_DB = "sqlite:///.proofgate/evidence.db"
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -271,6 +271,16 @@ class Store:
         with self.session() as s:
             s.merge(control)
             s.commit()
+
+    def add_input_files(self, files) -> None:
+        with self.session() as s:
+            for f in files:
+                s.merge(f)
+            s.commit()
+
+    def input_files(self, run_id: str) -> list[InputFile]:
+        with self.session() as s:
+            return list(s.exec(select(InputFile).where(InputFile.run_id == run_id).order_by(InputFile.path)))
 
     def add_subject(self, subject: Subject) -> None:
         with self.session() as s:
