@@ -12,13 +12,14 @@ from pathlib import Path
 
 from ..policy.errors import PolicyInputError
 from ..policy.loader import SUFFIXES, Account, Estate, load_subject
-from . import awscli, awsconfig, iam_details
+from . import awscli, awsconfig, cloudformation, iam_details, terraform
 from .common import Skip, Skipped
 
 # Each reader module has `recognises(path, data) -> bool` (data: the parsed JSON object, or None when the
 # file is not JSON) and `read(path) -> list` of subjects/accounts raising PolicyInputError. Detection tries
 # them in this order; "native" (the hand-written subject format) is the fallback for .json/.yaml/.yml files.
-READERS = {"awscli": awscli, "iam-details": iam_details, "awsconfig": awsconfig}
+READERS = {"awscli": awscli, "iam-details": iam_details, "awsconfig": awsconfig,
+           "cloudformation": cloudformation, "terraform": terraform}
 FORMATS = ("native", *READERS)
 
 

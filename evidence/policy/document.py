@@ -64,11 +64,13 @@ class Policy:
     missing: tuple = ()
 
 
-def require_complete(policies) -> None:
-    """Unsupported when a policy lacks content it is known to have (both an Allow and a Deny may hide there)."""
-    for policy in policies:
-        if isinstance(policy, Policy) and policy.missing:
-            raise Unsupported(f"content not in the input: {policy.missing[0]}")
+def require_complete(documents) -> None:
+    """Unsupported when a policy, security group or ACL lacks content it is known to have (an attached policy
+    not exported, a value a template leaves to deployment): both an Allow and a Deny may hide there."""
+    for document in documents:
+        missing = getattr(document, "missing", ())
+        if missing:
+            raise Unsupported(f"content not in the input: {missing[0]}")
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ class SecurityGroup:
     name: str
     ingress: tuple
     egress: tuple
+    missing: tuple = ()  # values the input leaves open (a template parameter): every answer waits for them
 
     @property
     def is_default(self) -> bool:
@@ -82,6 +83,7 @@ class NetworkAcl:
     id: str
     is_default: bool
     entries: tuple  # sorted by rule number within each direction
+    missing: tuple = ()  # as for SecurityGroup
 
     def rules(self, egress: bool) -> list:
         return [e for e in self.entries if e.egress == egress]
