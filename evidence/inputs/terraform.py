@@ -121,8 +121,8 @@ def _module(path) -> dict:
     addresses, local_values = {}, {}
     for other in sorted(Path(path).parent.glob("*.tf")):
         try:
-            for kind, address, values, _ in _tf_resources(other):
-                addresses[address] = (kind, values)
+            for kind, address, values, at in _tf_resources(other):
+                addresses[address] = (kind, values, at)
             for block in _parse_tf(str(other), other.stat().st_mtime).get("locals") or []:
                 local_values.update(_clean(block))
         except PolicyInputError:
@@ -222,7 +222,7 @@ def read(path) -> list:
     if Path(path).suffix == ".tf":
         resources, where = _tf_resources(path), Where(path)
         values = _Values(_module(path))
-        module_resources = [(k, a, v, Where(path)) for a, (k, v) in values.module["resources"].items()]
+        module_resources = [(k, a, v, w) for a, (k, v, w) in values.module["resources"].items()]
     else:
         resources, where = _show_resources(path)
         values = _Values(None)
@@ -309,8 +309,10 @@ class _Reader:
             known = isinstance(name, str)
             sid = f"role/{name}" if known else address
             parts, missing = [], []
-            for i, item in enumerate(values.get("inline_policy") or []):
-                if isinstance(item, dict) and "policy" in item:
+            for i, item in enumerate(_seq(values.get("inline_policy"))):
+                if isinstance(item, Symbol):
+                    missing += symbols_in(item, at.key("inline_policy").index(i))
+                elif isinstance(item, dict) and "policy" in item:
                     parts.append(policy_of(_json_text(item["policy"]), at.key("inline_policy").index(i).key("policy"),
                                            IDENTITY))
             parts += inline.get(address, []) + (inline.get(name, []) if known else [])
@@ -319,7 +321,7 @@ class _Reader:
                     parts.append(documents[ref])
                 else:
                     missing.append(f"attached policy {ref} ({aw})")
-            for i, arn in enumerate(values.get("managed_policy_arns") or []):
+            for i, arn in enumerate(_seq(values.get("managed_policy_arns"))):
                 missing.append(f"attached policy {arn} ({at.key('managed_policy_arns').index(i)})")
             if values.get("permissions_boundary"):
                 missing.append(f"permissions boundary ({at.key('permissions_boundary')}): not modelled")
@@ -346,7 +348,7 @@ class _Reader:
             gid = values.get("id") if isinstance(values.get("id"), str) else address
             rules = []
             for key, egress in (("ingress", False), ("egress", True)):
-                for i, block in enumerate(values.get(key) or []):
+                for i, block in enumerate(_seq(values.get(key))):
                     rules.append((_permission(block, address), egress, at.key(key).index(i)))
             rules += separate.get(address, []) + separate.get(str(values.get("id")), [])
             name = values.get("name") if isinstance(values.get("name"), str) else ""
@@ -365,7 +367,7 @@ class _Reader:
             aid = values.get("id") if isinstance(values.get("id"), str) else address
             entries = []
             for key, egress in (("ingress", False), ("egress", True)):
-                for i, block in enumerate(values.get(key) or []):
+                for i, block in enumerate(_seq(values.get(key))):
                     entries.append((_acl_block(block, egress), at.key(key).index(i)))
             entries += separate.get(address, []) + separate.get(str(values.get("id")), [])
             out.append(self.subject("network-acl", aid, network_acl_of(aid, entries, at), at,
