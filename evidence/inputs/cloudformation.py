@@ -28,7 +28,7 @@ from pathlib import Path
 from ..policy.document import IDENTITY, RESOURCE, TRUST
 from ..policy.errors import Where
 from ..policy.loader import Subject
-from .common import Skipped, account_from_folders
+from .common import Skip, Skipped, account_from_folders
 from .iam_details import _merge as merge_policies
 from .symbolic import Symbol, default_key_policy, merge_missing, network_acl_of, policy_of, security_group_of
 
@@ -185,6 +185,9 @@ def _short(value) -> str:
 
 def read(path) -> list:
     template, where = _load(path)
+    kinds = sorted({r.get("Type") for r in template["Resources"].values() if isinstance(r, dict)}, key=str)
+    if not set(kinds) & set(READ_TYPES):
+        raise Skip(f"CloudFormation template without a resource type proofgate reads ({', '.join(map(str, kinds))})")
     account = account_from_folders(path, where, "a CloudFormation template")
     t = Template(template, account)
     rw = where.key("Resources")

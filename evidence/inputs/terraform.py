@@ -29,7 +29,7 @@ from pathlib import Path
 from ..policy.document import IDENTITY, RESOURCE, TRUST
 from ..policy.errors import PolicyInputError, Where
 from ..policy.loader import Subject
-from .common import Skipped, account_from_folders, read_json
+from .common import Skip, Skipped, account_from_folders, read_json
 from .iam_details import _merge as merge_policies
 from .symbolic import Symbol, default_key_policy, network_acl_of, policy_of, security_group_of, symbols_in
 
@@ -227,6 +227,9 @@ def read(path) -> list:
         resources, where = _show_resources(path)
         values = _Values(None)
         module_resources = resources
+    kinds = sorted({k for k, _, _, _ in resources})
+    if not set(kinds) & set(READ_TYPES):
+        raise Skip(f"Terraform without a resource type proofgate reads ({', '.join(kinds) or 'no resources'})")
     account = _account(resources, path, where)
     return _Reader(path, account, values, resources, module_resources).subjects()
 
