@@ -55,7 +55,8 @@ def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id, max_
     store.add_input_files(  # for the report's completeness section and the gate's --max-refused
         [InputFile(run_id=run_record.id, path=p, status="read") for p in read]
         + [InputFile(run_id=run_record.id, path=p, status="skipped", reason=why) for p, why in got.skip_reasons.items()]
-        + [InputFile(run_id=run_record.id, path=p, status="refused", reason="; ".join(w for q, w in got.refused if q == p))
+        + [InputFile(run_id=run_record.id, path=p, status="refused",
+                     reason="; ".join(w for q, w in got.refused if q == p))
            for p in dict.fromkeys(p for p, _ in got.refused)])
 
     def subjects():

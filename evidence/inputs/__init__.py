@@ -29,7 +29,8 @@ class Inputs:
     read: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # files: "path", or "path (why)" for recognised AWS output
     skip_reasons: dict = field(default_factory=dict)  # each skipped file's path -> why (None: not configuration)
-    skipped_items: list = field(default_factory=list)  # "path: element (why)": parts of read files with nothing to check
+    # "path: element (why)": parts of read files with nothing to check
+    skipped_items: list = field(default_factory=list)
     refused: list = field(default_factory=list)  # (path, message)
 
 

@@ -84,7 +84,8 @@ def _newest(items) -> dict:
     newest: dict = {}
     for i, item in enumerate(items):
         if isinstance(item, dict):
-            key, when = (item.get("resourceType"), item.get("resourceId")), str(item.get("configurationItemCaptureTime"))
+            key = (item.get("resourceType"), item.get("resourceId"))
+            when = str(item.get("configurationItemCaptureTime"))
             if key not in newest or when >= str(items[newest[key]].get("configurationItemCaptureTime")):
                 newest[key] = i
     return newest
@@ -127,7 +128,7 @@ def read(path) -> list:
                 origins[f"{name}[{len(iam[name])}]"] = cw.path
                 iam[name].append(entry)
                 continue
-            read_item = READ.get(kind)
+            read_item = READ.get(str(kind))
             if read_item is None:
                 out.append(Skipped(at.path, f"{kind}: not a resource type proofgate reads"))
                 continue

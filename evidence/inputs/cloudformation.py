@@ -30,7 +30,7 @@ from ..policy.errors import Where
 from ..policy.loader import Subject
 from .common import Skip, Skipped, account_from_folders
 from .iam_details import _merge as merge_policies
-from .symbolic import Symbol, default_key_policy, merge_missing, network_acl_of, policy_of, security_group_of
+from .symbolic import Symbol, default_key_policy, network_acl_of, policy_of, security_group_of
 
 TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template")
 YAML_HEAD = re.compile(r"^AWSTemplateFormatVersion\s*:", re.M)
@@ -255,8 +255,8 @@ class _Reader:
 
     def roles(self) -> list:
         out = []
-        attached = {}  # role logical id or name -> [(policy, Where)]
-        for logical, props, pw, document in self._documents():
+        attached: dict = {}  # role logical id or name -> [(policy, Where)]
+        for _, props, _, document in self._documents():
             for ref in self.t.resolve(props.get("Roles") or [], identity=True):
                 attached.setdefault(ref, []).append(document)
         for logical, props, pw in self.of_type("AWS::IAM::Role"):

@@ -70,7 +70,9 @@ def merge_missing(document, missing):
 def security_group_of(group_id: str, name: str, rules, missing=()):
     """A security group from (permission in DescribeSecurityGroups' shape, egress?, Where) triples: a rule
     with a symbolic value is left out and recorded as missing, so that no answer is given without it."""
-    ingress, egress, missing = [], [], list(missing)
+    ingress: list = []
+    egress: list = []
+    missing = list(missing)
     for permission, is_egress, at in rules:
         found = symbols_in(permission, at)
         if found:

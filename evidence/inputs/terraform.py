@@ -241,7 +241,7 @@ def _account(resources, path, where: Where) -> str:
                 v = values.get(key)
                 m = ACCOUNT_IN_ARN.match(v) if isinstance(v, str) else None
                 if m or (key == "owner_id" and isinstance(v, str) and re.fullmatch(r"\d{12}", v)):
-                    return m.group(1) if m else v
+                    return m.group(1) if m else str(v)
     return account_from_folders(path, where, "Terraform configuration")
 
 
@@ -299,13 +299,14 @@ class _Reader:
 
     def roles(self) -> list:
         inline: dict = {}
-        for address, values, at in self.of_type("aws_iam_role_policy", everywhere=True):
+        for _, values, at in self.of_type("aws_iam_role_policy", everywhere=True):
             inline.setdefault(str(_identity(values.get("role"))), []).append(
                 policy_of(_json_text(values.get("policy")), at.key("policy"), IDENTITY))
         documents = {a: d for a, _, _, d in self._policy_documents()}
         attached: dict = {}
-        for address, values, at in self.of_type("aws_iam_role_policy_attachment", everywhere=True):
-            attached.setdefault(str(_identity(values.get("role"))), []).append((_identity(values.get("policy_arn")), at))
+        for _, values, at in self.of_type("aws_iam_role_policy_attachment", everywhere=True):
+            role, policy = _identity(values.get("role")), _identity(values.get("policy_arn"))
+            attached.setdefault(str(role), []).append((policy, at))
         out = []
         for address, values, at in self.of_type("aws_iam_role"):
             name = values.get("name")
@@ -336,7 +337,8 @@ class _Reader:
             path = values.get("path", "/") if isinstance(values.get("path", "/"), str) else "/"
             arn = f"arn:aws:iam::{self.account}:role{path}{name if known else '*'}"
             out.append(self.subject("role-trust-policy", f"{sid}/trust",
-                                    policy_of(_json_text(values.get("assume_role_policy")), tw, TRUST, also), tw, (arn,),
+                                    policy_of(_json_text(values.get("assume_role_policy")), tw, TRUST, also), tw,
+                                    (arn,),
                                     f"trust policy of {address}"))
         return out
 
@@ -344,7 +346,7 @@ class _Reader:
         out = []
         separate: dict = {}
         for kind in ("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"):
-            for address, values, at in self.of_type(kind, everywhere=True):
+            for _, values, at in self.of_type(kind, everywhere=True):
                 gid = _identity(values.get("security_group_id"))
                 separate.setdefault(str(gid), []).append((_rule(values), kind.endswith("egress_rule"), at))
         for address, values, at in self.of_type("aws_security_group"):
@@ -362,7 +364,7 @@ class _Reader:
 
     def acls(self) -> list:
         separate: dict = {}
-        for address, values, at in self.of_type("aws_network_acl_rule", everywhere=True):
+        for _, values, at in self.of_type("aws_network_acl_rule", everywhere=True):
             acl = _identity(values.get("network_acl_id"))
             separate.setdefault(str(acl), []).append((_acl_rule(values), at))
         out = []
@@ -404,7 +406,8 @@ def _permission(block, address) -> dict:
     out = _ports(block, {"IpProtocol": block.get("protocol")})
     out["IpRanges"] = [{"CidrIp": c} for c in _seq(block.get("cidr_blocks"))]
     out["Ipv6Ranges"] = [{"CidrIpv6": c} for c in _seq(block.get("ipv6_cidr_blocks"))]
-    groups = [_identity(g) for g in _seq(block.get("security_groups"))] + ([address] if block.get("self") is True else [])
+    groups = [_identity(g) for g in _seq(block.get("security_groups"))]
+    groups += [address] if block.get("self") is True else []  # self: the group's own members
     out["UserIdGroupPairs"] = [{"GroupId": g} for g in groups]
     out["PrefixListIds"] = [{"PrefixListId": p} for p in _seq(block.get("prefix_list_ids"))]
     return _drop_ports_of_all(out)
