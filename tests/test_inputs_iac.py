@@ -201,3 +201,38 @@ def test_the_solver_path_also_refuses_to_encode_a_subject_with_open_values():
         for control in (c for c in CATALOG.controls if c.applies(subject)):
             with pytest.raises(Unsupported, match=name.replace(".", r"\.")):
                 encode_control(control, subject, got.estate)
+
+
+SAMPLES = Path(__file__).parent.parent / "samples"
+
+
+def test_the_mixed_sample_folder_reads_all_six_formats_and_every_subject():
+    folder = SAMPLES / "mixed"
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    formats = {detect(p) for p in files} - {None}
+    assert formats == {"native", "awscli", "iam-details", "awsconfig", "cloudformation", "terraform"}
+    got = load_inputs([folder])
+    assert not got.refused and len(got.read) == 7 and len(got.estate.subjects) == 26
+    by_file: dict = {}
+    for subject in got.estate.subjects.values():
+        by_file.setdefault(Path(subject.source).name, []).append(subject.id)
+    assert {name: len(ids) for name, ids in by_file.items()} == {
+        "scp-guardrails.json": 1, "describe-security-group-rules.json": 2, "get-account-authorization-details.json": 9,
+        "config-snapshot.json": 3, "stack.yaml": 7, "network.tf": 4}
+
+
+def test_the_shipped_cli_export_gives_the_demo_accounts_subjects_and_verdicts():
+    native = load_inputs([SAMPLES / "account"])
+    export = load_inputs([SAMPLES / "export"])
+    assert not export.refused and not export.skipped
+    same = {"sg-web": "sg-0web000000000001", "sg-rdp": "sg-0rdp00000000001", "sg-bastion": "sg-0bastion0000001",
+            "nacl-public": "acl-0public000001", "nacl-private": "acl-0private00001",
+            "bucket-partner": "bucket/example-partner", "bucket-logs": "bucket/example-logs",
+            "bucket-website": "bucket/example-website", "scp-guardrails": "scp/p-guardrai",
+            "role-vendor-trust": "role/vendor-monitoring/trust", "iam-admin": "policy/admin"}
+    for mine, theirs in same.items():
+        a, b = native.estate.subjects[mine], export.estate.subjects[theirs]
+        assert (a.kind, a.account) == (b.kind, b.account)
+        got_a = {c: f.outcome for c, f in verdicts(a, native.estate).items()}
+        got_b = {c: f.outcome for c, f in verdicts(b, export.estate).items()}
+        assert got_a == got_b, (mine, got_a, got_b)
