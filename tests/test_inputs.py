@@ -29,10 +29,12 @@ def test_one_bad_file_does_not_refuse_the_folder(tmp_path):
     assert got.skipped == [str(tmp_path / "README.md")]
 
 
-def test_a_folder_of_terraform_files_has_nothing_to_check(tmp_path):
+def test_a_terraform_file_with_no_type_we_read_is_skipped_saying_which_types(tmp_path):
     (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" { bucket = "x" }\n')
     got = load_inputs([tmp_path])
-    assert not got.estate.subjects and got.skipped and detect(tmp_path / "main.tf") is None
+    assert detect(tmp_path / "main.tf") == "terraform"  # read since issue 13: tests/test_inputs_iac.py
+    assert not got.estate.subjects and got.skipped == [
+        f"{tmp_path / 'main.tf'} (Terraform without a resource type proofgate reads (aws_s3_bucket))"]
 
 
 def test_a_baseline_naming_no_subject_is_refused_and_the_rest_judged(tmp_path):

@@ -17,10 +17,13 @@ from .options import load_gate, store_options
 @click.option("--recheck/--no-recheck", default=True, show_default=True,
               help="Re-check each required PASS's stored proof with the kernel.")
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as one JSON object (not the summary).")
+@click.option("--max-refused", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+              help="Exit 2 when the run refused more than N of its input files (a subject may be missing).")
 @store_options
-def gate(store, run_id, config_path, junit, sarif, recheck, as_json):
+def gate(store, run_id, config_path, junit, sarif, recheck, as_json, max_refused):
     """Exit 0 only if every required control of GATE.yaml has a kernel-verified PASS in RUN
-    (default: the latest), or an exception that has not expired."""
+    (default: the latest), or an exception that has not expired; 2 if the run refused more input files
+    than --max-refused."""
     from ..gate.evaluate import evaluate, recheck_pass
     from ..outputs.assessment import load
     from ..outputs.junit import junit as junit_xml
@@ -47,4 +50,9 @@ def gate(store, run_id, config_path, junit, sarif, recheck, as_json):
         return ExitCode.OK if outcome.passed else ExitCode.FAILED
     click.echo(f"gate {'PASSED' if outcome.passed else 'FAILED'}: " + ", ".join(
         f"{r.control} {r.status}" for r in outcome.rows))
+    refused = a.file_counts["refused"]
+    if len(refused) > max_refused:
+        click.echo(f"gate: run {a.run.id} refused {len(refused)} input file(s), more than --max-refused "
+                   f"{max_refused}: " + ", ".join(f.path for f in refused), err=True)
+        return ExitCode.BAD_INPUT
     return ExitCode.OK if outcome.passed else ExitCode.FAILED

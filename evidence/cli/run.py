@@ -19,29 +19,36 @@ from .options import carry_out, open_executor, store_options
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object (no result lines).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the results that are not PASS, and the counts.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print each input file's sha256 as read.")
+@click.option("--max-refused", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Exit 2 when more than N input files are refused (whatever the results); up to N do not "
+                   "change the exit code. Default: any refused file makes an otherwise all-PASS run exit 2.")
 @store_options
-def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id, as_json, quiet, verbose):
+def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id, as_json, quiet, verbose,
+        max_refused):
     """Evaluate every control of CATALOG on every subject of INPUTS it applies to.
 
     PASS: the kernel verified an UNSAT certificate (no violation exists). FAIL: the kernel verified a
     model, and the evaluator confirms the decoded request or packet violates the control. Otherwise
     NOT CHECKABLE with the reason. Exit 0 all PASS, 1 a FAIL, 4 a NOT CHECKABLE (and no FAIL),
-    2 bad input."""
+    2 bad input (or more refused files than --max-refused), 5 no subject found."""
     from ..exits import ExitCode
     from ..inputs import load_inputs
     from ..pipeline.controls import bind_inputs, line, plan, run_catalog
     from ..pipeline.provenance import run_fields
     from ..policy.catalog import load_catalog
+    from ..store.models import InputStatus
     if executor and jobs:
         raise click.UsageError("give --jobs or --executor, not both")
     cat, got = load_catalog(catalog), load_inputs(tuple(inputs) + tuple(more), fmt)
     estate = got.estate
     for path, why in got.refused:
         click.echo(f"proofgate: refused {path}: {why}", err=True)
+    refused = {p for p, _ in got.refused}  # a file read in part (a duplicate subject) counts as refused
+    read = [p for p in got.read if p not in refused]
     say = (lambda text: click.echo(text, err=True)) if as_json else click.echo  # stdout: the JSON only
-    say(f"found {len(got.read) + len(got.skipped) + len(got.refused)} files: {len(got.read)} read, "
-        f"{len(got.skipped)} skipped as not configuration, {len(got.refused)} refused"
-        + "".join(f"\n  skipped {p}" for p in got.skipped))
+    say(f"found {len(read) + len(got.skipped) + len(refused)} files: {len(read)} read, "
+        f"{len(got.skipped)} skipped as not configuration, {len(refused)} refused"
+        + "".join(f"\n  skipped {p}" for p in got.skipped + got.skipped_items))
     if not estate.subjects:
         click.echo("proofgate: nothing to check: no subject found", err=True)
         return ExitCode.NOTHING
@@ -54,6 +61,13 @@ def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id, as_j
     if verbose:
         for path, sha in digests.items():
             say(f"  read {path} sha256 {sha}")
+    store.add_input_statuses(  # for the report's completeness section and the gate's --max-refused
+        [InputStatus(run_id=run_record.id, path=p, status="read") for p in read]
+        + [InputStatus(run_id=run_record.id, path=p, status="skipped", reason=why)
+           for p, why in got.skip_reasons.items()]
+        + [InputStatus(run_id=run_record.id, path=p, status="refused",
+                       reason="; ".join(w for q, w in got.refused if q == p))
+           for p in dict.fromkeys(p for p, _ in got.refused)])
 
     def subjects():
         say(f"subjects: {len(estate.subjects)} found = {len({s.id for _, s in pairs})} analysed + "
@@ -61,4 +75,9 @@ def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id, as_j
     code = carry_out(store, run_record.id, pool, client, len(pairs),
                      lambda on_result: run_catalog(store, run_record.id, cat, estate, pool, timeout, on_result),
                      line, epilogue=subjects, quiet=quiet, as_json=as_json)
+    if max_refused is not None:
+        if len(refused) > max_refused:
+            click.echo(f"proofgate: {len(refused)} files refused, more than --max-refused {max_refused}", err=True)
+            return ExitCode.BAD_INPUT
+        return code
     return ExitCode.BAD_INPUT if got.refused and code == ExitCode.OK else code

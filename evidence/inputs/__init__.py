@@ -12,12 +12,14 @@ from pathlib import Path
 
 from ..policy.errors import PolicyInputError
 from ..policy.loader import SUFFIXES, Account, Estate, load_subject
-from . import awscli
+from . import awscli, awsconfig, cloudformation, iam_details, terraform
+from .common import Skip, Skipped
 
 # Each reader module has `recognises(path, data) -> bool` (data: the parsed JSON object, or None when the
 # file is not JSON) and `read(path) -> list` of subjects/accounts raising PolicyInputError. Detection tries
 # them in this order; "native" (the hand-written subject format) is the fallback for .json/.yaml/.yml files.
-READERS = {"awscli": awscli}
+READERS = {"awscli": awscli, "iam-details": iam_details, "awsconfig": awsconfig,
+           "cloudformation": cloudformation, "terraform": terraform}
 FORMATS = ("native", *READERS)
 
 
@@ -25,7 +27,10 @@ FORMATS = ("native", *READERS)
 class Inputs:
     estate: Estate
     read: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # files: "path", or "path (why)" for recognised AWS output
+    skip_reasons: dict = field(default_factory=dict)  # each skipped file's path -> why (None: not configuration)
+    # "path: element (why)": parts of read files with nothing to check
+    skipped_items: list = field(default_factory=list)
     refused: list = field(default_factory=list)  # (path, message)
 
 
@@ -57,15 +62,22 @@ def load_inputs(paths, fmt: str | None = None) -> Inputs:
         kind = fmt or detect(path)
         if kind is None:
             out.skipped.append(str(path))
+            out.skip_reasons[str(path)] = None
             continue
         try:
             loaded = [load_subject(path)] if kind == "native" else READERS[kind].read(path)
         except PolicyInputError as error:
             out.refused.append((str(path), str(error)))
             continue
+        except Skip as why:
+            out.skipped.append(f"{path} ({why})")
+            out.skip_reasons[str(path)] = str(why)
+            continue
         out.read.append(str(path))
         for item in loaded:
-            if isinstance(item, Account):
+            if isinstance(item, Skipped):
+                out.skipped_items.append(f"{path}: {item.element} ({item.reason})")
+            elif isinstance(item, Account):
                 if item.id in out.estate.accounts:
                     out.refused.append((str(path), f"account {item.id} is also described in "
                                                     f"{out.estate.accounts[item.id].file}"))

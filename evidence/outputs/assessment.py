@@ -121,6 +121,7 @@ class Assessment:
         """An input file's name in the bundle: sources/<sha256>.json, catalog/<sha256>.yaml."""
         art = self._by_hash.get(f.sha256)
         return bundle_name(art) if art else f"{FOLDER['catalog' if f.role == 'catalog' else 'source']}/{f.sha256}"
+    file_statuses: list = field(default_factory=list)  # store.InputStatus rows: read, skipped or refused
 
     @property
     def results(self) -> list[ResultView]:
@@ -143,6 +144,12 @@ class Assessment:
     def pipelines(self) -> set[str]:
         """The answer formats this run's verified answers came in: the Method section describes these."""
         return {r.answer_format for r in self.results if r.answer_format}
+
+    @property
+    def file_counts(self) -> dict:
+        """found N files: R read, S skipped as not configuration, E refused (with the skipped and refused)."""
+        by = {status: [f for f in self.file_statuses if f.status == status] for status in ("read", "skipped", "refused")}
+        return {"found": len(self.file_statuses), **by}
 
     @property
     def frameworks(self) -> list[str]:
@@ -198,7 +205,7 @@ def load(store: Store, run_id: str | None = None, exceptions: list[dict] | None 
     return Assessment(run, control_views, sorted(artifacts.values(), key=lambda a: (a.kind, a.sha256)),
                       store.subjects(run.id), previous,
                       diff_runs(store, previous.id, run.id) if previous else None, exc, digests,
-                      as_utc(run.finished_at or run.started_at), inputs)
+                      as_utc(run.finished_at or run.started_at), inputs, store.input_statuses(run.id))
 
 
 def _answer_format(path) -> str | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .addresses import parse_block
 from .conditions import Condition, parse_date, parse_number, parse_operator
-from .errors import Where, mapping, one_or_many, text
+from .errors import Unsupported, Where, mapping, one_or_many, text
 from .patterns import parse_action_pattern, parse_arn_pattern, parse_glob
 
 VERSIONS = ("2012-10-17", "2008-10-17")
@@ -23,6 +23,7 @@ PARTITION = r"aws(?:-cn|-us-gov|-iso(?:-[a-z])?)?"
 ACCOUNT_ROOT = re.compile(rf"^arn:{PARTITION}:iam::(\d{{12}}):root$")
 IDENTITY_ARN = re.compile(rf"^arn:{PARTITION}:(?:iam::(\d{{12}}):(?:user|role|group)/\S+|"
                           rf"sts::(\d{{12}}):(?:assumed-role/\S+/\S+|federated-user/\S+))$")
+ACCOUNTISH = re.compile(rf"^(?:\d+|arn:{PARTITION}:(?:iam|sts)::\d+:\S+)$")  # digits of the wrong length
 UNIQUE_ID = re.compile(r"^A[A-Z0-9]{15,}$")  # what AWS shows for a deleted principal
 
 
@@ -58,6 +59,18 @@ class Policy:
     version: str | None
     statements: tuple
     source: str
+    # parts of the effective policy that the input names but does not contain (an attached AWS-managed
+    # policy whose document is not in the export): any answer could change with them, so none is given
+    missing: tuple = ()
+
+
+def require_complete(documents) -> None:
+    """Unsupported when a policy, security group or ACL lacks content it is known to have (an attached policy
+    not exported, a value a template leaves to deployment): both an Allow and a Deny may hide there."""
+    for document in documents:
+        missing = getattr(document, "missing", ())
+        if missing:
+            raise Unsupported(f"content not in the input: {missing[0]}")
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,7 @@ IDENTITY = Rules("forbidden", "required")
 RESOURCE = Rules("required", "required")
 TRUST = Rules("required", "optional")
 SCP = Rules("forbidden", "required")
+RCP = Rules("required", "required")  # resource control policies: Principal "*" (with conditions), on resources
 
 
 def parse_policy(document, where: Where, rules: Rules) -> Policy:
@@ -145,6 +159,9 @@ def _resources(value, where: Where, variables: bool) -> tuple:
 def _principal(value, where: Where) -> PrincipalSpec:
     if value == "*":
         return PrincipalSpec(everyone=True)
+    if isinstance(value, list):
+        raise where.fail('expected "*" or an object such as {"AWS": ["111122223333", "arn:aws:iam::...:role/x"]}, '
+                         "got a list (AWS puts the list under the principal type)")
     mapping(value, where, PRINCIPAL_TYPES)
     if not value:
         raise where.fail("expected at least one of: " + ", ".join(PRINCIPAL_TYPES))
@@ -167,6 +184,10 @@ def _principal(value, where: Where) -> PrincipalSpec:
                     arns.add(name)
                 elif UNIQUE_ID.match(name):
                     unsupported.append(f"principal given by unique id {name} ({w})")
+                elif ACCOUNTISH.match(name):
+                    # IAM refuses such a principal when the policy is saved: an account id is 12 digits
+                    raise w.fail(f"{name!r}: an AWS account id has exactly 12 digits (IAM refuses this "
+                                 "principal when the policy is saved)")
                 else:
                     raise w.fail(f"{name!r} is not an account id or an IAM principal ARN")
             elif "*" in name or "?" in name:

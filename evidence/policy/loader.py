@@ -22,13 +22,14 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 from ..validation import Strict, Text, read, validate
 from .addresses import parse_block
-from .document import IDENTITY, RESOURCE, SCP, TRUST, Policy, parse_policy
+from .document import IDENTITY, RCP, RESOURCE, SCP, TRUST, Policy, parse_policy
 from .errors import PolicyInputError, Where
 from .network import NetworkAcl, SecurityGroup, parse_network_acl, parse_security_group
 from .patterns import parse_arn_pattern
 
 POLICY_KINDS = {"iam-policy": IDENTITY, "s3-bucket-policy": RESOURCE, "kms-key-policy": RESOURCE,
-                "resource-policy": RESOURCE, "role-trust-policy": TRUST, "scp": SCP}
+                "resource-policy": RESOURCE, "role-trust-policy": TRUST, "scp": SCP,
+                "rcp": RCP}
 KINDS = tuple(POLICY_KINDS) + ("security-group", "network-acl")
 SUFFIXES = (".json", ".yaml", ".yml")
 ACCOUNT_ID = re.compile(r"^\d{12}$")

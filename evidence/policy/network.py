@@ -59,6 +59,7 @@ class SecurityGroup:
     name: str
     ingress: tuple
     egress: tuple
+    missing: tuple = ()  # values the input leaves open (a template parameter): every answer waits for them
 
     @property
     def is_default(self) -> bool:
@@ -82,6 +83,7 @@ class NetworkAcl:
     id: str
     is_default: bool
     entries: tuple  # sorted by rule number within each direction
+    missing: tuple = ()  # as for SecurityGroup
 
     def rules(self, egress: bool) -> list:
         return [e for e in self.entries if e.egress == egress]
@@ -104,6 +106,11 @@ def parse_security_group(document, where: Where) -> SecurityGroup:
             raise where.key(direction).fail("expected a list of permissions")
         rules[direction] = tuple(_permission(p, where.key(direction).index(i)) for i, p in enumerate(items))
     return SecurityGroup(group_id, name, rules["IpPermissions"], rules["IpPermissionsEgress"])
+
+
+def parse_permission(node, where: Where) -> SecurityGroupRule:
+    """One IpPermission (DescribeSecurityGroups' shape), also what a security group rule reads into."""
+    return _permission(node, where)
 
 
 def _permission(node, where: Where) -> SecurityGroupRule:
@@ -185,7 +192,9 @@ def parse_network_acl(document, where: Where) -> NetworkAcl:
 
 def _entry(node, where: Where) -> AclEntry:
     mapping(node, where, ENTRY_FIELDS, required=("RuleNumber", "Protocol", "RuleAction", "Egress"))
-    number = integer(node["RuleNumber"], where.key("RuleNumber"), 1, 32767)  # 32767: the default "*" rule
+    # 1-32766 are the user's rules; AWS itself returns the default "*" rule as 32767 (IPv4) and, in a VPC
+    # with IPv6, as 32768 (::/0): both read like any other deny rule, and sort last.
+    number = integer(node["RuleNumber"], where.key("RuleNumber"), 1, 32768)
     protocol = parse_protocol(node["Protocol"], where.key("Protocol"))
     action = node["RuleAction"]
     if action not in ("allow", "deny"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .addresses import MAX, Address
+from .document import require_complete
 from .errors import Unsupported
 from .firewall import Packet as ConcretePacket
 from .network import ALL, ICMPS, PORTED, NetworkAcl
@@ -39,6 +40,7 @@ class Packet:
 
 
 def encode_network(problem, query, subject, estate) -> Packet:
+    require_complete([subject.document])
     for name, sort in (("proto", "Int"), ("hasport", "Bool"), ("port", "Int"), ("hascode", "Bool"), ("code", "Int"),
                        ("ver", "Int"), ("peer", "Int"), ("egress", "Bool")):
         problem.declare(name, sort)

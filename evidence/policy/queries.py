@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .document import require_complete
 from .encode import ANONYMOUS, AWS, FEDERATED, NOT_ARN, SERVICE, Arn, Request, Str, arn_matches, literal_arn
 from .errors import Unsupported
 from .loader import Estate, Subject
@@ -37,6 +38,7 @@ def encode_control(control, subject: Subject, estate: Estate) -> Encoded:
     policies = [subject.document]
     if query.kind == "no-more-permissive-than-baseline":
         policies.append(estate.subjects[subject.baseline].document)
+    require_complete(policies)
     extra = tuple(query.params.get("context", {}))
     if query.kind == "trust-within-organization":
         extra += tuple(key for keys in _oidc_keys(query.params, subject).values() for key in keys.values())

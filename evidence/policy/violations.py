@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .addresses import Address
+from .document import require_complete
 from .evaluate import decide, explicitly_denied
 from .firewall import Packet, network_acl_allows, security_group_admits
 from .loader import Estate, Subject
@@ -36,6 +37,8 @@ class NetworkWitness:
 
 def violates(query, subject: Subject, estate: Estate, witness) -> bool:
     """May raise Unsupported when the answer depends on an unmodelled feature."""
+    base = estate.subjects.get(subject.baseline) if subject.baseline else None
+    require_complete([subject.document, base.document if base else None])
     return PREDICATES[query.kind](query.params, subject, estate, witness)
 
 

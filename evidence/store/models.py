@@ -74,6 +74,14 @@ class SubjectSource(SQLModel, table=True):
     element: str = ""
 
 
+class InputStatus(SQLModel, table=True):
+    """What became of each file run --inputs was given: read, skipped as not configuration, or refused (why)."""
+    run_id: str = Field(foreign_key="run.id", primary_key=True)
+    path: str = Field(primary_key=True)
+    status: str  # read | skipped | refused
+    reason: str | None = None
+
+
 FORMULA_SUFFIX = {None: ".cnf", "gzip": ".cnf.gz", "xz": ".cnf.xz", "bz2": ".cnf.bz2"}  # by compression
 ANSWER_SUFFIX = {"text": ".lrat", "binary": ".blrat", "model": ".model", "smt": ".smtcert", "smt-lrat": ".smtcert",
                  "smt-drat": ".smtcert", "smt-model": ".smtcert"}  # by the format the kernel read it in

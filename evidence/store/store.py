@@ -27,7 +27,7 @@ from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from ..errors import UserError
 from ..results import Result
-from .models import Artifact, Control, InputFile, ResultRow, Run, Subject, SubjectSource, utcnow
+from .models import Artifact, Control, InputFile, InputStatus, ResultRow, Run, Subject, SubjectSource, utcnow
 
 DEFAULT_DB = "sqlite:///.proofgate/evidence.db"
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -301,6 +301,16 @@ class Store:
         with self.session() as s:
             s.merge(control)
             s.commit()
+
+    def add_input_statuses(self, statuses) -> None:
+        with self.session() as s:
+            for f in statuses:
+                s.merge(f)
+            s.commit()
+
+    def input_statuses(self, run_id: str) -> list[InputStatus]:
+        with self.session() as s:
+            return list(s.exec(select(InputStatus).where(InputStatus.run_id == run_id).order_by(InputStatus.path)))
 
     def add_subject(self, subject: Subject) -> None:
         with self.session() as s:
