@@ -2,6 +2,7 @@
 import click
 
 from ..inputs import FORMATS
+from ..smt.budget import DEFAULT_CONFLICTS
 from .options import carry_out, open_executor, store_options
 
 
@@ -11,13 +12,17 @@ from .options import carry_out, open_executor, store_options
               help="Files or folders (recursive); each file's format is detected from its content.")
 @click.argument("more", nargs=-1, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Force every file's format.")
+@click.option("--budget", type=click.IntRange(min=1), default=DEFAULT_CONFLICTS, show_default=True, metavar="N",
+              help="The producers' deterministic limit on each control and subject: N SAT conflicts "
+                   "(cvc5: its resource limit, 20 units a conflict); the same verdict on a busy or a quiet machine.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
-              metavar="SECONDS", help="Time for the producer on each control and subject.")
+              metavar="SECONDS", help="Wall-clock safety net for the producers on each control and subject.")
+@click.option("--no-cache", is_flag=True, help="Solve every pair afresh (no reuse of the proof cache).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core).")
 @click.option("--executor", metavar="dask://HOST:PORT", help="Produce certificates on a Dask cluster instead.")
 @click.option("--run", "run_id", metavar="ID", help="Run id (default: a new one).")
 @store_options
-def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id):
+def run(store, catalog, inputs, more, fmt, budget, timeout, no_cache, jobs, executor, run_id):
     """Evaluate every control of CATALOG on every subject of INPUTS it applies to.
 
     PASS: the kernel verified an UNSAT certificate (no violation exists). FAIL: the kernel verified a
@@ -26,7 +31,8 @@ def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id):
     2 bad input."""
     from ..exits import ExitCode
     from ..inputs import load_inputs
-    from ..pipeline.controls import line, plan, run_catalog
+    from ..pipeline.controls import Counts, line, plan, run_catalog
+    from ..pipeline.executors import worker_count
     from ..pipeline.provenance import run_fields
     from ..policy.catalog import load_catalog
     if executor and jobs:
@@ -47,10 +53,17 @@ def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id):
                   solver="proofgate policy encoder; cvc5 or native DPLL(T) certificates")
     run_record = store.begin_run(run_id, **fields)
 
+    counts = Counts()
+
     def subjects():
+        click.echo(f"proof cache: {counts.reused} results reused (re-checked by the kernel), {counts.solved} solved"
+                   + (f", {counts.rejected} cached answers rejected and solved again" if counts.rejected else "")
+                   + (" (--no-cache)" if no_cache else ""))
         click.echo(f"subjects: {len(estate.subjects)} found = {len({s.id for _, s in pairs})} analysed + "
                    f"{len(excluded)} excluded" + "".join(f"\n  excluded {n}: {why}" for n, why in excluded.items()))
     code = carry_out(store, run_record.id, pool, client, len(pairs),
-                     lambda on_result: run_catalog(store, run_record.id, cat, estate, pool, timeout, on_result),
+                     lambda on_result: run_catalog(store, run_record.id, cat, estate, pool, timeout, on_result,
+                                                   conflicts=budget, cache=not no_cache, counts=counts,
+                                                   workers=worker_count(pool, client)),
                      line, epilogue=subjects)
     return ExitCode.BAD_INPUT if got.refused and code == ExitCode.OK else code

@@ -27,7 +27,7 @@ from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from ..errors import UserError
 from ..results import Result
-from .models import Artifact, Control, ResultRow, Run, Subject, utcnow
+from .models import Artifact, CachedProof, Control, ResultRow, Run, Subject, utcnow
 
 DEFAULT_DB = "sqlite:///.proofgate/evidence.db"
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -266,6 +266,26 @@ class Store:
                                  [{n: getattr(r, n) for n in names} for r, _ in entries]).scalars().all()
                 for (r, _), i in zip(entries, ids):
                     r.id = i
+
+    # --- proof cache (run) -----------------------------------------------------
+
+    def cached(self, keys) -> dict[str, CachedProof]:
+        """The cache's entries for these keys (pipeline/cache.py), those it has."""
+        keys = sorted(set(keys))
+        found: dict[str, CachedProof] = {}
+        with self.session() as s:
+            for part in _parts(keys):
+                found.update((c.key, c) for c in s.exec(select(CachedProof).where(col(CachedProof.key).in_(part))))
+        return found
+
+    def remember(self, entries: list[CachedProof]) -> None:
+        """Cache entries, the newer replacing the older (an answer solved again after a rejected reuse)."""
+        if not entries:
+            return
+        with self.engine.begin() as db:
+            for part in _parts([e.key for e in entries]):
+                db.execute(delete(CachedProof).where(col(CachedProof.key).in_(part)))
+            db.execute(insert(CachedProof), [e.model_dump() for e in entries])
 
     def add_control(self, control: Control) -> None:
         with self.session() as s:
