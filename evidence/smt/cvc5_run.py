@@ -30,8 +30,9 @@ class Answer:
 def ask(problem_path, timeout=None):
     """Run cvc5 on the file, within the producer's budget (budget.limit: cvc5's deterministic
     `rlimit-per`, CVC5_UNITS_PER_CONFLICT units a conflict); `timeout` in seconds is the safety net
-    (cvc5's `tlimit-per`, which bounds each check; its `tlimit` does not stop a check under way).  The one query is the file's check-sat or
-    check-sat-assuming (the kernel reads the latter's literals as assertions: so do we)."""
+    (cvc5's `tlimit-per`, which bounds each check; its `tlimit` does not stop a check under way).
+    The one query is the file's check-sat or check-sat-assuming (the kernel reads the latter's
+    literals as assertions: so do we)."""
     import cvc5
     solver = cvc5.Solver()
     for name, value in OPTIONS.items():
