@@ -50,6 +50,7 @@ def _verdicts(rows):
     return {k: (r.verdict, r.reason) for k, r in rows.items()}
 
 
+@pytest.mark.slow
 def test_second_run_reuses_every_answer_and_gets_the_same_results(tmp_path, estate_dir):
     store = Store(f"sqlite:///{tmp_path / 'e.db'}")
     first, c1 = _run(store, estate_dir)
@@ -151,6 +152,7 @@ def _hog(stop):
         pass
 
 
+@pytest.mark.slow
 def test_a_budget_ends_the_search_with_the_same_verdict_idle_or_busy(tmp_path, estate_dir):
     """A budget of one conflict is too small for the network ACL's NET-2 problem: NOT CHECKABLE, the
     reason naming the budget, not the clock; and so again with both cores kept busy."""
@@ -171,3 +173,30 @@ def test_a_budget_ends_the_search_with_the_same_verdict_idle_or_busy(tmp_path, e
             h.join()
     assert {k: r.verdict for k, r in busy.items()} == {k: r.verdict for k, r in idle.items()}
     assert busy[("NET-2", "nacl-public")].reason == net2.reason
+
+
+@pytest.mark.slow
+def test_the_command_reuses_through_a_worker_pool_and_no_cache_solves_again(tmp_path, estate_dir):
+    """`proofgate run` twice with a real pool of workers (the tasks and reports cross a process
+    boundary), then with --no-cache; the proof cache's figures are printed each time."""
+    import re
+
+    from click.testing import CliRunner
+
+    from evidence.cli import cli
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    args = ["run", "--catalog", str(SAMPLES / "catalog.yaml"), "--inputs", str(estate_dir), "--db", db, "--jobs", "2"]
+    outputs = [CliRunner().invoke(cli, args + extra) for extra in ([], [], ["--no-cache"])]
+    figures = []
+    for ran in outputs:
+        assert ran.exit_code == 1, ran.output  # nacl-public fails NET-2 by design
+        found = re.search(r"proof cache: (\d+) results reused \(re-checked by the kernel\), (\d+) solved", ran.output)
+        assert found, ran.output
+        figures.append((int(found[1]), int(found[2])))
+        assert "seconds by stage: encode" in ran.output
+    results = [sorted(line.split()[:2] for line in ran.output.splitlines() if line.startswith(("PASS", "FAIL")))
+               for ran in outputs]
+    assert results[0] == results[1] == results[2] and results[0]
+    pairs = figures[0][1]
+    assert figures[0] == (0, pairs) and figures[1] == (len(results[0]), pairs - len(results[0]))
+    assert figures[2] == (0, pairs) and "(--no-cache)" in outputs[2].output

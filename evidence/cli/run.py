@@ -59,6 +59,8 @@ def run(store, catalog, inputs, more, fmt, budget, timeout, no_cache, jobs, exec
         click.echo(f"proof cache: {counts.reused} results reused (re-checked by the kernel), {counts.solved} solved"
                    + (f", {counts.rejected} cached answers rejected and solved again" if counts.rejected else "")
                    + (" (--no-cache)" if no_cache else ""))
+        click.echo("seconds by stage: " + ", ".join(f"{k} {v:.1f}" for k, v in counts.seconds.items())
+                   + " (produce and kernel: summed over the workers)")
         click.echo(f"subjects: {len(estate.subjects)} found = {len({s.id for _, s in pairs})} analysed + "
                    f"{len(excluded)} excluded" + "".join(f"\n  excluded {n}: {why}" for n, why in excluded.items()))
     code = carry_out(store, run_record.id, pool, client, len(pairs),

@@ -10,6 +10,7 @@ into the stored result: "budget: 200000 conflicts exhausted" or "wall-clock safe
 from __future__ import annotations
 
 import contextlib
+import threading
 
 DEFAULT_CONFLICTS = 200_000  # `run --budget`: far above what any sample or AWS managed policy needs
 CVC5_UNITS_PER_CONFLICT = 20  # cvc5's rlimit for the same budget (its units are finer than a conflict)
@@ -22,7 +23,7 @@ class Exhausted(Exception):
         return f"budget: {self.args[0]} exhausted"
 
 
-class _Budget:
+class _Budget(threading.local):  # per thread: a Dask worker runs several tasks at once, each its own budget
     given: int | None = None  # the budget as set, for messages
     left: int | None = None  # conflicts left to the producer running here (None: no budget)
 
