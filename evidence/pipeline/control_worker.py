@@ -56,9 +56,10 @@ def order(kind: str) -> tuple[str, ...]:
 
 def work_chunk(tasks: list[Task], timeout: float | None, hints: dict | None, conflicts: int | None,
                kernel: str) -> tuple[bool, list[Work]]:
-    """What a worker runs: each task in turn (synced: the worker writes nothing to the store)."""
+    """What a worker runs: each task in turn.  Not synced: the main process writes the artifacts
+    without an fsync each, and syncs them all at once before it records the results (jobs.run_jobs)."""
     from . import worker
-    return True, worker.run(lambda: [work(t, timeout, hints, conflicts, kernel) for t in tasks])
+    return False, worker.run(lambda: [work(t, timeout, hints, conflicts, kernel) for t in tasks])
 
 
 def work(task: Task, timeout: float | None, hints: dict | None, conflicts: int | None, kernel: str) -> Work:
