@@ -200,3 +200,19 @@ def test_the_command_reuses_through_a_worker_pool_and_no_cache_solves_again(tmp_
     pairs = figures[0][1]
     assert figures[0] == (0, pairs) and figures[1] == (len(results[0]), pairs - len(results[0]))
     assert figures[2] == (0, pairs) and "(--no-cache)" in outputs[2].output
+
+
+@pytest.mark.slow
+def test_run_on_a_dask_cluster_gives_the_local_results_without_a_shared_file_system(tmp_path, estate_dir, cluster):
+    """The workers get bytes and send back bytes and the kernel's verdict; the store is only here."""
+    from click.testing import CliRunner
+
+    from evidence.cli import cli
+    address = "dask://" + cluster.scheduler_address.split("://", 1)[1]
+    lines = []
+    for name, extra in (("local", ["--jobs", "1"]), ("dask", ["--executor", address])):
+        ran = CliRunner().invoke(cli, ["run", "--catalog", str(SAMPLES / "catalog.yaml"), "--inputs", str(estate_dir),
+                                       "--db", f"sqlite:///{tmp_path / name / 'e.db'}", *extra])
+        assert ran.exit_code == 1, ran.output
+        lines.append(sorted(line for line in ran.output.splitlines() if line.startswith(("PASS", "FAIL", "NOT "))))
+    assert lines[0] == lines[1] and any(line.startswith("FAIL") for line in lines[0])
