@@ -2,6 +2,7 @@
 import click
 
 from ..inputs import FORMATS
+from ..smt.budget import DEFAULT_CONFLICTS
 from .options import carry_out, open_executor, store_options
 
 
@@ -11,8 +12,12 @@ from .options import carry_out, open_executor, store_options
               help="Files or folders (recursive); each file's format is detected from its content.")
 @click.argument("more", nargs=-1, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Force every file's format.")
+@click.option("--budget", type=click.IntRange(min=1), default=DEFAULT_CONFLICTS, show_default=True, metavar="N",
+              help="The producers' deterministic limit on each control and subject: N SAT conflicts "
+                   "(cvc5: its resource limit, 20 units a conflict); the same verdict on a busy or a quiet machine.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
-              metavar="SECONDS", help="Time for the producer on each control and subject.")
+              metavar="SECONDS", help="Wall-clock safety net for the producers on each control and subject.")
+@click.option("--no-cache", is_flag=True, help="Solve every pair afresh (no reuse of the proof cache).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core).")
 @click.option("--executor", metavar="dask://HOST:PORT", help="Produce certificates on a Dask cluster instead.")
 @click.option("--run", "run_id", metavar="ID", help="Run id (default: a new one).")
@@ -23,8 +28,8 @@ from .options import carry_out, open_executor, store_options
               help="Exit 2 when more than N input files are refused (whatever the results); up to N do not "
                    "change the exit code. Default: any refused file makes an otherwise all-PASS run exit 2.")
 @store_options
-def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id, as_json, quiet, verbose,
-        max_refused):
+def run(store, catalog, inputs, more, fmt, budget, timeout, no_cache, jobs, executor, run_id, as_json, quiet,
+        verbose, max_refused):
     """Evaluate every control of CATALOG on every subject of INPUTS it applies to.
 
     PASS: the kernel verified an UNSAT certificate (no violation exists). FAIL: the kernel verified a
@@ -33,7 +38,8 @@ def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id, as_j
     2 bad input (or more refused files than --max-refused), 5 no subject found."""
     from ..exits import ExitCode
     from ..inputs import load_inputs
-    from ..pipeline.controls import bind_inputs, line, plan, run_catalog
+    from ..pipeline.controls import Counts, bind_inputs, line, plan, run_catalog
+    from ..pipeline.executors import worker_count
     from ..pipeline.provenance import run_fields
     from ..policy.catalog import load_catalog
     from ..store.models import InputStatus
@@ -69,11 +75,20 @@ def run(store, catalog, inputs, more, fmt, timeout, jobs, executor, run_id, as_j
                        reason="; ".join(w for q, w in got.refused if q == p))
            for p in dict.fromkeys(p for p, _ in got.refused)])
 
+    counts = Counts()
+
     def subjects():
+        say(f"proof cache: {counts.reused} results reused (re-checked by the kernel), {counts.solved} solved"
+            + (f", {counts.rejected} cached answers rejected and solved again" if counts.rejected else "")
+            + (" (--no-cache)" if no_cache else ""))
+        say("seconds by stage: " + ", ".join(f"{k} {v:.1f}" for k, v in counts.seconds.items())
+            + " (produce and kernel: summed over the workers)")
         say(f"subjects: {len(estate.subjects)} found = {len({s.id for _, s in pairs})} analysed + "
             f"{len(excluded)} excluded" + "".join(f"\n  excluded {n}: {why}" for n, why in excluded.items()))
     code = carry_out(store, run_record.id, pool, client, len(pairs),
-                     lambda on_result: run_catalog(store, run_record.id, cat, estate, pool, timeout, on_result),
+                     lambda on_result: run_catalog(store, run_record.id, cat, estate, pool, timeout, on_result,
+                                                   conflicts=budget, cache=not no_cache, counts=counts,
+                                                   workers=worker_count(pool, client)),
                      line, epilogue=subjects, quiet=quiet, as_json=as_json)
     if max_refused is not None:
         if len(refused) > max_refused:

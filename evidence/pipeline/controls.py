@@ -1,7 +1,8 @@
 """`proofgate run`: every control of a catalog on every subject it applies to, stored as a run.
 
 Per (control, subject): encode the violation (main process; an unsupported feature is a NOT
-CHECKABLE naming it), produce a certificate (untrusted, in a worker, with a time limit), check it with
+CHECKABLE naming it), reuse a cached answer the kernel accepts again (cache.py), or produce a
+certificate (untrusted, in a warm worker, within a deterministic budget: smt/budget.py), check it with
 the kernel (main process, on the stored files), and for a `sat` answer decode the model and have the
 evaluator confirm it. Stored like `prove` runs: the problem (.smt2) as the formula, the certificate
 as the proof (PASS) or model (FAIL), the kernel's verdict JSON, so report, bundle, verify and gate
@@ -9,61 +10,24 @@ work unchanged; the catalog's version and sha256 name the run's catalog.  The ce
 as a proof or a model by the format the kernel found it in, not by what the producer answered."""
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-import shutil
-import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from ..policy.encode import READABLE
 from ..policy.errors import Unsupported
-from ..policy.judge import encode, judge, produce
+from ..policy.judge import encode
 from ..policy.queries import Encoded
 from ..results import Result, answer_kind
-from ..store.models import ANSWER_SUFFIX, Artifact, Control, ResultRow, Subject, SubjectSource
+from ..smt.budget import DEFAULT_CONFLICTS
+from ..store.models import ANSWER_SUFFIX, Artifact, CachedProof, Control, ResultRow, Subject, SubjectSource, utcnow
+from . import batch
+from .batch import kernel_digest
+from .cache import cache_key
+from .control_worker import Task, Work, work, work_chunk
 from .jobs import Done, Job, Outcome, new_row, run_jobs
-
-
-@dataclass
-class Work:
-    """What a worker returns: the producer's answer and certificate (untrusted)."""
-    answer: str
-    certificate: bytes | None
-    producer: str
-    seconds: float
-    reason: str | None
-
-
-def produce_chunk(problems: list[bytes], timeout: float | None, hints: dict | None = None) -> tuple[bool, list[Work]]:
-    """What a worker runs: `work` on each problem."""
-    return True, [work(p, timeout, hints) for p in problems]
-
-
-def work(problem: bytes, timeout: float | None, hints: dict | None = None) -> Work:
-    """In a worker: produce a certificate for the problem (bytes in, bytes out: Dask workers may not
-    share this file system); a model's strings are made readable where they can be (`hints` first)."""
-    scratch = tempfile.mkdtemp(prefix="proofgate-run-")
-    try:
-        path, cert = os.path.join(scratch, "problem.smt2"), os.path.join(scratch, "problem.cert")
-        with open(path, "wb") as f:
-            f.write(problem)
-        produced = produce(path, cert, timeout)
-        if produced.answer == "sat":
-            _readable(path, cert, hints)
-        data = open(cert, "rb").read() if produced.answer in ("sat", "unsat") else None
-        return Work(produced.answer, data, produced.producer, round(produced.seconds, 3), produced.reason)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _readable(path, cert, hints):
-    from checker.smtlib import SmtError
-
-    from ..smt.readable import improve
-    try:
-        improve(path, cert, hints)
-    except (SmtError, ValueError, OSError, RecursionError):
-        pass  # cosmetic: the certificate stays as the producer wrote it, and the kernel checks it either way
+from .judging import judge_reported, reported_wrongly
 
 
 def plan(catalog, estate):
@@ -76,64 +40,167 @@ def plan(catalog, estate):
     return pairs, excluded
 
 
-class Judging:
-    """The stage (jobs.Stage) of `run`: encode here, produce in the workers, check and judge here."""
+@dataclass
+class Ticket:
+    """A pair encoded, sent to a worker: the encoding, its cache key, and the cache entry whose
+    certificate the worker is to check again (None: solve)."""
+    encoded: Encoded
+    key: str
+    problem: bytes
+    kind: str  # the control's query kind (control_worker.order)
+    cached: CachedProof | None = None
 
-    def __init__(self, store, run_id: str, estate, timeout: float | None, kernel: str | None = None):
+
+@dataclass
+class Counts:
+    """What a run did: results reused from the cache, cached answers the kernel (or their hash) turned
+    down, and the seconds of each stage (produce and kernel: the workers' own time, summed)."""
+    reused: int = 0
+    rejected: int = 0
+    solved: int = 0
+    seconds: dict = field(default_factory=lambda: dict.fromkeys(("encode", "produce", "kernel", "judge", "store"),
+                                                                0.0))
+
+
+class Judging:
+    """The stage (jobs.Stage) of `run`: encode here (and find a cached answer), produce or re-check in
+    the workers (control_worker.py: the kernel checks there), store and judge here."""
+
+    def __init__(self, store, run_id: str, estate, timeout: float | None, kernel: str | None = None,
+                 conflicts: int | None = DEFAULT_CONFLICTS, cache: bool = True):
         import checker
         self.store, self.run_id, self.estate, self.timeout = store, run_id, estate, timeout
         self.kernel = kernel or checker.kernels()[0]
+        self.expected = {k: kernel_digest(k) for k in checker.kernels()}
+        self.conflicts, self.cache, self.counts = conflicts, cache, Counts()
+        self._remembered: list[CachedProof] = []
 
-    def start(self, job: Job) -> Encoded | Outcome:
+    def start(self, job: Job) -> Ticket | Outcome:
         control, subject = job.question
+        clock = time.perf_counter()
         encoded = encode(control, subject, self.estate)
+        self.counts.seconds["encode"] += time.perf_counter() - clock
         if isinstance(encoded, Unsupported):
             return Outcome(self._row(job, None, reason=f"not supported: {encoded.feature}"))
-        return encoded
+        problem = encoded.problem.encode()
+        ticket = Ticket(encoded, cache_key(hashlib.sha256(problem).hexdigest(), control), problem, control.query.kind)
+        if self.cache:
+            ticket.cached = self.store.cached([ticket.key]).get(ticket.key)
+        return ticket
 
-    def submit(self, executor, tickets: list[Encoded]):
-        return executor.submit(produce_chunk, [e.problem.encode() for e in tickets], self.timeout, READABLE)
+    def _task(self, ticket: Ticket) -> Task:
+        entry = ticket.cached
+        if entry is not None:
+            certificate = self._cached_bytes(entry)
+            if certificate is not None:
+                return Task(ticket.problem, ticket.kind, certificate, entry.producer)
+            ticket.cached = None  # gone or altered: solved afresh
+            self.counts.rejected += 1
+        return Task(ticket.problem, ticket.kind)
 
-    def finish(self, job: Job, encoded: Encoded, worked: Work) -> Outcome:
-        store = self.store
+    def _cached_bytes(self, entry: CachedProof) -> bytes | None:
+        """The cached certificate, if it is still stored under its sha256 and its bytes still hash to it."""
+        try:
+            data = self.store.path_of(entry.answer_sha256).read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == entry.answer_sha256 else None
+
+    def submit(self, executor, tickets: list[Ticket]):
+        tasks = [self._task(t) for t in tickets]
+        return executor.submit(work_chunk, tasks, self.timeout, READABLE, self.conflicts, self.kernel)
+
+    def finish(self, job: Job, ticket: Ticket, worked: Work) -> Outcome:
+        outcome = self._judged(job, ticket, worked)
+        if worked.answer == "failed":  # run_jobs records a lost worker's results at once: no later sync
+            self.sync()
+        if ticket.cached is not None:
+            if outcome.row.verdict in (Result.PASS, Result.FAIL):
+                self.counts.reused += 1
+                return outcome
+            # the kernel (or the evaluator) turns the cached answer down now: solve afresh, here
+            self.counts.rejected += 1
+            ticket.cached = None
+            worked = work(Task(ticket.problem, ticket.kind), self.timeout, READABLE, self.conflicts,
+                          self.kernel)
+            outcome = self._judged(job, ticket, worked)
+        self.counts.solved += 1
+        self.counts.seconds["produce"] += worked.seconds
+        row = outcome.row
+        if row.verdict in (Result.PASS, Result.FAIL):  # remembered even under --no-cache: the next run may reuse it
+            self._remembered.append(CachedProof(key=ticket.key, formula_sha256=row.formula_sha256,
+                                                answer_sha256=row.proof_sha256 or row.model_sha256,
+                                                producer=worked.producer, created_at=utcnow()))
+            if len(self._remembered) >= 200:
+                self.remember()
+        return outcome
+
+    def remember(self) -> None:
+        """The new cache entries into the store (their artifacts are on disk, fsynced, already)."""
+        self.store.remember(self._remembered)
+        self._remembered = []
+
+    def _judged(self, job: Job, ticket: Ticket, worked: Work) -> Outcome:
+        """The row the worker's report makes, once its verdict is shown to be this installation's
+        kernel's on the very bytes stored here; a model is then decoded and confirmed (judging.py)."""
+        store, seconds = self.store, self.counts.seconds
         control, subject = job.question
-        problem_sha, problem_size = store.put_bytes(encoded.problem.encode())
+        seconds["kernel"] += worked.kernel_seconds
+        clock = time.perf_counter()
+        problem_sha, problem_size = store.put_bytes_once(ticket.problem)
         artifacts = [Artifact(sha256=problem_sha, size=problem_size, kind="formula", suffix=".smt2")]
-        if worked.certificate is None:
+        v = worked.verdict
+        if worked.certificate is None or v is None:
+            seconds["store"] += time.perf_counter() - clock
             reason = worked.reason or "the producer gave no answer"
             return Outcome(self._row(job, worked, reason=reason, formula_sha256=problem_sha), artifacts)
-        cert_sha, cert_size = store.put_bytes(worked.certificate)
-        judged = judge(control, subject, self.estate, encoded, store.path_of(problem_sha), store.path_of(cert_sha),
-                       self.kernel)
-        v = judged.kernel_verdict
-        if v is None:  # the kernel could not read the certificate
-            return Outcome(self._row(job, worked, reason=judged.reason, formula_sha256=problem_sha), artifacts)
-        kind = answer_kind(v.proof["format"])
-        artifacts.append(Artifact(sha256=cert_sha, size=cert_size, kind=kind, suffix=ANSWER_SUFFIX[v.proof["format"]]))
-        verdict_sha, verdict_size = store.put_bytes(v.to_json(indent=2, sort_keys=True).encode() + b"\n")
-        artifacts.append(Artifact(sha256=verdict_sha, size=verdict_size, kind="verdict", suffix=".json"))
+        cert_sha = hashlib.sha256(worked.certificate).hexdigest()
+        wrong = reported_wrongly(v, problem_sha, cert_sha, self.expected)
+        if wrong:
+            seconds["store"] += time.perf_counter() - clock
+            return Outcome(self._row(job, worked, reason=wrong, formula_sha256=problem_sha), artifacts)
+        if ticket.cached is None:
+            store.put_bytes_once(worked.certificate)
+        cert_path = store.path_of(cert_sha)
+        v = {**v, "formula": {**v["formula"], "path": str(store.path_of(problem_sha))},
+             "proof": {**v["proof"], "path": str(cert_path)}}  # where the kernel's inputs are kept
+        verdict_sha, verdict_size = store.put_bytes_once(json.dumps(v, indent=2, sort_keys=True).encode() + b"\n")
+        judged_at = time.perf_counter()
+        seconds["store"] += judged_at - clock
+        judged = judge_reported(control, subject, self.estate, ticket.encoded, v, cert_path)
+        seconds["judge"] += time.perf_counter() - judged_at
+        kind = answer_kind(v["proof"]["format"])
+        artifacts += [Artifact(sha256=cert_sha, size=len(worked.certificate), kind=kind,
+                               suffix=ANSWER_SUFFIX[v["proof"]["format"]]),
+                      Artifact(sha256=verdict_sha, size=verdict_size, kind="verdict", suffix=".json")]
         row = self._row(job, worked, verdict=judged.verdict,
                         reason=judged.counterexample if judged.verdict is Result.FAIL else judged.reason,
-                        formula_sha256=problem_sha, verdict_sha256=verdict_sha, kernel=v.kernel,
-                        kernel_version=v.kernel_version, kernel_digest=v.kernel_digest, kernel_status=v.status,
-                        kernel_code=v.code, check_seconds=v.seconds, **{f"{kind}_sha256": cert_sha})
+                        formula_sha256=problem_sha, verdict_sha256=verdict_sha, kernel=v["kernel"],
+                        kernel_version=v["kernel_version"], kernel_digest=v["kernel_digest"],
+                        kernel_status=v["status"], kernel_code=v["code"], check_seconds=v["seconds"],
+                        **{f"{kind}_sha256": cert_sha})
         return Outcome(row, artifacts)
 
     def _row(self, job: Job, worked: Work | None, **fields) -> ResultRow:
         _, subject = job.question
-        return new_row(self.run_id, job, formula_path=subject.file, solver=worked.producer if worked else None,
+        solver = worked.producer if worked else None
+        if worked is not None and worked.answer == "cached":
+            solver = f"{worked.producer} (reused from the proof cache)"
+        return new_row(self.run_id, job, formula_path=subject.file, solver=solver,
                        solve_seconds=worked.seconds if worked else None, **fields)
 
     def no_answer(self, reason: str) -> Work:
-        return Work("unknown", None, "", 0.0, reason)
+        return Work("failed", None, "", 0.0, reason)
 
     def chunk_size(self, todo: int, workers: int) -> int:
-        return 1  # a producer's run outweighs a future by far
+        # warm workers answer most pairs in tens of milliseconds: a few per future, yet enough
+        # futures that both workers stay busy to the end
+        return max(1, min(8, todo // (8 * max(1, workers))))
 
     def sync(self) -> None:
-        pass  # stored here, fsynced
+        batch.sync(str(self.store.artifacts))  # one syncfs for the files of many results (a group commit)
 
-    def cleanup(self, encoded: Encoded) -> None:
+    def cleanup(self, ticket: Ticket) -> None:
         pass
 
     def line(self, done: Done) -> str:
@@ -150,9 +217,12 @@ def bind_inputs(store, run_id: str, catalog_path, read: list[str], estate) -> di
     return digests
 
 
-def run_catalog(store, run_id, catalog, estate, executor, timeout, on_result=None, kernel=None) -> list[Done]:
+def run_catalog(store, run_id, catalog, estate, executor, timeout, on_result=None, kernel=None, *,
+                conflicts: int | None = DEFAULT_CONFLICTS, cache: bool = True, counts: Counts | None = None,
+                workers: int = 1) -> list[Done]:
     """`run`: the catalog's controls and the excluded subjects registered, then each (control, subject)
-    through jobs.run_jobs."""
+    through jobs.run_jobs: reused from the proof cache (unless `cache` is False), else produced within
+    the budget of `conflicts`.  `counts`, if given, is filled in (reused, solved, seconds by stage)."""
     pairs, excluded = plan(catalog, estate)
     for control in catalog.controls:
         store.add_control(Control(run_id=run_id, id=control.id, title=control.title,
@@ -162,8 +232,13 @@ def run_catalog(store, run_id, catalog, estate, executor, timeout, on_result=Non
     for name, reason in excluded.items():
         store.add_subject(Subject(run_id=run_id, name=name, status="excluded", reason=reason))
     jobs = [Job(c.id, s.id, s.file, question=(c, s)) for c, s in pairs]
-    return run_jobs(store, run_id, jobs, Judging(store, run_id, estate, timeout, kernel), executor,
-                    on_result=on_result)
+    stage = Judging(store, run_id, estate, timeout, kernel, conflicts, cache)
+    if counts is not None:
+        stage.counts = counts
+    try:
+        return run_jobs(store, run_id, jobs, stage, executor, workers=workers, on_result=on_result)
+    finally:
+        stage.remember()
 
 
 def line(done: Done) -> str:

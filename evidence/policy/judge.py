@@ -7,8 +7,6 @@
 `produce` runs in worker processes; `judge` runs where the evidence is stored."""
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +14,8 @@ from typing import Any
 import checker
 
 from ..results import Result, from_verdict
+from ..smt import budget
+from ..smt.native import Timeout, time_limit
 from .codec import Outside, decode, model_values
 from .concrete import confirm, explain
 from .errors import Unsupported
@@ -33,24 +33,32 @@ class Produced:
     reason: str | None = None
 
 
-def produce(problem_path: str, cert_path: str, timeout: float | None = None) -> Produced:
+def produce(problem_path: str, cert_path: str, timeout: float | None = None,
+            conflicts: int | None = budget.DEFAULT_CONFLICTS) -> Produced:
     """The untrusted producer, behind one function so it can be switched: cvc5 (its lemmas
-    re-justified by our solvers), then the native DPLL(T) loop. Each runs in a child process that is
-    killed at the time limit (a producer's own limit is not relied on)."""
+    re-justified by our solvers), then the native DPLL(T) loop, in this process (a warm worker: no
+    interpreter or cvc5 start per problem).  Each gets the whole deterministic budget of `conflicts`
+    (None: none); `timeout`, for both together, is only the wall-clock safety net.  The reason of
+    no answer names the limit that ended each producer (budget.py)."""
     start = time.monotonic()
     reasons = []
     for name in PRODUCERS:
-        left = None if timeout is None else max(1.0, timeout - (time.monotonic() - start))
-        try:
-            done = subprocess.run([sys.executable, "-m", "evidence.policy.judge", name, str(problem_path),
-                                   str(cert_path), str(left or 0)], capture_output=True, text=True, timeout=left)
-        except subprocess.TimeoutExpired:
-            reasons.append(f"{name}: no answer in {left:.0f} s")
+        left = None if timeout is None else timeout - (time.monotonic() - start)
+        if left is not None and left <= 0:
+            reasons.append(f"{name}: {budget.safety_net(timeout)}")  # type: ignore[arg-type]
             continue
-        answer = done.stdout.strip().splitlines()[-1:] if done.returncode == 0 else []
-        if answer and answer[0] in ("sat", "unsat"):
-            return Produced(answer[0], name, time.monotonic() - start)
-        reasons.append(f"{name}: {(done.stderr.strip().splitlines() or ['no answer'])[-1]}"[:300])
+        try:
+            with budget.limit(conflicts):
+                answer = _produce_here(name, problem_path, cert_path, left)
+        except Timeout:
+            reasons.append(f"{name}: {budget.safety_net(timeout)}")  # type: ignore[arg-type]
+            continue
+        except Exception as error:  # noqa: BLE001 - an untrusted producer's failure is its reason, not ours
+            reasons.append(f"{name}: {error}"[:300])
+            continue
+        if answer in ("sat", "unsat"):
+            return Produced(answer, name, time.monotonic() - start)
+        reasons.append(f"{name}: no answer")
     return Produced("unknown", "", time.monotonic() - start, "; ".join(reasons))
 
 
@@ -62,7 +70,8 @@ def _produce_here(name: str, problem_path: str, cert_path: str, timeout: float |
         from evidence.smt import native
         return native.prove(problem_path, cert_path, timeout=timeout).answer
     from evidence.smt import cvc5_import
-    return cvc5_import.prove(problem_path, cert_path, timeout=timeout)
+    with time_limit(timeout):  # the safety net around the import's own loops (cvc5 has tlimit-per)
+        return cvc5_import.prove(problem_path, cert_path, timeout=timeout)
 
 
 @dataclass
@@ -117,5 +126,3 @@ def decode_model(encoded: Encoded, cert_path):
     return decode(encoded.variables, values)
 
 
-if __name__ == "__main__":  # the child process of `produce`
-    print(_produce_here(sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]) or None))

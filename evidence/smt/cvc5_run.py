@@ -10,6 +10,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from . import budget
 from .atoms import string as string_literal  # one way to write a string literal
 
 OPTIONS = {"produce-proofs": "true", "proof-mode": "sat-proof", "dag-thresh": "0", "produce-models": "true"}
@@ -27,15 +28,20 @@ class Answer:
 
 
 def ask(problem_path, timeout=None):
-    """Run cvc5 on the file; `timeout` in seconds (cvc5's `tlimit-per`, which bounds each check; its
-    `tlimit` does not stop a check under way).  The one query is the file's check-sat or
-    check-sat-assuming (the kernel reads the latter's literals as assertions: so do we)."""
+    """Run cvc5 on the file, within the producer's budget (budget.limit: cvc5's deterministic
+    `rlimit-per`, CVC5_UNITS_PER_CONFLICT units a conflict); `timeout` in seconds is the safety net
+    (cvc5's `tlimit-per`, which bounds each check; its `tlimit` does not stop a check under way).
+    The one query is the file's check-sat or check-sat-assuming (the kernel reads the latter's
+    literals as assertions: so do we)."""
     import cvc5
     solver = cvc5.Solver()
     for name, value in OPTIONS.items():
         solver.setOption(name, value)
     if timeout:
         solver.setOption("tlimit-per", str(max(1, int(timeout * 1000))))
+    units = budget.given() and budget.given() * budget.CVC5_UNITS_PER_CONFLICT
+    if units:
+        solver.setOption("rlimit-per", str(units))
     parser = cvc5.InputParser(solver)
     parser.setFileInput(cvc5.InputLanguage.SMT_LIB_2_6, str(problem_path))
     symbols = parser.getSymbolManager()
@@ -55,7 +61,12 @@ def ask(problem_path, timeout=None):
         return Answer("unsat", [clause(p.getResult(), cvc5.Kind) for p in proofs], seconds=seconds)
     if result.isSat():
         return Answer("sat", model=model(solver, symbols.getDeclaredTerms(), cvc5.Kind), seconds=seconds)
-    return Answer("unknown", seconds=seconds, reason=str(result.getUnknownExplanation()))
+    why = str(result.getUnknownExplanation())
+    if why.endswith("RESOURCEOUT") and units:
+        why = f"budget: {units} cvc5 resource units exhausted"
+    elif why.endswith("TIMEOUT") and timeout:
+        why = budget.safety_net(timeout)
+    return Answer("unknown", seconds=seconds, reason=why)
 
 
 class _Printed:

@@ -27,6 +27,7 @@ from pysat.solvers import Solver
 from checker.smt import SATISFIED, check_model
 from checker.smtlib import read
 
+from . import budget
 from .atoms import Atoms
 from .certificate import Writer
 from .models import Model
@@ -87,20 +88,33 @@ class Search:
             self.solver.delete()
 
     def _solve(self):
-        if self.deadline is None:
+        """One SAT call within what is left of the budget (budget.Exhausted) and before the deadline
+        (the wall-clock safety net: Timeout)."""
+        conflicts = budget.left()
+        if self.deadline is None and conflicts is None:
             return self.solver.solve()
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise Timeout("the time limit was reached")
-        timer = threading.Timer(left, self.solver.interrupt)
-        timer.start()
+        timer, stopped = None, []
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise Timeout("the time limit was reached")
+            timer = threading.Timer(left, lambda: (stopped.append(True), self.solver.interrupt()))
+            timer.start()
+        before = self.solver.accum_stats().get("conflicts", 0)
         try:
-            answer = self.solver.solve_limited(expect_interrupt=True)
+            if conflicts is not None:
+                self.solver.conf_budget(conflicts)
+            answer = self.solver.solve_limited(expect_interrupt=timer is not None)
         finally:
-            timer.cancel()
+            if timer is not None:
+                timer.cancel()
+        budget.spend(self.solver.accum_stats().get("conflicts", 0) - before)
         if answer is None:
-            raise Timeout("the time limit was reached")
-        self.solver.clear_interrupt()
+            if stopped:
+                raise Timeout("the time limit was reached")
+            raise budget.exhausted()
+        if timer is not None:
+            self.solver.clear_interrupt()
         return answer
 
 
@@ -209,6 +223,8 @@ def bounded(work, deadline, clock=time.monotonic):
         try:
             try:
                 data = pickle.dumps((True, work()))
+            except budget.Exhausted as error:  # as it is: the caller says which limit ended the search
+                data = pickle.dumps((False, error))
             except BaseException as error:  # noqa: BLE001 - handed to the parent, which raises it
                 data = pickle.dumps((False, RuntimeError(f"{type(error).__name__}: {error}")))
             with os.fdopen(writer, "wb") as out:

@@ -81,7 +81,7 @@ def _run(name, nvars, clauses, proof_path, options):
                 solver.add_clause(clause)
             _ps.flushpr(fp)
             added = os.fstat(f.fileno()).st_size
-            model = solver.get_model() if solver.solve() else None
+            model = solver.get_model() if _solve(solver) else None
         finally:
             # The destructor may still write to the FILE*, so flush after it.
             if delete is not None:
@@ -96,6 +96,21 @@ def _run(name, nvars, clauses, proof_path, options):
         seen = {abs(l) for l in model}
         model = list(model) + [-v for v in range(1, nvars + 1) if v not in seen]
     return model, added
+
+
+def _solve(solver) -> bool:
+    """solve(), within the producer's budget of conflicts if it has one (evidence.smt.budget)."""
+    from ..smt import budget
+    conflicts = budget.left()
+    if conflicts is None:
+        return solver.solve()
+    before = solver.accum_stats().get("conflicts", 0)
+    solver.conf_budget(conflicts)
+    answer = solver.solve_limited()
+    budget.spend(solver.accum_stats().get("conflicts", 0) - before)
+    if answer is None:
+        raise budget.exhausted()
+    return answer
 
 
 def solve_with_drat(nvars: int, clauses: list[list[int]], proof_path,

@@ -122,3 +122,15 @@ class ResultRow(SQLModel, table=True):
 
 def mappings_of(control: Control | None) -> dict:
     return json.loads(control.mappings) if control and control.mappings else {}
+
+
+class CachedProof(SQLModel, table=True):
+    """A kernel-verified answer, by what it answers (proof cache, `run`): `key` is the sha256 of the
+    encoding's digest, the catalog entry and the proofgate version (pipeline/cache.py).  Only a hint of
+    where to look: a reused answer is checked by the kernel again before it makes a result."""
+    __tablename__ = "cached_proof"
+    key: str = Field(primary_key=True)
+    formula_sha256: str
+    answer_sha256: str  # the certificate (a proof or a model)
+    producer: str
+    created_at: datetime

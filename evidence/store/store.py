@@ -27,7 +27,8 @@ from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from ..errors import UserError
 from ..results import Result
-from .models import Artifact, Control, InputFile, InputStatus, ResultRow, Run, Subject, SubjectSource, utcnow
+from .models import (Artifact, CachedProof, Control, InputFile, InputStatus, ResultRow, Run, Subject,
+                     SubjectSource, utcnow)
 
 DEFAULT_DB = "sqlite:///.proofgate/evidence.db"
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -100,28 +101,40 @@ class Store:
         no moment at which the file exists while nobody holds its name."""
         return self.tmp / f"{uuid.uuid4().hex}{suffix}"
 
-    def ingest(self, tmp: Path) -> tuple[str, int]:
-        """Move a finished temporary file into the store: hash, fsync, rename."""
+    def ingest(self, tmp: Path, durable: bool = True) -> tuple[str, int]:
+        """Move a finished temporary file into the store: hash, fsync, rename.  durable=False leaves
+        both fsyncs to the caller's one syncfs for many files (batch.sync), which must come before
+        any result naming the file is recorded."""
         sha, size = file_sha256(tmp)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
+        if durable:
+            with open(tmp, "rb") as f:
+                os.fsync(f.fileno())
         final = self.path_of(sha)
         final.parent.mkdir(exist_ok=True)
         os.replace(tmp, final)  # same bytes if it was there: replacing is harmless
-        _fsync_dir(final.parent)
+        if durable:
+            _fsync_dir(final.parent)
         return sha, size
 
     def put_file(self, path) -> tuple[str, int]:
         return self._put(lambda tmp: shutil.copyfile(path, tmp))
 
-    def put_bytes(self, data: bytes) -> tuple[str, int]:
-        return self._put(lambda tmp: tmp.write_bytes(data))
+    def put_bytes(self, data: bytes, durable: bool = True) -> tuple[str, int]:
+        return self._put(lambda tmp: tmp.write_bytes(data), durable)
 
-    def _put(self, write) -> tuple[str, int]:
+    def put_bytes_once(self, data: bytes) -> tuple[str, int]:
+        """put_bytes(durable=False), not written again when a file of that name is there already
+        (a re-run's problems and certificates: the sync still covers the earlier write)."""
+        sha = hashlib.sha256(data).hexdigest()
+        if self.has_artifact(sha):
+            return sha, len(data)
+        return self.put_bytes(data, durable=False)
+
+    def _put(self, write, durable: bool = True) -> tuple[str, int]:
         tmp = self.temp_path()
         try:
             write(tmp)
-            return self.ingest(tmp)
+            return self.ingest(tmp, durable)
         except BaseException:  # an interrupt too: no temporary file is left behind
             tmp.unlink(missing_ok=True)
             raise
@@ -296,6 +309,26 @@ class Store:
                                  [{n: getattr(r, n) for n in names} for r, _ in entries]).scalars().all()
                 for (r, _), i in zip(entries, ids):
                     r.id = i
+
+    # --- proof cache (run) -----------------------------------------------------
+
+    def cached(self, keys) -> dict[str, CachedProof]:
+        """The cache's entries for these keys (pipeline/cache.py), those it has."""
+        keys = sorted(set(keys))
+        found: dict[str, CachedProof] = {}
+        with self.session() as s:
+            for part in _parts(keys):
+                found.update((c.key, c) for c in s.exec(select(CachedProof).where(col(CachedProof.key).in_(part))))
+        return found
+
+    def remember(self, entries: list[CachedProof]) -> None:
+        """Cache entries, the newer replacing the older (an answer solved again after a rejected reuse)."""
+        if not entries:
+            return
+        with self.engine.begin() as db:
+            for part in _parts([e.key for e in entries]):
+                db.execute(delete(CachedProof).where(col(CachedProof.key).in_(part)))
+            db.execute(insert(CachedProof), [e.model_dump() for e in entries])
 
     def add_control(self, control: Control) -> None:
         with self.session() as s:
