@@ -18,6 +18,7 @@ from .demo import demo
 from .gate import gate
 from .history import diff, history
 from .prove import prove
+from .questions import network, policy
 from .report import report
 from .run import run
 from .smt import smt
@@ -42,7 +43,7 @@ def cli():
     """proofgate: checked proofs as compliance evidence."""
 
 
-for _command in (check, demo, smt, prove, run, history, diff, report, bundle, keygen, verify, gate):
+for _command in (check, demo, smt, prove, run, history, diff, report, bundle, keygen, verify, gate, policy, network):
     cli.add_command(_command)
 
 

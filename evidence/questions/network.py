@@ -15,13 +15,13 @@ from ..policy.addresses import parse_block
 from ..policy.catalog import Query
 from ..policy.errors import Unsupported
 from ..policy.firewall import network_acl_allows, security_group_admits
-from ..policy.loader import Estate
+from ..policy.loader import Estate, Subject, load_estate, load_subject
 from ..policy.network import TCP, UDP
 from ..policy.network_encode import _acl, _block, encode_network
 from ..policy.queries import Encoded
 from ..policy.smtlib import Problem, and_, not_, or_
-from .answers import Answer, Part, not_checkable
-from .settle import TIMEOUT, settle
+from .answers import Answer, Part
+from .settle import TIMEOUT, Settled, settle
 
 PROTOCOLS = {"tcp": (TCP,), "udp": (UDP,), "all": (TCP, UDP)}
 ANYWHERE = ("0.0.0.0/0", "::/0")
@@ -90,16 +90,34 @@ def _pair(group, acl, e: Exposure, timeout, kernel) -> Part:
                 settle(Encoded(problem.text(), packet, "packet"), confirm, timeout, kernel))
 
 
+def _pair_or_unsupported(group, acl, e: Exposure, timeout, kernel) -> Part:
+    """One pair outside the encoding leaves the others to answer: one exposed pair is an answer."""
+    try:
+        return _pair(group, acl, e, timeout, kernel)
+    except Unsupported as error:
+        label = " with ".join(s.id for s in (group, acl) if s is not None)
+        return Part(f"a packet reaches the ports through {label}", Settled(None, reason=f"not supported: {error.feature}"))
+
+
+def estate_of(path) -> Estate:
+    """A directory of subject files, or one file (a security group or network ACL)."""
+    from pathlib import Path
+    if Path(path).is_dir():
+        return load_estate(path)
+    loaded = load_subject(path)
+    estate = Estate()
+    if isinstance(loaded, Subject):
+        estate.subjects[loaded.id] = loaded
+    return estate
+
+
 def exposed(estate: Estate, e: Exposure, timeout: float | None = TIMEOUT, kernel: str | None = None) -> Answer:
     groups = [s for s in estate.subjects.values() if s.kind == "security-group"]
     acls = [s for s in estate.subjects.values() if s.kind == "network-acl"]
     if not groups and not acls:
         raise UserError("no security group or network ACL in the inputs")
     pairs = [(g, a) for g in groups for a in (acls or [None])] if groups else [(None, a) for a in acls]
-    try:
-        parts = [_pair(g, a, e, timeout, kernel) for g, a in pairs]
-    except Unsupported as error:
-        return not_checkable("exposed", f"not supported: {error.feature}")
+    parts = [_pair_or_unsupported(g, a, e, timeout, kernel) for g, a in pairs]
     if any(p.settled.holds for p in parts):
         return Answer("exposed", "exposed", parts)
     if all(p.settled.holds is False for p in parts):
