@@ -5,7 +5,8 @@ import click
 
 from ..exits import ExitCode
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print the answer, witnesses and certificate digests.")
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Print the answer, witnesses and certificate digests.")
 timeout_option = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0,
                               show_default=True, metavar="SECONDS", help="Time limit of each solver call.")
 
@@ -39,7 +40,8 @@ def policy_compare(first, second, as_json, timeout):
 
 @policy.command("can")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--principal", metavar="ARN", help="A user, role or root ARN, an account id, a service principal, or anonymous.")
+@click.option("--principal", metavar="ARN",
+              help="A user, role or root ARN, an account id, a service principal, or anonymous.")
 @click.option("--action", metavar="SERVICE:ACTION")
 @click.option("--resource", metavar="ARN")
 @click.option("--context", multiple=True, metavar="KEY=VALUE", help="A condition key's value (repeat for more).")

@@ -136,7 +136,7 @@ def can(p: Policy, given: Given, timeout: float | None = TIMEOUT) -> Answer:
         return None if allows([p], w) else "not allowed"
     tested = {c.key for st in p.statements for c in st.conditions}  # typed as the policy uses them
     q = Question("a request within what was given is allowed", [p], lambda r: formula(r, given, p),
-                 lambda w: predicate(within(given, w)),
+                 lambda w: predicate(within(given, w)),  # type: ignore[arg-type]
                  tuple(k for k in given.context if k not in tested))
     answer = yes_no("can", q, timeout=timeout)
     for part in answer.parts:  # the answer shows the request the evaluator confirmed

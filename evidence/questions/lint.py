@@ -14,8 +14,8 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
 
-from ..validation import read
 from ..policy.errors import PolicyInputError
+from ..validation import read
 from .reading import load_policy, read_as_yaml
 
 SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$")
@@ -210,7 +210,8 @@ STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
 def lint_file(path) -> Report:
     load_policy(path)  # not a policy: PolicyInputError, exit 2
     doc = read(path, PolicyInputError, noun="element")
-    data, prefix = doc.data, ()
+    data = doc.data
+    prefix: tuple = ()
     if isinstance(data, dict) and "kind" in data and "document" in data:
         data, prefix = data["document"], ("document",)
     values = doc.values

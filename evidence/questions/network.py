@@ -96,7 +96,8 @@ def _pair_or_unsupported(group, acl, e: Exposure, timeout, kernel) -> Part:
         return _pair(group, acl, e, timeout, kernel)
     except Unsupported as error:
         label = " with ".join(s.id for s in (group, acl) if s is not None)
-        return Part(f"a packet reaches the ports through {label}", Settled(None, reason=f"not supported: {error.feature}"))
+        return Part(f"a packet reaches the ports through {label}",
+                    Settled(None, reason=f"not supported: {error.feature}"))
 
 
 def estate_of(path) -> Estate:

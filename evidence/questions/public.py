@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..errors import UserError
 from ..policy.addresses import parse_address
 from ..policy.document import Policy
-from ..policy.encode import Ip, Str, Request
+from ..policy.encode import Ip, Request, Str
 from ..policy.loader import Estate, Subject
 from ..policy.patterns import action_pattern
 from ..policy.queries import is_outsider as outsider_formula
