@@ -80,6 +80,9 @@ def test_public_known_answers():
     assert confirmed(answer) == "public"
     w = answer.parts[0].settled.witness
     assert decide([everyone], w).allowed
+    if w.principal.kind == "Anonymous":  # an anonymous caller carries no key that describes a principal
+        assert not {k for k, _ in w.context if k.startswith("aws:principal") or k == "aws:userid"} - {
+            "aws:principaltype"}
     # a fixed aws:SourceVpce makes it non-public, as does a named account
     vpce = policy(allow("s3:GetObject", principal="*",
                         Condition={"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}))

@@ -71,3 +71,17 @@ def test_findings_name_line_and_column(tmp_path):
     line = path.read_text().splitlines()[finding.position[0] - 1]
     assert "s3:GetObjekt" in line
     assert report.text().splitlines()[0] == "findings 1"
+
+
+def test_cli_lint_json_and_bad_input(tmp_path):
+    from click.testing import CliRunner
+
+    from evidence.cli import cli
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc(st("s4:GetObject"))))
+    out = CliRunner().invoke(cli, ["policy", "lint", "--json", str(path)])
+    assert out.exit_code == 0
+    assert [f["code"] for f in json.loads(out.output)["findings"]] == ["INVALID_SERVICE"]
+    path.write_text('{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": 7}}')
+    out = CliRunner().invoke(cli, ["policy", "lint", str(path)])
+    assert out.exit_code == 2 and "Statement" in out.output and str(path) in out.output
