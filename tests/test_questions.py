@@ -139,3 +139,21 @@ def test_cli_one_line_json_and_exit_codes(tmp_path):
     assert out.exit_code == 2 and "Statement[0]" in out.output and f"{notpolicy}:" in out.output
     out = runner.invoke(cli, ["policy", "public", str(p1), "--kind", "s3-bucket"])
     assert out.exit_code == 2 and "s3-bucket-policy" in out.output and "kms-key-policy" in out.output
+
+
+def test_public_trust_and_key_policies():
+    # a role any AWS principal can assume is public; the usual EC2 instance role trust policy is not:
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-service.html
+    from evidence.policy.document import TRUST
+    anyone = policy({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}, kind=TRUST)
+    assert confirmed(public(anyone, "role-trust-policy", "111122223333")) == "public"
+    ec2 = policy({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
+                 kind=TRUST)
+    assert confirmed(public(ec2, "role-trust-policy", "111122223333")) == "not-public"
+    # a key policy for "*" restricted by kms:CallerAccount to one account is not public:
+    # https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account
+    key = policy(allow("kms:Decrypt", "*", principal={"AWS": "*"},
+                       Condition={"StringEquals": {"kms:CallerAccount": "111122223333"}}))
+    assert confirmed(public(key, "kms-key-policy", "111122223333")) == "not-public"
+    assert confirmed(public(policy(allow("kms:Decrypt", "*", principal={"AWS": "*"})),
+                            "kms-key-policy", "111122223333")) == "public"

@@ -1,6 +1,6 @@
 """`policy public P --kind K`: does the resource policy grant access to the public, as AWS defines it
-(docs/CONTROLS.md, "Public"): a request from an outsider -- anonymous, or an AWS principal or service
-whose account and organisation the policy names nowhere -- that is allowed, where the keys that make a
+(docs/CONTROLS.md, "Public"): a request from an outsider -- anonymous, or an AWS principal (not a
+service principal: AWS's own callers are not the public) whose account and organisation the policy names nowhere -- that is allowed, where the keys that make a
 grant non-public (a fixed aws:SourceArn, SourceVpc, SourceVpce, SourceOwner, SourceAccount, aws:userid,
 s3:x-amz-server-side-encryption-aws-kms-key-id, or a set of aws:SourceIp CIDRs) are absent or hold
 values the policy does not name.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..errors import UserError
 from ..policy.addresses import parse_address
 from ..policy.document import Policy
-from ..policy.encode import Ip, Request, Str
+from ..policy.encode import SERVICE, Ip, Request, Str
 from ..policy.loader import Estate, Subject
 from ..policy.patterns import action_pattern
 from ..policy.queries import is_outsider as outsider_formula
@@ -86,13 +86,16 @@ def public(p: Policy, kind: str, account: str | None = None, timeout: float | No
     actions = [action_pattern(a) for a in KINDS[kind]]
 
     def formula(r):
-        return and_(or_(*(in_glob(r.s["act"], a) for a in actions)), outsider_formula(r, subject, estate, True),
+        # a service principal is AWS's own caller, not the public: Access Analyzer reports none
+        return and_(or_(*(in_glob(r.s["act"], a) for a in actions)), not_(r.is_kind(SERVICE)),
+                    outsider_formula(r, subject, estate, True),
                     not_(_fixed_formula(r, p, subject)), r.allowed([p]))
 
     def predicate(w):
         if not any(a.matches(w.action.lower()) for a in actions):
             return f"{w.action} is not an action a {kind} grants"
-        if not is_outsider(w, subject, estate, fresh_only=True) or _fixed(w, p, subject):
+        if w.principal.kind == "Service" or not is_outsider(w, subject, estate, fresh_only=True) \
+                or _fixed(w, p, subject):
             return "the caller is not a member of the public"
         return None if allows([p], w) else "not allowed"
     notes = [] if account else ["no --account given: the resource's own account is one the policy does not name"]
