@@ -2,7 +2,8 @@
 (docs/CONTROLS.md, "Public"): a request from an outsider -- anonymous, or an AWS principal (not a
 service principal: AWS's own callers are not the public) whose account and organisation the policy
 names nowhere -- that is allowed, where the keys that make a grant non-public (a fixed aws:SourceArn,
-SourceVpc, SourceVpce, SourceOwner, SourceAccount, aws:userid, s3:x-amz-server-side-encryption-aws-kms-key-id, or a set of aws:SourceIp CIDRs) are absent or hold
+SourceVpc, SourceVpce, SourceOwner, SourceAccount, aws:userid, s3:x-amz-server-side-encryption-aws-kms-key-id,
+or a set of aws:SourceIp CIDRs) are absent or hold
 values the policy does not name.
 
 The outsider is queries.is_outsider / violations.is_outsider (the catalog's no-public-access, which
