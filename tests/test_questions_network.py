@@ -65,3 +65,11 @@ def test_cli(tmp_path):
     assert out.exit_code == 0 and json.loads(out.output)["answer"] == "exposed"
     out = CliRunner().invoke(cli, ["network", "exposed", str(path), "--port", "70000"])
     assert out.exit_code == 2 and "--port" in out.output
+
+
+def test_private_addresses_are_not_the_world(tmp_path):
+    # RFC 1918 addresses are not reachable from the internet: https://www.rfc-editor.org/rfc/rfc1918
+    estate = estate_of(write(tmp_path, "sg-ssh", "security-group", ssh("10.0.0.0/16")))
+    assert exposed(estate, parse_exposure("22")).word == "not-exposed"
+    answer = exposed(estate, parse_exposure("22", "tcp", ("10.0.0.0/8",)))
+    assert answer.word == "exposed" and str(answer.parts[0].settled.witness.packet.peer).startswith("10.0.")

@@ -1,5 +1,6 @@
 """`network exposed INPUT --port P[-Q] [--protocol tcp|udp|all] [--from CIDR ...]`: can a packet from the
-given addresses (default: anywhere, 0.0.0.0/0 and ::/0) reach one of the ports?
+given addresses (default: anywhere on the internet, 0.0.0.0/0 and ::/0 without NOT_THE_WORLD) reach one
+of the ports?
 
 "From anywhere" is any address of the given blocks, not "outside trusted_sources": that stays the
 catalog's no-world-ingress. The peer is a plain address, a member of none of the account's security
@@ -25,6 +26,11 @@ from .settle import TIMEOUT, Settled, settle
 
 PROTOCOLS = {"tcp": (TCP,), "udp": (UDP,), "all": (TCP, UDP)}
 ANYWHERE = ("0.0.0.0/0", "::/0")
+# Not reachable from the internet, so not "the world" when no --from is given: RFC 1918 private, shared
+# (RFC 6598), loopback, link-local (RFC 3927, 4291), unique local (RFC 4193). An explicit --from is
+# taken as given.
+NOT_THE_WORLD = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
+                 "169.254.0.0/16", "::1/128", "fc00::/7", "fe80::/10")
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,7 @@ class Exposure:
     high: int
     protocols: tuple
     sources: tuple  # of Block
+    excluded: tuple = ()  # of Block: addresses of the sources that do not count
 
 
 def parse_exposure(port: str, protocol: str = "tcp", sources=()) -> Exposure:
@@ -49,20 +56,22 @@ def parse_exposure(port: str, protocol: str = "tcp", sources=()) -> Exposure:
             blocks.append(parse_block(text))
         except ValueError as error:
             raise UserError(f"--from {text!r}: {error}") from None
-    return Exposure(low, high, PROTOCOLS[protocol], tuple(blocks))
+    excluded = () if sources else tuple(parse_block(b) for b in NOT_THE_WORLD)
+    return Exposure(low, high, PROTOCOLS[protocol], tuple(blocks), excluded)
 
 
 def _packet_formula(e: Exposure, groups) -> str:
     return and_(not_("egress"), or_(*(f"(= proto {p})" for p in e.protocols)), "hasport",
                 f"(<= {e.low} port)", f"(<= port {e.high})", or_(*(_block(b) for b in e.sources)),
-                *(not_(g) for g in groups))
+                *(not_(_block(b)) for b in e.excluded), *(not_(g) for g in groups))
 
 
 def _in_exposure(e: Exposure, w) -> str | None:
     p = w.packet
     if w.egress or p.protocol not in e.protocols or p.port is None or not e.low <= p.port <= e.high:
         return "not an ingress packet to the ports asked about"
-    if p.peer_groups or not any(b.contains(p.peer) for b in e.sources):
+    if p.peer_groups or not any(b.contains(p.peer) for b in e.sources) or \
+            any(b.contains(p.peer) for b in e.excluded):
         return "not from the addresses asked about"
     return None
 
