@@ -19,6 +19,7 @@ from .export import export_cnf
 from .gate import gate
 from .history import diff, history
 from .prove import prove
+from .questions import network, policy
 from .report import report
 from .run import run
 from .smt import smt
@@ -43,7 +44,8 @@ def cli():
     """proofgate: checked proofs as compliance evidence."""
 
 
-for _command in (check, demo, smt, prove, run, history, diff, report, bundle, keygen, verify, gate, export_cnf):
+for _command in (check, demo, smt, prove, run, history, diff, report, bundle, keygen, verify, gate, export_cnf,
+                 policy, network):
     cli.add_command(_command)
 
 

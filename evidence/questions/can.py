@@ -1,0 +1,145 @@
+"""`policy can P [--principal] [--action] [--resource] [--context K=V ...]`: is some request within what
+was given allowed? Omitted fields range over everything; the witness is then re-made with exactly the
+given values, so what the evaluator confirms is literally within the question."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import UserError
+from ..policy.addresses import parse_address
+from ..policy.conditions import parse_date, parse_number
+from ..policy.document import ACCOUNT_ID, ACCOUNT_ROOT, IDENTITY_ARN, Policy
+from ..policy.encode import ANONYMOUS, AWS, SERVICE, Arn, Ip, Number, Request, Str, arn_matches, literal_arn
+from ..policy.patterns import action_pattern, arn_pattern, parse_action_pattern, parse_arn_pattern
+from ..policy.request import DERIVED_KEYS, Principal
+from ..policy.request import Request as Concrete
+from ..policy.smtlib import TRUE, and_, eq, in_glob, not_, num
+from .answers import Answer
+from .policy import Question, allows, yes_no
+from .settle import TIMEOUT
+
+
+@dataclass
+class Given:
+    principal: Principal | None = None
+    action: str | None = None
+    resource: str | None = None
+    context: dict = field(default_factory=dict)  # lower-cased key -> [values]
+
+
+def parse_given(principal=None, action=None, resource=None, context=()) -> Given:
+    """The command line's fields; UserError (exit 2) for one that is no principal, action, ARN or K=V."""
+    given = Given()
+    if principal is not None:
+        given.principal = parse_principal(principal)
+    if action is not None:
+        if parse_action_pattern(action) is None:
+            raise UserError(f"--action {action!r}: expected service:Action (wildcards allowed) or *")
+        given.action = action
+    if resource is not None:
+        if parse_arn_pattern(resource, False) is None:
+            raise UserError(f"--resource {resource!r}: expected an ARN (arn:partition:service:region:account:...)")
+        given.resource = resource
+    for item in context:
+        key, sep, value = item.partition("=")
+        if not sep or ":" not in key:
+            raise UserError(f"--context {item!r}: expected KEY=VALUE with a condition key such as aws:SourceIp")
+        if key.lower() in DERIVED_KEYS:
+            raise UserError(f"--context {key}: AWS derives it from the principal; give --principal instead")
+        given.context.setdefault(key.lower(), []).append(value)
+    return given
+
+
+def parse_principal(text: str) -> Principal:
+    """An IAM user, role (a session of it), role session or account root ARN, an account id, a
+    service principal (name.amazonaws.com), or `anonymous`."""
+    if text.lower() in ("anonymous", "*"):
+        return Principal.anonymous()
+    if ACCOUNT_ID.match(text):
+        return Principal.root(text)
+    if ACCOUNT_ROOT.match(text):
+        return Principal.aws(text)
+    if IDENTITY_ARN.match(text):
+        if ":role/" in text:
+            return Principal.role_session(text)
+        if ":assumed-role/" in text:
+            account, role = text.split(":")[4], text.split(":", 5)[5].split("/")[1]
+            return Principal.aws(text, role_arn=f"arn:{text.split(':')[1]}:iam::{account}:role/{role}")
+        return Principal.aws(text)
+    if text.endswith(".amazonaws.com") and "/" not in text and ":" not in text:
+        return Principal.service(text)
+    raise UserError(f"--principal {text!r}: expected a user, role or account root ARN, an account id, "
+                    "a service principal (NAME.amazonaws.com) or anonymous")
+
+
+def _principal_formula(r: Request, p: Principal) -> str:
+    if p.kind == "Anonymous":
+        return r.is_kind(ANONYMOUS)
+    if p.kind == "Service":
+        return and_(r.is_kind(SERVICE), eq(r.s["p_other"], p.name))
+    role = and_(r.hasrole, literal_arn(r.role, p.role_arn)) if p.role_arn else not_(r.hasrole)
+    return and_(r.is_kind(AWS), role, literal_arn(r.name, p.name))
+
+
+def _value_formula(slot, value: str) -> str:
+    if isinstance(slot, Str):
+        return eq(slot.term, value)
+    if isinstance(slot, Arn):
+        return and_(slot.is_arn, literal_arn(slot.parts, value))
+    if isinstance(slot, Ip):
+        address = parse_address(value)
+        return "false" if address is None else \
+            and_(slot.is_ip, f"(= {slot.version} {address.version})", f"(= {slot.value} {address.value})")
+    if isinstance(slot, Number):
+        parsed = parse_date(value) if slot.dates else parse_number(value)
+        return not_(slot.is_number) if parsed is None else and_(slot.is_number, f"(= {slot.value} {num(parsed)})")
+    raise AssertionError(slot)
+
+
+def formula(r: Request, given: Given, p: Policy) -> str:
+    parts = [r.allowed([p])]
+    if given.principal is not None:
+        parts.append(_principal_formula(r, given.principal))
+    if given.action is not None:
+        parts.append(in_glob(r.s["act"], action_pattern(given.action)))
+    if given.resource is not None:
+        parts.append(arn_matches(arn_pattern(given.resource, False), r.resource, TRUE, True))
+    for key, values in given.context.items():
+        entry = r.keys[key]
+        if len(values) > len(entry.slots):
+            return "false"  # more values than any condition can tell apart: the re-made witness decides
+        parts.append(f"(= {entry.count} {len(values)})")
+        parts += [_value_formula(slot, v) for slot, v in zip(entry.slots, values)]
+    return and_(*parts)
+
+
+def within(given: Given, w: Concrete) -> Concrete:
+    """The witness with the context values as given (a decoded address or number may be spelt otherwise)."""
+    context = {k: list(v) for k, v in w.context if k not in DERIVED_KEYS}
+    context.update(given.context)
+    return Concrete.make(w.principal, w.action, w.resource, context)
+
+
+def can(p: Policy, given: Given, timeout: float | None = TIMEOUT) -> Answer:
+    def predicate(w):
+        if given.principal is not None and (w.principal.kind, w.principal.name) != \
+                (given.principal.kind, given.principal.name):
+            return f"the witness's principal is not {given.principal.name or given.principal.kind}"
+        if given.action is not None and not action_pattern(given.action).matches(w.action.lower()):
+            return f"the witness's action is not {given.action}"
+        if given.resource is not None and not arn_pattern(given.resource, False).matches(w.resource):
+            return f"the witness's resource is not {given.resource}"
+        context = w.context_map()
+        for key, values in given.context.items():
+            if list(context.get(key) or ()) != values:
+                return f"the witness's {key} is not {values}"
+        return None if allows([p], w) else "not allowed"
+    tested = {c.key for st in p.statements for c in st.conditions}  # typed as the policy uses them
+    q = Question("a request within what was given is allowed", [p], lambda r: formula(r, given, p),
+                 lambda w: predicate(within(given, w)),  # type: ignore[arg-type]
+                 tuple(k for k in given.context if k not in tested))
+    answer = yes_no("can", q, timeout=timeout)
+    for part in answer.parts:  # the answer shows the request the evaluator confirmed
+        if part.settled.witness is not None:
+            part.settled.witness = within(given, part.settled.witness)
+    return answer
