@@ -148,7 +148,8 @@ class Assessment:
     @property
     def file_counts(self) -> dict:
         """found N files: R read, S skipped as not configuration, E refused (with the skipped and refused)."""
-        by = {status: [f for f in self.file_statuses if f.status == status] for status in ("read", "skipped", "refused")}
+        by = {status: [f for f in self.file_statuses if f.status == status]
+              for status in ("read", "skipped", "refused")}
         return {"found": len(self.file_statuses), **by}
 
     @property

@@ -1,5 +1,5 @@
 """One SMT question settled the way `run` settles a control: the untrusted producer writes a certificate
-(pipeline/controls.work: cvc5, else native DPLL(T), with readable strings), the kernel checks it, and a
+(pipeline/control_worker.work: cvc5, else native DPLL(T), with readable strings), the kernel checks it, and a
 `sat` model is decoded (policy/judge.decode_model) and must be confirmed by the concrete evaluator.
 
 Nothing here decides an answer on the producer's word: `Settled.holds` is True only for a model the
@@ -17,13 +17,14 @@ from typing import Any
 
 import checker
 
-from ..pipeline.controls import work
+from ..pipeline.control_worker import Task, work
 from ..policy.codec import Outside
 from ..policy.encode import READABLE
 from ..policy.errors import Unsupported
 from ..policy.judge import decode_model
 from ..policy.queries import Encoded
 from ..results import Result, from_verdict
+from ..smt.budget import DEFAULT_CONFLICTS
 
 TIMEOUT = 60.0
 
@@ -51,7 +52,8 @@ def settle(encoded: Encoded, confirm: Callable[[Any], str | None], timeout: floa
     answers the question, else why not (an unconfirmed model is no answer)."""
     problem = encoded.problem.encode()
     problem_sha = hashlib.sha256(problem).hexdigest()
-    worked = work(problem, timeout, READABLE)
+    # the worker's own kernel check is not used: the verdict below is this process's check_smt
+    worked = work(Task(problem, kind="question"), timeout, READABLE, DEFAULT_CONFLICTS, kernel or checker.kernels()[0])
     if worked.certificate is None:
         return Settled(None, reason=f"no certificate: {worked.reason or 'the producer gave no answer'}",
                        problem_sha256=problem_sha, producer=worked.producer, seconds={"produce": worked.seconds})

@@ -27,8 +27,18 @@ from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from ..errors import UserError
 from ..results import Result
-from .models import (Artifact, CachedProof, Control, InputFile, InputStatus, ResultRow, Run, Subject,
-                     SubjectSource, utcnow)
+from .models import (
+    Artifact,
+    CachedProof,
+    Control,
+    InputFile,
+    InputStatus,
+    ResultRow,
+    Run,
+    Subject,
+    SubjectSource,
+    utcnow,
+)
 
 DEFAULT_DB = "sqlite:///.proofgate/evidence.db"
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
