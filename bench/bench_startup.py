@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -43,10 +42,12 @@ def main() -> None:
     ap.add_argument("--importtime", action="store_true", help="also list what a plain check imports")
     args = ap.parse_args()
     formula = str(Path(args.proof).with_suffix(".cnf"))
-    proofgate = shutil.which("proofgate") or sys.exit("bench_startup: no proofgate on PATH (pip install -e .)")
+    # `python -m evidence.main`, what the installed script runs, from this checkout: the `proofgate` found on
+    # PATH may be a pyenv shim (a bash script running `pyenv exec`) and imports whichever checkout is installed
+    proofgate = [sys.executable, "-m", "evidence.main"]
     rows = [("python -c pass", [sys.executable, "-c", "pass"]),
             ("python -c 'import checker'", [sys.executable, "-c", "import checker"]),
-            ("proofgate check (fast path)", [proofgate, "check", formula, args.proof]),
+            ("proofgate check (fast path)", [*proofgate, "check", formula, args.proof]),
             ("python -m evidence.cli check", [sys.executable, "-m", "evidence.cli", "check", formula, args.proof])]
     print(f"{args.runs} runs each on {len(os.sched_getaffinity(0))} cores; load average before: "
           f"{open('/proc/loadavg').read().split()[0]}; {formula} + {args.proof}")

@@ -40,17 +40,17 @@ def plain_check(argv: list[str]) -> int | None:
     if not argv or argv[0] != "check":
         return None
     files: list[str] = []
-    as_json, values = False, {}
+    as_json, values = False, dict[str, str]()  # values: option name -> value given
     rest = iter(argv[1:])
     for arg in rest:
         name, _, value = arg.partition("=")
         if arg == "--json":
             as_json = True
         elif name in CHOICES:
-            value = value if "=" in arg else next(rest, None)
-            if value not in CHOICES[name]:
+            given = value if "=" in arg else next(rest, None)
+            if given not in CHOICES[name]:
                 return None
-            values[name] = value
+            values[name] = given
         elif arg.startswith("-"):
             return None
         else:
