@@ -172,7 +172,7 @@ class Theories:
         QF_AX (with congruence, which euf does).  Terms are made just before the atom line that
         first names them, so the kernel numbers them as we do."""
         problem, terms, lemmas = self.problem, self.problem.terms, []
-        if not any(t.op == "store" or t.op == "select" for t in terms):
+        if not any(isinstance(t.sort, tuple) and t.sort[0] == "Array" for t in terms):
             return []
         for key in [k for k in self.atoms.skeleton.atoms.values() if k[0] == "eq"]:
             sort = terms[key[1]].sort
