@@ -44,6 +44,15 @@ UNSAT = {
 (assert (= (select b i) (select a i)))
 (check-sat)
 """,
+    "equal-arrays-through-a-function": """(set-logic QF_AUFLIA)
+(declare-fun a () (Array Int Int))
+(declare-fun x () Int)
+(declare-fun y () Int)
+(declare-fun g ((Array Int Int)) Int)
+(declare-fun f (Int) Int)
+(assert (and (distinct (f x) (f y)) (= (store a y 0) (store a x 0)) (distinct (g a) (g (store a y 0)))))
+(check-sat)
+""",  # cvc5's regress0/arrays/issue11889-eec-unsat: extensionality on an equality only combination makes
     "alia-case-split": """(set-logic QF_ALIA)
 (declare-fun a () (Array Int Int))
 (declare-fun i () Int)
