@@ -44,6 +44,15 @@ UNSAT = {
 (assert (= (select b i) (select a i)))
 (check-sat)
 """,
+    "equal-arrays-through-a-function": """(set-logic QF_AUFLIA)
+(declare-fun a () (Array Int Int))
+(declare-fun x () Int)
+(declare-fun y () Int)
+(declare-fun g ((Array Int Int)) Int)
+(declare-fun f (Int) Int)
+(assert (and (distinct (f x) (f y)) (= (store a y 0) (store a x 0)) (distinct (g a) (g (store a y 0)))))
+(check-sat)
+""",  # cvc5's regress0/arrays/issue11889-eec-unsat: extensionality on an equality only combination makes
     "alia-case-split": """(set-logic QF_ALIA)
 (declare-fun a () (Array Int Int))
 (declare-fun i () Int)
@@ -65,6 +74,12 @@ def test_unsatisfiable_array_problems_are_certified(tmp_path, name):
 
 SAT = {
     "read-elsewhere": SAT_PROBLEM,
+    "two-arrays-differ": """(set-logic QF_AUFLIA)
+(declare-fun a () (Array Int Int))
+(declare-fun b () (Array Int Int))
+(assert (not (= a b)))
+(check-sat)
+""",  # cvc5's regress0/bug421: no select or store, only extensionality tells the two apart
     "equal-after-stores": AX + """(assert (= (store a1 i1 e1) (store a2 i1 e1)))
 (assert (not (= (select a1 i2) e2)))
 (check-sat)

@@ -165,7 +165,7 @@ def _prove(problem, writer, refutation, timeout, binary, start):
             searched = time.monotonic()
             if answer == "sat":
                 model = Model(problem, atoms.skeleton, search.assignment, search.theories.values).text()
-                if any(t.op == "str.++" or t.op == "store" or t.op == "select" for t in problem.terms) and \
+                if any(t.op == "str.++" or t.sort[0] == "Array" for t in problem.terms) and \
                         check_model(problem, model.encode(), 0) is not SATISFIED:  # strings tied by concatenations:
                     raise Unknown("the model found does not satisfy the problem (word equations and some arrays are "
                                   "beyond this producer)")  # our models of them may fail; any other failure: exit 3

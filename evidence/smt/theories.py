@@ -38,6 +38,7 @@ class Theories:
         self.values = {}  # after a consistent check: name -> Fraction
         self.lengths = None  # the length lemmas, given in the first round
         self.interface = {}  # linear equation key -> the two terms it equates (combination)
+        self.extended, self.instantiated = set(), set()  # array equalities, (store, index) pairs done
         from .strings import Strings  # which imports this module
         self.strings = Strings(problem, atoms)
 
@@ -54,6 +55,9 @@ class Theories:
         found = self.euf(equalities) + \
             self.strings.conflicts(by_kind["in"], by_kind["eq"], by_kind["lin"])
         found += self.arithmetic(by_kind["lin"])
+        if found:
+            return found
+        found = self.arrays()  # for array equalities made since (interface atoms), and their indices
         if found:
             return found
         known = len(self.interface)
@@ -172,15 +176,16 @@ class Theories:
         QF_AX (with congruence, which euf does).  Terms are made just before the atom line that
         first names them, so the kernel numbers them as we do."""
         problem, terms, lemmas = self.problem, self.problem.terms, []
-        if not any(t.op == "store" or t.op == "select" for t in terms):
+        if not any(isinstance(t.sort, tuple) and t.sort[0] == "Array" for t in terms):
             return []
-        for key in [k for k in self.atoms.skeleton.atoms.values() if k[0] == "eq"]:
+        for key in [k for k in self.atoms.skeleton.atoms.values() if k[0] == "eq" and k not in self.extended]:
             sort = terms[key[1]].sort
+            self.extended.add(key)
             if isinstance(sort, tuple) and sort[0] == "Array":
                 d = problem.make("@diff", None, key[1:3], sort[1])
                 x, y = (problem.make("select", None, (u, d), sort[2]) for u in key[1:3])
                 lemmas.append(self.axiom([(key, False), (self.equal(x, y), True)]))
-        done = set()
+        done = self.instantiated
         while True:
             indices = {}  # index sort -> the index terms of selects and stores, and the @diff terms
             for t, u in enumerate(terms):
