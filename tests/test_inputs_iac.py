@@ -224,7 +224,7 @@ def test_the_mixed_sample_folder_reads_all_six_formats_and_every_subject():
 def test_the_shipped_cli_export_gives_the_demo_accounts_subjects_and_verdicts():
     native = load_inputs([SAMPLES / "account"])
     export = load_inputs([SAMPLES / "export"])
-    assert not export.refused and not export.skipped
+    assert not export.refused and [Path(p).name for p in export.skipped] == ["README.md"]
     same = {"sg-web": "sg-0web000000000001", "sg-rdp": "sg-0rdp00000000001", "sg-bastion": "sg-0bastion0000001",
             "nacl-public": "acl-0public000001", "nacl-private": "acl-0private00001",
             "bucket-partner": "bucket/example-partner", "bucket-logs": "bucket/example-logs",
@@ -236,3 +236,16 @@ def test_the_shipped_cli_export_gives_the_demo_accounts_subjects_and_verdicts():
         got_a = {c: f.outcome for c, f in verdicts(a, native.estate).items()}
         got_b = {c: f.outcome for c, f in verdicts(b, export.estate).items()}
         assert got_a == got_b, (mine, got_a, got_b)
+
+
+def test_an_inline_policy_for_a_role_defined_elsewhere_is_a_subject_that_is_not_checkable(tmp_path):
+    folder = tmp_path / OWNER
+    folder.mkdir()
+    (folder / "main.tf").write_text('resource "aws_iam_role_policy" "p" {\n  name = "p"\n  role = "existing-role"\n'
+                                    '  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", '
+                                    'Action = "*", Resource = "*"}]})\n}\n')
+    got = read(folder)
+    subject = got.estate.subjects["aws_iam_role_policy.p"]
+    assert subject.document.statements[0].effect == "Allow"  # read, not dropped
+    for finding in verdicts(subject, got.estate).values():
+        assert finding.outcome == NOT_CHECKABLE and "existing-role" in finding.explanation

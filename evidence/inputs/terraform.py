@@ -302,12 +302,12 @@ class _Reader:
         for _, values, at in self.of_type("aws_iam_role_policy", everywhere=True):
             inline.setdefault(str(_identity(values.get("role"))), []).append(
                 policy_of(_json_text(values.get("policy")), at.key("policy"), IDENTITY))
+        out = self._orphans()
         documents = {a: d for a, _, _, d in self._policy_documents()}
         attached: dict = {}
         for _, values, at in self.of_type("aws_iam_role_policy_attachment", everywhere=True):
             role, policy = _identity(values.get("role")), _identity(values.get("policy_arn"))
             attached.setdefault(str(role), []).append((policy, at))
-        out = []
         for address, values, at in self.of_type("aws_iam_role"):
             name = values.get("name")
             known = isinstance(name, str)
@@ -340,6 +340,22 @@ class _Reader:
                                     policy_of(_json_text(values.get("assume_role_policy")), tw, TRUST, also), tw,
                                     (arn,),
                                     f"trust policy of {address}"))
+        return out
+
+    def _orphans(self) -> list:
+        """aws_iam_role_policy of this file for a role the input does not define: a subject of its own, with the
+        role's other policies missing (they are elsewhere), so that it is never dropped."""
+        roles = {x for address, values, _ in self.of_type("aws_iam_role", everywhere=True)
+                 for x in (address, values.get("name")) if isinstance(x, str)}
+        out = []
+        for address, values, at in self.of_type("aws_iam_role_policy"):
+            role = _identity(values.get("role"))
+            if role in roles:
+                continue
+            document = policy_of(_json_text(values.get("policy")), at.key("policy"), IDENTITY,
+                                 [f"the other policies of role {role} ({at.key('role')}): not defined in the input"])
+            out.append(self.subject("iam-policy", address, document, at.key("policy"),
+                                    description=f"inline policy {address} of role {role}"))
         return out
 
     def groups(self) -> list:
