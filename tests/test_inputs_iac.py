@@ -137,13 +137,16 @@ def test_a_tf_folder_gives_its_subjects_and_lists_what_it_skips():
                                                                          (6, 8080, ("aws_security_group.admin",))]
     acl = subjects["aws_network_acl.main"].document
     assert [(e.number, e.egress) for e in acl.entries] == [(100, False), (200, True)]
+    # aws_iam_policy.logs's policy is data.aws_iam_policy_document.logs.json; the role has it attached
+    logs = subjects["policy/read-logs"].document
+    assert [(st.sid, st.effect, st.conditions[0].key if st.conditions else None) for st in logs.statements] == [
+        ("ReadLogs", "Allow", "aws:principaltag/team"), (None, "Deny", None)]
+    assert not logs.missing and len(role.statements) == 3 and not role.missing
 
 
 def test_terraform_unknowns_are_not_checkable_naming_them():
     got = read(IAC / "tf-module", IAC / "plan")
-    cases = {"aws_security_group.admin": "var.admin_cidr", "policy/read-logs": "data.aws_iam_policy_document.logs",
-             "role/deploy": "data.aws_iam_policy_document.logs",
-             "bucket/amzn-s3-demo-bucket3": "known after apply",
+    cases = {"aws_security_group.admin": "var.admin_cidr", "bucket/amzn-s3-demo-bucket3": "known after apply",
              "module.net.aws_security_group.web": "egress (known after apply)"}
     for sid, name in cases.items():
         for finding in verdicts(got.estate.subjects[sid], got.estate).values():
