@@ -252,3 +252,41 @@ def test_an_inline_policy_for_a_role_defined_elsewhere_is_a_subject_that_is_not_
     assert subject.document.statements[0].effect == "Allow"  # read, not dropped
     for finding in verdicts(subject, got.estate).values():
         assert finding.outcome == NOT_CHECKABLE and "existing-role" in finding.explanation
+
+
+def test_intrinsics_are_resolved_only_from_fixed_values():
+    """Fn::Join, Fn::Sub, Fn::Select, Fn::Split, Fn::FindInMap of fixed values, a bucket's given name and
+    AWS::AccountId (the folder's account) are values; parameters, other pseudo parameters, GetAtt, If are not."""
+    from evidence.inputs.cloudformation import Template
+    from evidence.inputs.symbolic import Symbol
+    t = Template({"Parameters": {"Env": {"Type": "String", "Default": "prod"}},
+                  "Mappings": {"Cidrs": {"office": {"v4": "198.51.100.0/24"}}},
+                  "Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "logs"}},
+                                "Anonymous": {"Type": "AWS::S3::Bucket"}}}, OWNER)
+    fixed = {"Fn::Join": [":", ["a", {"Ref": "B"}]]}
+    assert t.resolve(fixed) == "a:logs"
+    assert t.resolve({"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}) == f"arn:aws:iam::{OWNER}:root"
+    assert t.resolve({"Fn::Sub": ["${X}/${!Literal}", {"X": {"Ref": "B"}}]}) == "logs/${Literal}"
+    assert t.resolve({"Fn::Select": [1, {"Fn::Split": [",", "a,b,c"]}]}) == "b"
+    assert t.resolve({"Fn::FindInMap": ["Cidrs", "office", "v4"]}) == "198.51.100.0/24"
+    assert t.resolve({"a": {"Ref": "AWS::NoValue"}, "b": 1}) == {"b": 1}
+    for open_value, name in (({"Ref": "Env"}, "Ref Env"), ({"Ref": "Anonymous"}, "Ref Anonymous"),
+                             ({"Fn::GetAtt": ["B", "Arn"]}, "Fn::GetAtt B.Arn"),
+                             ({"Fn::Sub": "arn:${AWS::Partition}:s3:::logs"}, "AWS::Partition"),
+                             ({"Fn::If": ["IsProd", "a", "b"]}, "Fn::If"),
+                             ({"Fn::FindInMap": ["Cidrs", {"Ref": "Env"}, "v4"]}, "Fn::FindInMap"),
+                             ({"Fn::Join": ["", ["x", {"Ref": "AWS::Region"}]]}, "Fn::Join")):
+        got = t.resolve(open_value)
+        assert isinstance(got, Symbol) and name in got.what, (open_value, got)
+
+
+def test_a_policy_document_merging_others_stays_symbolic(tmp_path):
+    folder = tmp_path / OWNER
+    folder.mkdir()
+    (folder / "main.tf").write_text(
+        'data "aws_iam_policy_document" "d" {\n  source_policy_documents = [var.base]\n}\n'
+        'resource "aws_iam_policy" "p" {\n  name = "p"\n  policy = data.aws_iam_policy_document.d.json\n}\n')
+    got = read(folder)
+    subject = got.estate.subjects["policy/p"]
+    assert "source_policy_documents" in subject.document.missing[0]
+    assert all(f.outcome == NOT_CHECKABLE for f in verdicts(subject, got.estate).values())
