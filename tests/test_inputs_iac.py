@@ -137,13 +137,16 @@ def test_a_tf_folder_gives_its_subjects_and_lists_what_it_skips():
                                                                          (6, 8080, ("aws_security_group.admin",))]
     acl = subjects["aws_network_acl.main"].document
     assert [(e.number, e.egress) for e in acl.entries] == [(100, False), (200, True)]
+    # aws_iam_policy.logs's policy is data.aws_iam_policy_document.logs.json; the role has it attached
+    logs = subjects["policy/read-logs"].document
+    assert [(st.sid, st.effect, st.conditions[0].key if st.conditions else None) for st in logs.statements] == [
+        ("ReadLogs", "Allow", "aws:principaltag/team"), (None, "Deny", None)]
+    assert not logs.missing and len(role.statements) == 3 and not role.missing
 
 
 def test_terraform_unknowns_are_not_checkable_naming_them():
     got = read(IAC / "tf-module", IAC / "plan")
-    cases = {"aws_security_group.admin": "var.admin_cidr", "policy/read-logs": "data.aws_iam_policy_document.logs",
-             "role/deploy": "data.aws_iam_policy_document.logs",
-             "bucket/amzn-s3-demo-bucket3": "known after apply",
+    cases = {"aws_security_group.admin": "var.admin_cidr", "bucket/amzn-s3-demo-bucket3": "known after apply",
              "module.net.aws_security_group.web": "egress (known after apply)"}
     for sid, name in cases.items():
         for finding in verdicts(got.estate.subjects[sid], got.estate).values():
@@ -224,7 +227,7 @@ def test_the_mixed_sample_folder_reads_all_six_formats_and_every_subject():
 def test_the_shipped_cli_export_gives_the_demo_accounts_subjects_and_verdicts():
     native = load_inputs([SAMPLES / "account"])
     export = load_inputs([SAMPLES / "export"])
-    assert not export.refused and not export.skipped
+    assert not export.refused and [Path(p).name for p in export.skipped] == ["README.md"]
     same = {"sg-web": "sg-0web000000000001", "sg-rdp": "sg-0rdp00000000001", "sg-bastion": "sg-0bastion0000001",
             "nacl-public": "acl-0public000001", "nacl-private": "acl-0private00001",
             "bucket-partner": "bucket/example-partner", "bucket-logs": "bucket/example-logs",
@@ -236,3 +239,54 @@ def test_the_shipped_cli_export_gives_the_demo_accounts_subjects_and_verdicts():
         got_a = {c: f.outcome for c, f in verdicts(a, native.estate).items()}
         got_b = {c: f.outcome for c, f in verdicts(b, export.estate).items()}
         assert got_a == got_b, (mine, got_a, got_b)
+
+
+def test_an_inline_policy_for_a_role_defined_elsewhere_is_a_subject_that_is_not_checkable(tmp_path):
+    folder = tmp_path / OWNER
+    folder.mkdir()
+    (folder / "main.tf").write_text('resource "aws_iam_role_policy" "p" {\n  name = "p"\n  role = "existing-role"\n'
+                                    '  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", '
+                                    'Action = "*", Resource = "*"}]})\n}\n')
+    got = read(folder)
+    subject = got.estate.subjects["aws_iam_role_policy.p"]
+    assert subject.document.statements[0].effect == "Allow"  # read, not dropped
+    for finding in verdicts(subject, got.estate).values():
+        assert finding.outcome == NOT_CHECKABLE and "existing-role" in finding.explanation
+
+
+def test_intrinsics_are_resolved_only_from_fixed_values():
+    """Fn::Join, Fn::Sub, Fn::Select, Fn::Split, Fn::FindInMap of fixed values, a bucket's given name and
+    AWS::AccountId (the folder's account) are values; parameters, other pseudo parameters, GetAtt, If are not."""
+    from evidence.inputs.cloudformation import Template
+    from evidence.inputs.symbolic import Symbol
+    t = Template({"Parameters": {"Env": {"Type": "String", "Default": "prod"}},
+                  "Mappings": {"Cidrs": {"office": {"v4": "198.51.100.0/24"}}},
+                  "Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "logs"}},
+                                "Anonymous": {"Type": "AWS::S3::Bucket"}}}, OWNER)
+    fixed = {"Fn::Join": [":", ["a", {"Ref": "B"}]]}
+    assert t.resolve(fixed) == "a:logs"
+    assert t.resolve({"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}) == f"arn:aws:iam::{OWNER}:root"
+    assert t.resolve({"Fn::Sub": ["${X}/${!Literal}", {"X": {"Ref": "B"}}]}) == "logs/${Literal}"
+    assert t.resolve({"Fn::Select": [1, {"Fn::Split": [",", "a,b,c"]}]}) == "b"
+    assert t.resolve({"Fn::FindInMap": ["Cidrs", "office", "v4"]}) == "198.51.100.0/24"
+    assert t.resolve({"a": {"Ref": "AWS::NoValue"}, "b": 1}) == {"b": 1}
+    for open_value, name in (({"Ref": "Env"}, "Ref Env"), ({"Ref": "Anonymous"}, "Ref Anonymous"),
+                             ({"Fn::GetAtt": ["B", "Arn"]}, "Fn::GetAtt B.Arn"),
+                             ({"Fn::Sub": "arn:${AWS::Partition}:s3:::logs"}, "AWS::Partition"),
+                             ({"Fn::If": ["IsProd", "a", "b"]}, "Fn::If"),
+                             ({"Fn::FindInMap": ["Cidrs", {"Ref": "Env"}, "v4"]}, "Fn::FindInMap"),
+                             ({"Fn::Join": ["", ["x", {"Ref": "AWS::Region"}]]}, "Fn::Join")):
+        got = t.resolve(open_value)
+        assert isinstance(got, Symbol) and name in got.what, (open_value, got)
+
+
+def test_a_policy_document_merging_others_stays_symbolic(tmp_path):
+    folder = tmp_path / OWNER
+    folder.mkdir()
+    (folder / "main.tf").write_text(
+        'data "aws_iam_policy_document" "d" {\n  source_policy_documents = [var.base]\n}\n'
+        'resource "aws_iam_policy" "p" {\n  name = "p"\n  policy = data.aws_iam_policy_document.d.json\n}\n')
+    got = read(folder)
+    subject = got.estate.subjects["policy/p"]
+    assert "source_policy_documents" in subject.document.missing[0]
+    assert all(f.outcome == NOT_CHECKABLE for f in verdicts(subject, got.estate).values())

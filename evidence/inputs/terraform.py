@@ -8,8 +8,9 @@ aws_iam_role_policy, aws_security_group, aws_vpc_security_group_ingress_rule (an
 aws_network_acl, aws_network_acl_rule and aws_kms_key. Other types are listed as skipped.
 
 Values known only after apply (a plan's `after_unknown`), variables (even with a default: they can be
-set at apply), data sources (`data.aws_iam_policy_document.x.json`) and interpolations of anything but
-a bucket's or role's name given in the configuration, or a local of a fixed value, stay symbolic: a
+set at apply), data sources other than aws_iam_policy_document (whose `json` is built from its statement
+blocks), and interpolations of anything but a bucket's or role's name given in the configuration, or a
+local of a fixed value, stay symbolic: a
 subject holding one is NOT CHECKABLE naming it. `$${...}` is Terraform's escape of a literal `${...}`
 (how policy variables are written in .tf files). A security group or ACL referred to in the
 configuration is known by its address, which is all a reference to it needs.
@@ -118,16 +119,63 @@ def _tf_resources(path):
 
 def _module(path) -> dict:
     """The folder's resources by address and locals by name (files that do not parse are left out)."""
-    addresses, local_values = {}, {}
+    addresses, local_values, documents = {}, {}, {}
     for other in sorted(Path(path).parent.glob("*.tf")):
         try:
             for kind, address, values, at in _tf_resources(other):
                 addresses[address] = (kind, values, at)
-            for block in _parse_tf(str(other), other.stat().st_mtime).get("locals") or []:
-                local_values.update(_clean(block))
+            parsed = _parse_tf(str(other), other.stat().st_mtime)
         except PolicyInputError:
             continue
-    return {"resources": addresses, "locals": local_values}
+        for block in parsed.get("locals") or []:
+            local_values.update(_clean(block))
+        for block in parsed.get("data") or []:
+            for name, body in (block.get("aws_iam_policy_document") or {}).items():
+                documents[name] = _clean(body)
+    return {"resources": addresses, "locals": local_values, "documents": documents}
+
+
+DOCUMENT_ONLY = ("source_policy_documents", "override_policy_documents", "source_json", "override_json")
+
+
+def _policy_document(body) -> dict | Symbol:
+    """data "aws_iam_policy_document" (Terraform AWS provider docs, data-sources/iam_policy_document) as the JSON
+    policy its `json` attribute is: statement blocks with effect (Allow by default), actions, resources,
+    principals {type, identifiers} and condition {test, variable, values}; documents merged from others stay
+    symbolic."""
+    merged = [k for k in DOCUMENT_ONLY if k in body]
+    if merged:
+        return Symbol(f"aws_iam_policy_document {merged[0]}")
+    statements = []
+    for st in _seq(body.get("statement")):
+        if not isinstance(st, dict):
+            return Symbol("aws_iam_policy_document statement")
+        out: dict = {"Effect": st.get("effect", "Allow")}
+        if "sid" in st:
+            out["Sid"] = st["sid"]
+        for key, element in (("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"),
+                             ("not_resources", "NotResource")):
+            if key in st:
+                out[element] = st[key]
+        for key, element in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+            blocks = _seq(st.get(key))
+            if blocks:
+                principal: dict = {}
+                for block in blocks:
+                    if not isinstance(block, dict):
+                        return Symbol(f"aws_iam_policy_document {key}")
+                    principal.setdefault(block.get("type"), []).extend(_seq(block.get("identifiers")))
+                out[element] = "*" if principal == {"*": ["*"]} else principal
+        conditions: dict = {}
+        for block in _seq(st.get("condition")):
+            if not isinstance(block, dict):
+                return Symbol("aws_iam_policy_document condition")
+            conditions.setdefault(block.get("test"), {}).setdefault(block.get("variable"), []).extend(
+                _seq(block.get("values")))
+        if conditions:
+            out["Condition"] = conditions
+        statements.append(out)
+    return {"Version": body.get("version", "2012-10-17"), "Statement": statements}
 
 
 def _clean(value):
@@ -196,6 +244,9 @@ class _Values:
         parts = ref.split(".")
         if parts[0] == "local" and len(parts) == 2 and parts[1] in self.module["locals"] and depth < 8:
             return self(self.module["locals"][parts[1]], depth + 1)
+        if len(parts) == 4 and parts[:2] == ["data", "aws_iam_policy_document"] and \
+                parts[3] in ("json", "minified_json") and parts[2] in self.module["documents"] and depth < 8:
+            return self(_policy_document(self.module["documents"][parts[2]]), depth + 1)
         if len(parts) == 3:
             kind, name, attribute = parts
             found = self.module["resources"].get(f"{kind}.{name}")
@@ -302,12 +353,12 @@ class _Reader:
         for _, values, at in self.of_type("aws_iam_role_policy", everywhere=True):
             inline.setdefault(str(_identity(values.get("role"))), []).append(
                 policy_of(_json_text(values.get("policy")), at.key("policy"), IDENTITY))
+        out = self._orphans()
         documents = {a: d for a, _, _, d in self._policy_documents()}
         attached: dict = {}
         for _, values, at in self.of_type("aws_iam_role_policy_attachment", everywhere=True):
             role, policy = _identity(values.get("role")), _identity(values.get("policy_arn"))
             attached.setdefault(str(role), []).append((policy, at))
-        out = []
         for address, values, at in self.of_type("aws_iam_role"):
             name = values.get("name")
             known = isinstance(name, str)
@@ -340,6 +391,22 @@ class _Reader:
                                     policy_of(_json_text(values.get("assume_role_policy")), tw, TRUST, also), tw,
                                     (arn,),
                                     f"trust policy of {address}"))
+        return out
+
+    def _orphans(self) -> list:
+        """aws_iam_role_policy of this file for a role the input does not define: a subject of its own, with the
+        role's other policies missing (they are elsewhere), so that it is never dropped."""
+        roles = {x for address, values, _ in self.of_type("aws_iam_role", everywhere=True)
+                 for x in (address, values.get("name")) if isinstance(x, str)}
+        out = []
+        for address, values, at in self.of_type("aws_iam_role_policy"):
+            role = _identity(values.get("role"))
+            if role in roles:
+                continue
+            document = policy_of(_json_text(values.get("policy")), at.key("policy"), IDENTITY,
+                                 [f"the other policies of role {role} ({at.key('role')}): not defined in the input"])
+            out.append(self.subject("iam-policy", address, document, at.key("policy"),
+                                    description=f"inline policy {address} of role {role}"))
         return out
 
     def groups(self) -> list:

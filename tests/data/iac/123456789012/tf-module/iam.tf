@@ -34,3 +34,22 @@ resource "aws_iam_role_policy_attachment" "logs" {
   role       = aws_iam_role.deploy.name
   policy_arn = aws_iam_policy.logs.arn
 }
+
+# https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document
+data "aws_iam_policy_document" "logs" {
+  statement {
+    sid       = "ReadLogs"
+    actions   = ["logs:GetLogEvents"]
+    resources = ["arn:aws:logs:*:123456789012:log-group:app:*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalTag/team"
+      values   = ["ops"]
+    }
+  }
+  statement {
+    effect    = "Deny"
+    actions   = ["logs:DeleteLogGroup"]
+    resources = ["*"]
+  }
+}
