@@ -18,7 +18,7 @@ static void compact (kernel *k) {
   int64_t to = 1;
   for (int64_t from = 1; from < k->arena_size;) {
     int64_t id = k->arena[from], length = 2 + k->arena[from + 1];
-    uint32_t *at = table_find (&k->ids, k->arena, (uint32_t) id);  /* clauses not yet moved are intact */
+    uint32_t *at = id_slot (k, (uint32_t) id);  /* clauses not yet moved are intact */
     if (*at == from + 1) {
       memmove (k->arena + to, k->arena + from, (size_t) length * sizeof *k->arena);
       *at = (uint32_t) (to + 1);
@@ -52,15 +52,17 @@ int store_clause (kernel *k, int64_t id) {
   uint32_t *c = k->arena + k->arena_size;
   c[0] = (uint32_t) id, c[1] = (uint32_t) n;
   for (int64_t i = 0; i < n; i++) c[2 + i] = code (k->lits.a[i]);
-  if ((r = table_insert (k, &k->ids, k->arena, (uint32_t) id, (uint32_t) (k->arena_size + 1)))) return r;
+  if (id < DIRECT) k->direct[id] = (uint32_t) (k->arena_size + 1);
+  else if ((r = table_insert (k, &k->ids, k->arena, (uint32_t) id, (uint32_t) (k->arena_size + 1)))) return r;
   k->arena_size = need;
   return PG_OK;
 }
 
 void delete_clause (kernel *k, int64_t id) {
-  uint32_t *at = table_find (&k->ids, k->arena, (uint32_t) id);
+  uint32_t *at = id_slot (k, (uint32_t) id);
   k->garbage += 2 + k->arena[*at];
-  table_remove (&k->ids, k->arena, at);
+  if (id < DIRECT) *at = 0;
+  else table_remove (&k->ids, k->arena, at);
 }
 
 /*  Variables get dense indices as they first appear, so the assignment   */

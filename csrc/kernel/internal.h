@@ -21,7 +21,8 @@ typedef struct kernel {
   pg_result *res;
   input in;
   uint32_t *arena; int64_t arena_size, arena_cap, garbage;  /* clauses: id, size, literal codes */
-  table ids;                       /* id -> arena offset of its size, live clauses only */
+  uint32_t *direct; table ids;     /* id -> arena offset of its size, live clauses only: below */
+                                   /* DIRECT by index (only touched pages cost), above by hash */
   table vars; ints var_of;         /* variable -> dense index i (literals 2i, 2i+1); var_of[i - 1] */
   uint64_t *mask; int64_t mask_cap; uint64_t stamp;
   ints *occurs; int occurs_built;  /* per literal: ids holding it, from the first RAT step */
@@ -60,8 +61,12 @@ void delete_clause (kernel *, int64_t id);
 int grow (kernel *, void **array, int64_t *cap, int64_t need, size_t size);
 
 /* A live clause as { size, literal codes... }, or 0. */
+#define DIRECT (1 << 20)
+static inline uint32_t *id_slot (const kernel *k, uint32_t id) {
+  return id < DIRECT ? k->direct + id : table_find (&k->ids, k->arena, id);
+}
 static inline const uint32_t *live (const kernel *k, int64_t id) {
-  uint32_t at = id > 0 ? *table_find (&k->ids, k->arena, (uint32_t) id) : 0;
+  uint32_t at = id > 0 ? *id_slot (k, (uint32_t) id) : 0;
   return at ? k->arena + at : 0;
 }
 int malformed (kernel *, int code, int64_t offset);

@@ -282,13 +282,14 @@ int pg_check_lrat (int formula_fd, int proof_fd, pg_result *res) {
   memset (res, 0, sizeof *res);
   res->offset = -1;
   k.res = res;
-  int r = table_open (&k, &k.ids);
+  k.direct = calloc (DIRECT, sizeof *k.direct);
+  int r = k.direct ? table_open (&k, &k.ids) : malformed (&k, PG_MEMORY, -1);
   if (!r) r = table_open (&k, &k.vars);
   if (!r) r = read_input (&k, formula_fd, parse_formula);
   if (!r) res->file = 1, r = read_input (&k, proof_fd, check_proof);
   if (k.occurs)
     for (int64_t i = 0; i < k.mask_cap; i++) free (k.occurs[i].a);
-  free (k.arena), free (k.ids.slot), free (k.vars.slot), free (k.var_of.a);
+  free (k.arena), free (k.direct), free (k.ids.slot), free (k.vars.slot), free (k.var_of.a);
   free (k.mask), free (k.occurs), free (k.lits.a), free (k.hints.a);
   res->code = r;
   res->status = r == PG_OK ? PG_VERIFIED : r >= PG_ID_ORDER ? PG_REJECTED : PG_MALFORMED;
