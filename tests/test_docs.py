@@ -30,11 +30,14 @@ PLACEHOLDERS = {
     "PROBLEM.smt2": "samples/smt/lra-unsat.smt2", "encodings/AC-3.cnf": "samples/lrat/php-3.cnf",
     "encodings/*.cnf": "samples/lrat/php-3.cnf samples/lrat/php-5.cnf", "buckets/*.cnf": "samples/lrat/php-5.cnf",
     "bucket-a.cnf": "samples/lrat/php-3.cnf", "proofs/": "samples/lrat/",
+    "NEW.json OLD.json": "samples/account/iam-reports.json samples/account/iam-reports-approved.json",
+    "P.json": "samples/account/iam-reports.json", "B.json": "samples/account/bucket-logs.json",
+    " sgs/": " samples/account/",
 }
 NOT_HERE = ("pip install", "export ", "dask://", "--resume", "RUN_A", "python -m pytest",
             "--cross-check")  # a network, a service, an id, a checker not shipped
 SHELL = [(doc, line.split("  #")[0].strip()) for doc in DOCS
-         for block in re.findall(r"```sh\n(.*?)```", doc.read_text(), re.S) for line in block.splitlines()
+         for block in re.findall(r"```sh\n(.*?)```", doc.read_text(), re.S) for line in block.replace("\\\n", " ").splitlines()
          if line.startswith("proofgate ")]
 
 
