@@ -40,3 +40,20 @@ def edit(cert, old, new, count=1):
     text = cert.read_text()
     assert old in text, (old, text)
     cert.write_text(text.replace(old, new, count))
+
+
+BROKEN_RETURNS = [None, "", False, 0, "fall off"]  # what a broken theory rule might return instead of VALID
+
+
+def assert_rule_rejects_unless_valid(tmp_path, monkeypatch, tag, text, returns):
+    """A certificate the kernel verifies is rejected once rule `tag` returns `returns` (or nothing)."""
+    from checker import theories
+
+    def broken(*args):
+        if returns != "fall off":
+            return returns
+
+    problem, cert, _ = prove(tmp_path, text, timeout=60)
+    assert all(v.verified for v in verdicts(problem, cert))
+    monkeypatch.setitem(theories.RULES, tag, broken)
+    assert not any(v.verified for v in verdicts(problem, cert))
