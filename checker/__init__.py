@@ -12,7 +12,7 @@ they are sound is in docs/TRUST.md.
 """
 import time
 
-from . import ckernel, lrat, model, smt, smtlib
+from . import ckernel, lrat, model
 from .source import READ_ERRORS, Source
 from .verdict import KERNEL_VERSION, MALFORMED, InputError, Outcome, Verdict, make_verdict, source_digest
 
@@ -43,6 +43,7 @@ def check_smt(problem, certificate, kernel="c", refutation=None):
     is checked through `refutation`, the LRAT that the untrusted engine made of it (see evidence/drat.py)."""
     if kernel not in kernels():
         raise ValueError(f"kernel {kernel!r} is not available here (have: {', '.join(kernels())})")
+    from . import smtlib  # the SMT kernel is imported on use: a plain LRAT check starts sooner without it
     digest = source_digest(ckernel.digest()) if kernel == "c" else source_digest()
     with _open(problem) as p, _open(certificate) as c, smtlib.no_collector():
         start = time.perf_counter()
@@ -52,6 +53,7 @@ def check_smt(problem, certificate, kernel="c", refutation=None):
 
 
 def _smt(p, c, kernel, refutation):
+    from . import smt
     reading = p
     try:
         task = smt.read(p.stream.read())

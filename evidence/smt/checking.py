@@ -6,8 +6,6 @@ import os
 import tempfile
 
 import checker
-from checker.smt import Bad
-from checker.smtlib import SmtError
 from checker.source import READ_ERRORS, Source
 
 COMPRESSED = (".gz", ".xz", ".bz2")
@@ -30,7 +28,10 @@ def is_smt(problem, certificate):
 def check(problem, certificate, kernel, lrat=None, binary_lrat=True, timeout=0.0, max_memory=0):
     """(Elaboration or None, Verdict or None, Recovered or None).  The verdict is None only when the
     DRAT engine stopped first (its Elaboration says why); checker.InputError on bad input."""
-    from ..solvers import drat  # here, not at the top: `is_smt` is asked of every plain LRAT check
+    from checker.smt import Bad  # here, not at the top: `is_smt` is asked of every plain LRAT check
+    from checker.smtlib import SmtError
+
+    from ..solvers import drat
     from .certificate import recover
     with tempfile.TemporaryDirectory(prefix="proofgate-smt-") as scratch:
         cnf, proof = os.path.join(scratch, "cnf"), os.path.join(scratch, "refutation.drat")
