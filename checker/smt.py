@@ -58,7 +58,9 @@ def check_unsat(problem, cert, skeleton):
     """Check the atoms and lemmas; returns (the lemma clauses, 'lrat' or 'drat') or a failed Outcome."""
     clauses, count = [], 0
     while True:
-        words = cert.next_line().split(None, 2)
+        line = cert.next_line()
+        problem.budget += 64 * len(line)  # each line of the certificate adds to the work the lemmas may take
+        words = line.split(None, 2)
         if words[0] == "refutation" and len(words) == 2 and words[1] in ("lrat", "drat"):
             return clauses, words[1]
         if words[0] == "atom" and len(words) == 3:
@@ -70,6 +72,8 @@ def check_unsat(problem, cert, skeleton):
                 raise Bad(cert.line, "a lemma's literals must be atoms' (not connectives')")
             hypotheses = [(skeleton.atoms[abs(lit)], lit < 0) for lit in lits]
             why = theory.check(words[1], hypotheses, witness, problem)
+            if problem.budget < 0:
+                raise Bad(cert.line, "unsupported: theory lemmas taking over 64 steps a byte of problem and certificate")
             if why is not theory.VALID:
                 return Outcome("smt-lemma", 1, cert.line, text=f"lemma {count} ({words[1]}): {why}")
             clauses.append(lits)

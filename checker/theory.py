@@ -24,6 +24,13 @@ def check(tag, hypotheses, witness, problem):
     return found if found is VALID or isinstance(found, str) and found else "the rule gave no verdict"
 
 
+def charge(problem, steps):
+    """Count a lemma's work against the budget (64 steps a byte of problem and certificate): a message
+    once it is spent (checker/smt.py then refuses the certificate by name), else None."""
+    problem.budget -= steps
+    return "over the work budget" if problem.budget < 0 else None
+
+
 def find(parent, x):
     while parent.get(x, x) != x:
         x = parent[x]
@@ -44,8 +51,10 @@ def euf(tag, hypotheses, witness, problem):
         if key[0] == "eq" and truth:
             parent[find(parent, key[1])] = find(parent, key[2])
     signature = lambda t: (terms[t][1], tuple(find(parent, a) for a in terms[t][2]))  # noqa: E731
-    changed = True
+    changed, apps = True, sorted(apps)  # arguments first (they were numbered first): most merges in one pass
     while changed:  # merge applications whose arguments became equal, until nothing changes
+        if (budget := charge(problem, len(apps) + len(hypotheses))) is not None:
+            return budget
         changed, seen = False, {}
         for t in apps:
             other = find(parent, seen.setdefault(signature(t), t))

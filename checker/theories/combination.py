@@ -14,6 +14,7 @@ def eufla(tag, hypotheses, witness, problem):
         return "an eufla lemma has equalities, predicates and linear equations only, and no witness"
     from ..skeleton import _linear
     from ..smtlib import bottom_up
+    from ..theory import charge
     terms, parent, pivots, apps = problem.terms, {}, {}, []
     leaf = ("num", "const", "app", "ite", *LEAVES)
 
@@ -22,6 +23,7 @@ def eufla(tag, hypotheses, witness, problem):
         return {**coeffs, None: k}
 
     def reduce(f):  # f with every pivot replaced by its expression: equal in every model of the equations
+        problem.budget -= len(f) + sum(len(pivots[x]) for x in f if x in pivots)
         out = {}
         for x, c in f.items():
             for y, d in pivots[x].items() if x in pivots else ((x, 1),):
@@ -35,6 +37,7 @@ def eufla(tag, hypotheses, witness, problem):
         p = max(x for x in f if x is not None)
         c = Fraction(f.pop(p))
         expr = {x: -d / c for x, d in f.items()}
+        problem.budget -= len(pivots) * len(expr)
         for e in pivots.values():
             k = e.pop(p, 0)
             for x, d in expr.items():
@@ -65,8 +68,10 @@ def eufla(tag, hypotheses, witness, problem):
             parent[find(k[1])] = find(k[2])
         elif truth and k[0] == "lin" and equate({**dict(k[2]), None: -k[3]}):
             return VALID
-    changed = True
+    changed, apps = True, sorted(apps)  # arguments first (they were numbered first): most merges in one pass
     while changed:  # merge applications whose arguments became equal, until nothing changes
+        if (budget := charge(problem, len(apps) + len(seen))) is not None:
+            return budget
         changed, signatures = False, {}
         for t in apps:
             op, payload, args, sort = terms[t]
