@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import UserError
+from ..policy import authref
 from ..policy.addresses import parse_address
 from ..policy.conditions import parse_date, parse_number
 from ..policy.document import ACCOUNT_ID, ACCOUNT_ROOT, IDENTITY_ARN, Policy
@@ -13,7 +14,7 @@ from ..policy.encode import ANONYMOUS, AWS, SERVICE, Arn, Ip, Number, Request, S
 from ..policy.patterns import action_pattern, arn_pattern, parse_action_pattern, parse_arn_pattern
 from ..policy.request import DERIVED_KEYS, Principal
 from ..policy.request import Request as Concrete
-from ..policy.smtlib import TRUE, and_, eq, in_glob, not_, num
+from ..policy.smtlib import TRUE, and_, eq, in_glob, not_, num, one_of
 from .answers import Answer
 from .policy import Question, allows, yes_no
 from .settle import TIMEOUT
@@ -25,6 +26,47 @@ class Given:
     action: str | None = None
     resource: str | None = None
     context: dict = field(default_factory=dict)  # lower-cased key -> [values]
+    # the reference's actions a request within the question can be (lower-cased), its service keys
+    # considered; None: not narrowed (narrowed_actions)
+    actions: tuple | None = None
+
+
+def _names(actions, limit: int = 6) -> str:
+    names = authref.action_names()
+    shown = [names.get(a, a) for a in sorted(actions)]
+    more = f" and {len(shown) - limit} more" if len(shown) > limit else ""
+    return ", ".join(shown[:limit]) + more
+
+
+def narrowed_actions(action: str | None, keys) -> tuple | None:
+    """Request-context realism on the question itself (docs/CONTROLS.md, "Request realism"): a
+    service-specific key is set only on the actions the service authorization reference lists for it
+    (authref.actions_setting). The question admits the given action, or each action of the reference
+    the wildcard (or, omitted, `*`) matches; a key none of them can carry is a question about no
+    request: ValueError naming the key and the actions. A key some of them carry narrows the range to
+    those. A literal action the reference does not know, or a wildcard matching none of its actions,
+    is not narrowed (what the reference does not know stays possible); global aws: keys never are."""
+    pattern = action_pattern(action or "*")
+    narrowed: frozenset | None = None
+    for key in keys:
+        setting = authref.actions_setting(key)
+        if setting is None:
+            continue
+        if pattern.is_literal:
+            admitted = frozenset([pattern.literal.lower()]) & frozenset(authref.action_names())
+        else:
+            admitted = frozenset(a for a in authref.action_names() if pattern.matches(a))
+        if not admitted:
+            continue
+        carrying = admitted & setting
+        if not carrying:
+            raise ValueError(f"{key}: no request for {_names(admitted)} carries it (the service authorization "
+                             f"reference sets {key} only on {_names(setting)})")
+        if narrowed is not None and not narrowed & carrying:
+            raise ValueError(f"{key}: no action of the question carries it together with the other keys given "
+                             f"(it is set only on {_names(setting)})")
+        narrowed = carrying if narrowed is None else narrowed & carrying
+    return None if narrowed is None else tuple(sorted(narrowed))
 
 
 def parse_given(principal=None, action=None, resource=None, context=()) -> Given:
@@ -47,6 +89,10 @@ def parse_given(principal=None, action=None, resource=None, context=()) -> Given
         if key.lower() in DERIVED_KEYS:
             raise UserError(f"--context {key}: AWS derives it from the principal; give --principal instead")
         given.context.setdefault(key.lower(), []).append(value)
+    try:
+        given.actions = narrowed_actions(given.action, given.context)
+    except ValueError as error:
+        raise UserError(f"--context {error}") from None
     return given
 
 
@@ -102,6 +148,8 @@ def formula(r: Request, given: Given, p: Policy) -> str:
         parts.append(_principal_formula(r, given.principal))
     if given.action is not None:
         parts.append(in_glob(r.s["act"], action_pattern(given.action)))
+    if given.actions is not None:
+        parts.append(one_of(r.s["act"], given.actions))
     if given.resource is not None:
         parts.append(arn_matches(arn_pattern(given.resource, False), r.resource, TRUE, True))
     for key, values in given.context.items():
@@ -127,6 +175,8 @@ def can(p: Policy, given: Given, timeout: float | None = TIMEOUT) -> Answer:
             return f"the witness's principal is not {given.principal.name or given.principal.kind}"
         if given.action is not None and not action_pattern(given.action).matches(w.action.lower()):
             return f"the witness's action is not {given.action}"
+        if given.actions is not None and w.action.lower() not in given.actions:
+            return f"the witness's action is not one that carries {', '.join(given.context)}"
         if given.resource is not None and not arn_pattern(given.resource, False).matches(w.resource):
             return f"the witness's resource is not {given.resource}"
         context = w.context_map()
@@ -138,7 +188,11 @@ def can(p: Policy, given: Given, timeout: float | None = TIMEOUT) -> Answer:
     q = Question("a request within what was given is allowed", [p], lambda r: formula(r, given, p),
                  lambda w: predicate(within(given, w)),  # type: ignore[arg-type]
                  tuple(k for k in given.context if k not in tested))
-    answer = yes_no("can", q, timeout=timeout)
+    narrowing = given.actions is not None and not action_pattern(given.action or "*").is_literal
+    notes = [] if not narrowing else \
+        [f"the action is one the service authorization reference lists for {', '.join(sorted(given.context))}: "
+         f"{_names(given.actions or ())}"]
+    answer = yes_no("can", q, timeout=timeout, notes=notes)
     for part in answer.parts:  # the answer shows the request the evaluator confirmed
         if part.settled.witness is not None:
             part.settled.witness = within(given, part.settled.witness)
