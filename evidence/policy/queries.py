@@ -40,6 +40,9 @@ def encode_control(control, subject: Subject, estate: Estate) -> Encoded:
         policies.append(estate.subjects[subject.baseline].document)
     require_complete(policies)
     extra = tuple(query.params.get("context", {}))
+    if query.kind == "not-allowed":  # as `policy can` declares them (the keys the policy tests keep their types)
+        from ..questions.can import extra_keys, given_of
+        extra = extra_keys(given_of(query.params), subject.document)
     if query.kind == "trust-within-organization":
         extra += tuple(key for keys in _oidc_keys(query.params, subject).values() for key in keys.values())
     r = Request(problem, policies, extra)
@@ -210,9 +213,23 @@ def _fresh_value(r, slot, key, subject) -> str:
                   if c.key == key for v in c.values if hasattr(v, "parts") and _nontrivial(v)))
 
 
+def _not_allowed(r, params, subject, estate):
+    """`policy can`'s formula: a request within the fields given that the policy allows."""
+    from ..questions.can import formula, given_of
+    return formula(r, given_of(params), subject.document)
+
+
+def _not_public(r, params, subject, estate):
+    """`policy public`'s formula for the subject's kind, with its zone of trust: the subject's own
+    account alone (not the estate's organisation or trusted accounts: that is no-public-access)."""
+    from ..questions.public import public_formula
+    return public_formula(r, subject, Estate())
+
+
 POLICY_QUERIES = {
     "trust-within-organization": _trust_within_organization,
     "no-public-access": _no_public_access, "only-trusted-principals": _only_trusted_principals,
     "explicit-deny": _explicit_deny, "no-full-access": _no_full_access,
     "no-action-on-any-resource": _no_action_on_any_resource, "no-more-permissive-than-baseline": _no_more_permissive,
+    "not-allowed": _not_allowed, "not-public": _not_public,
 }

@@ -11,6 +11,7 @@ from ..policy.addresses import parse_address
 from ..policy.conditions import parse_date, parse_number
 from ..policy.document import ACCOUNT_ID, ACCOUNT_ROOT, IDENTITY_ARN, Policy
 from ..policy.encode import ANONYMOUS, AWS, SERVICE, Arn, Ip, Number, Request, Str, arn_matches, literal_arn
+from ..policy.errors import Unsupported
 from ..policy.patterns import action_pattern, arn_pattern, parse_action_pattern, parse_arn_pattern
 from ..policy.request import DERIVED_KEYS, Principal
 from ..policy.request import Request as Concrete
@@ -143,6 +144,7 @@ def _value_formula(slot, value: str) -> str:
 
 
 def formula(r: Request, given: Given, p: Policy) -> str:
+    """A request within what was given that the policy allows (`r` declared with extra_keys(given, p))."""
     parts = [r.allowed([p])]
     if given.principal is not None:
         parts.append(_principal_formula(r, given.principal))
@@ -154,11 +156,55 @@ def formula(r: Request, given: Given, p: Policy) -> str:
         parts.append(arn_matches(arn_pattern(given.resource, False), r.resource, TRUE, True))
     for key, values in given.context.items():
         entry = r.keys[key]
-        if len(values) > len(entry.slots):
-            return "false"  # more values than any condition can tell apart: the re-made witness decides
+        if len(values) > len(entry.slots):  # the policy's conditions bound the slots; these values are fixed
+            raise Unsupported(f"{len(values)} values for {key}, which the policy's conditions test "
+                              f"{len(entry.slots)} time(s)")
         parts.append(f"(= {entry.count} {len(values)})")
         parts += [_value_formula(slot, v) for slot, v in zip(entry.slots, values)]
     return and_(*parts)
+
+
+def extra_keys(given: Given, p: Policy) -> tuple:
+    """The given keys no condition of the policy tests (those are typed as the policy uses them), each
+    once per value: one value slot for each."""
+    tested = {c.key for st in p.statements for c in st.conditions}
+    return tuple(k for k, values in given.context.items() if k not in tested for _ in values)
+
+
+def _same(given: str, value: str) -> bool:
+    """A decoded value is the given one, perhaps spelt otherwise (an address, a number, a date)."""
+    if given == value:
+        return True
+    for parse in (parse_address, parse_number, parse_date):
+        a, b = parse(given), parse(value)  # type: ignore[operator]
+        if a is not None and a == b:
+            return True
+    return False
+
+
+def outside(given: Given, w: Concrete) -> str | None:
+    """Why the request is not within what was given (None: it is), by the evaluator's reading."""
+    if given.principal is not None and (w.principal.kind, w.principal.name) != \
+            (given.principal.kind, given.principal.name):
+        return f"the witness's principal is not {given.principal.name or given.principal.kind}"
+    if given.action is not None and not action_pattern(given.action).matches(w.action.lower()):
+        return f"the witness's action is not {given.action}"
+    if given.actions is not None and w.action.lower() not in given.actions:
+        return f"the witness's action is not one that carries {', '.join(given.context)}"
+    if given.resource is not None and not arn_pattern(given.resource, False).matches(w.resource):
+        return f"the witness's resource is not {given.resource}"
+    context = w.context_map()
+    for key, values in given.context.items():
+        got = list(context.get(key) or ())
+        if len(got) != len(values) or not all(_same(v, g) for v, g in zip(values, got)):
+            return f"the witness's {key} is not {values}"
+    return None
+
+
+def given_of(params: dict) -> Given:
+    """A catalog query's principal/action/resource/context (catalog.NotAllowed) as `policy can` reads them."""
+    context = [f"{k}={v}" for k, values in (params.get("context") or {}).items() for v in values]
+    return parse_given(params.get("principal"), params.get("action"), params.get("resource"), context)
 
 
 def within(given: Given, w: Concrete) -> Concrete:
@@ -170,24 +216,10 @@ def within(given: Given, w: Concrete) -> Concrete:
 
 def can(p: Policy, given: Given, timeout: float | None = TIMEOUT) -> Answer:
     def predicate(w):
-        if given.principal is not None and (w.principal.kind, w.principal.name) != \
-                (given.principal.kind, given.principal.name):
-            return f"the witness's principal is not {given.principal.name or given.principal.kind}"
-        if given.action is not None and not action_pattern(given.action).matches(w.action.lower()):
-            return f"the witness's action is not {given.action}"
-        if given.actions is not None and w.action.lower() not in given.actions:
-            return f"the witness's action is not one that carries {', '.join(given.context)}"
-        if given.resource is not None and not arn_pattern(given.resource, False).matches(w.resource):
-            return f"the witness's resource is not {given.resource}"
-        context = w.context_map()
-        for key, values in given.context.items():
-            if list(context.get(key) or ()) != values:
-                return f"the witness's {key} is not {values}"
-        return None if allows([p], w) else "not allowed"
-    tested = {c.key for st in p.statements for c in st.conditions}  # typed as the policy uses them
+        return outside(given, w) or (None if allows([p], w) else "not allowed")
     q = Question("a request within what was given is allowed", [p], lambda r: formula(r, given, p),
                  lambda w: predicate(within(given, w)),  # type: ignore[arg-type]
-                 tuple(k for k in given.context if k not in tested))
+                 extra_keys(given, p))
     narrowing = given.actions is not None and not action_pattern(given.action or "*").is_literal
     notes = [] if not narrowing else \
         [f"the action is one the service authorization reference lists for {', '.join(sorted(given.context))}: "
