@@ -20,6 +20,7 @@ from evidence.questions import public as public_question
 from evidence.questions.can import can, given_of
 from evidence.questions.network import estate_of as network_estate
 from evidence.questions.network import exposed, exposure_of
+from evidence.questions.policy import allows_all
 from evidence.questions.public import public
 
 pytestmark = pytest.mark.slow  # solver calls: a few seconds each on a shared machine
@@ -228,19 +229,89 @@ def test_not_exposed_agrees_with_network_exposed(tmp_path, query, subject, expec
     assert answer.word == {"PASS": "not-exposed", "FAIL": "exposed"}[got], answer.text()
 
 
+# --- no-allow-all ------------------------------------------------------------------------------------------
+
+# The AdministratorAccess managed policy (Action "*" on Resource "*"):
+# https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html
+ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+# Administrator access with MFA required ("AWS: Allows MFA-authenticated IAM users to manage their own
+# credentials" uses the same Bool aws:MultiFactorAuthPresent condition):
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage.html
+ADMIN_MFA = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*",
+                                                     "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}
+# "Everything except IAM" (the PowerUserAccess managed policy's NotAction form):
+# https://docs.aws.amazon.com/aws-managed-policy/latest/reference/PowerUserAccess.html
+POWER_USER = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"}]}
+# Allow everything, then an explicit deny (evaluation logic: the deny wins):
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ADMIN_BUT_IAM = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]}
+
+NO_ALLOW_ALL = [
+    (subject_file("iam-policy", "admin", ADMIN), "NOT CHECKABLE"),  # allows everything: no single witness
+    (subject_file("iam-policy", "admin-mfa", ADMIN_MFA), "PASS"),
+    (subject_file("iam-policy", "power-user", POWER_USER), "PASS"),
+    (subject_file("iam-policy", "admin-but-iam", ADMIN_BUT_IAM), "PASS"),
+    (bucket("public-read", PUBLIC_READ), "PASS"),
+]
+
+
+@pytest.mark.parametrize("subject, expected", NO_ALLOW_ALL, ids=[s["id"] for s, _ in NO_ALLOW_ALL])
+def test_no_allow_all_agrees_with_policy_allows_all(tmp_path, subject, expected):
+    """PASS exactly when `policy allows-all` answers no; a policy allowing everything is NOT CHECKABLE,
+    never a PASS (its FAIL would need an UNSAT certificate, which only the question gives)."""
+    catalog = load_catalog(catalog_file(tmp_path, ("Q-4", ["iam-policy", "s3-bucket-policy"], "{kind: no-allow-all}")))
+    estate, _ = estate_with(tmp_path, subject)
+    control, s = catalog.control("Q-4"), estate.subjects[subject["id"]]
+    encoded = encode(control, s, estate)
+    if expected == "NOT CHECKABLE":
+        assert isinstance(encoded, Unsupported) and "allows-all" in encoded.feature
+    else:
+        assert verdict(control, s, estate, tmp_path) == expected
+    answer = allows_all(s.document)
+    assert answer.word == {"PASS": "no", "NOT CHECKABLE": "yes"}[expected], answer.text()
+
+
+def test_no_allow_all_model_is_never_a_fail(tmp_path):
+    """A model of the pinned problem (the encoding allowing a request the evaluator refuses) is a
+    disagreement, NOT CHECKABLE: nothing confirms a violation of no-allow-all."""
+    catalog = load_catalog(catalog_file(tmp_path, ("Q-4", ["iam-policy"], "{kind: no-allow-all}")))
+    estate, _ = estate_with(tmp_path, subject_file("iam-policy", "admin-but-iam", ADMIN_BUT_IAM))
+    control, s = catalog.control("Q-4"), estate.subjects["admin-but-iam"]
+    assert not violates(control.query, s, estate, candidates_first(s, estate, control))
+
+
+def candidates_first(subject, estate, control):
+    from evidence.policy.candidates import requests
+    return next(iter(requests(subject, estate, control.query)[0]))
+
+
 # --- in `run`, and bad parameters ----------------------------------------------------------------------------
 
-def test_run_stores_question_controls(tmp_path):
+def test_run_stores_question_controls_and_verify_rederives_them(tmp_path):
     path = catalog_file(tmp_path, ("Q-1", ["s3-bucket-policy"], "{kind: not-allowed, principal: anonymous}"),
                         ("Q-2", ["s3-bucket-policy"], "{kind: not-public}"),
-                        ("Q-3", ["security-group"], "{kind: not-exposed, ports: 3389}"))
+                        ("Q-3", ["security-group"], "{kind: not-exposed, ports: 3389}"),
+                        ("Q-4", ["s3-bucket-policy"], "{kind: no-allow-all}"))
     _, folder = estate_with(tmp_path, bucket("public-read", PUBLIC_READ), subject_file("security-group", "web", WEB))
-    ran = CliRunner().invoke(cli, ["run", "--catalog", path, "--inputs", str(folder),
-                                   "--db", f"sqlite:///{tmp_path / 'e.db'}", "--jobs", "1", "--timeout", "60"])
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    runner = CliRunner()
+    ran = runner.invoke(cli, ["run", "--catalog", path, "--inputs", str(folder), "--db", db, "--jobs", "1",
+                              "--timeout", "60"])
     assert ran.exit_code == 1, ran.output  # the public bucket fails two of them
     lines = {line.split()[1]: line.split()[0] for line in ran.output.splitlines()
              if line.split() and line.split()[0] in ("PASS", "FAIL", "NOT")}
-    assert lines == {"Q-1/public-read": "FAIL", "Q-2/public-read": "FAIL", "Q-3/web": "PASS"}, ran.output
+    assert lines == {"Q-1/public-read": "FAIL", "Q-2/public-read": "FAIL", "Q-3/web": "PASS",
+                     "Q-4/public-read": "PASS"}, ran.output
+    key, bundle = tmp_path / "k.key", tmp_path / "ev.tar.gz"
+    assert runner.invoke(cli, ["keygen", "-o", str(key)]).exit_code == 0
+    made = runner.invoke(cli, ["bundle", "-o", str(bundle), "--key", str(key), "--db", db])
+    assert made.exit_code == 0, made.output
+    checked = runner.invoke(cli, ["verify", str(bundle), "--pubkey", f"{key}.pub"])
+    assert checked.exit_code in (0, 1), checked.output  # the problems derived again from the bundled inputs
+    assert checked.output.count("kernel VERIFIED") == 4, checked.output
+    assert "all 4 problems re-derived from the bundled inputs" in checked.output, checked.output
 
 
 BAD = [
@@ -254,6 +325,7 @@ BAD = [
      "no request for s3:GetObject carries it"),
     ("{kind: not-allowed, actions: ['s3:GetObject']}", "controls[0].query.actions", "unknown element"),
     ("{kind: not-public, account: '123456789012'}", "controls[0].query.account", "unknown element"),
+    ("{kind: no-allow-all, actions: ['*']}", "controls[0].query.actions", "unknown element"),
     ("{kind: not-exposed}", "controls[0].query", "missing 'ports'"),
     ("{kind: not-exposed, ports: 99999}", "controls[0].query.ports", "out of range"),
     ("{kind: not-exposed, ports: '443-80'}", "controls[0].query.ports", "empty"),

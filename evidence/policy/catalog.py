@@ -27,6 +27,10 @@ evaluator check (the control FAILs exactly when the question answers yes, public
   not-allowed                       principal, action, resource, context: {key: [values]}, as `policy can`
                                     takes them (each optional); a request within them is allowed. A context
                                     key no admitted action can carry is refused, as `policy can` refuses it
+  no-allow-all                      (`policy allows-all`) the policy allows every request. No single request
+                                    witnesses that, so this kind PASSes on an UNSAT certificate that one
+                                    refused candidate request is allowed, and never FAILs: with no refused
+                                    candidate it is NOT CHECKABLE (queries._refusal)
   not-public                        a member of the public (Access Analyzer's definition, as `policy public`
                                     implements it for the subject's kind; the zone of trust is the subject's
                                     account alone) is allowed
@@ -264,6 +268,10 @@ class NotAllowed(Strict):
         return context
 
 
+class NoAllowAll(Strict):
+    kind: Literal["no-allow-all"]
+
+
 class NotPublic(Strict):
     kind: Literal["not-public"]
 
@@ -289,12 +297,13 @@ QUERY_KINDS = {
     "world-ingress-only-on": (WorldIngressOnlyOn, NETWORK),
     "no-more-permissive-than-baseline": (NoMorePermissiveThanBaseline, POLICIES),
     "not-allowed": (NotAllowed, POLICIES),
+    "no-allow-all": (NoAllowAll, POLICIES),
     "not-public": (NotPublic, PUBLIC_KINDS),
     "not-exposed": (NotExposed, NETWORK),
 }
 AnyQuery = Annotated[Union[NoFullAccess, NoActionOnAnyResource, NoPublicAccess, OnlyTrustedPrincipals,
                            TrustWithinOrganization, ExplicitDeny, NoWorldIngress, NoRules, WorldIngressOnlyOn,
-                           NoMorePermissiveThanBaseline, NotAllowed, NotPublic, NotExposed],
+                           NoMorePermissiveThanBaseline, NotAllowed, NoAllowAll, NotPublic, NotExposed],
                      Field(discriminator="kind")]  # QUERY_KINDS' models
 Identifier = Annotated[Text, BeforeValidator(_number_as_text)]
 

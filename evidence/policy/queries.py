@@ -33,6 +33,9 @@ def encode_control(control, subject: Subject, estate: Estate) -> Encoded:
     if query.kind in NETWORK_KINDS:
         packet = encode_network(problem, query, subject, estate)
         return Encoded(problem.text(), packet, "packet")
+    if query.kind == "no-allow-all":
+        require_complete([subject.document])
+        return _refusal(problem, subject, estate, query)
     if query.kind not in POLICY_QUERIES:
         raise Unsupported(f"query {query.kind}")
     policies = [subject.document]
@@ -224,6 +227,63 @@ def _not_public(r, params, subject, estate):
     account alone (not the estate's organisation or trusted accounts: that is no-public-access)."""
     from ..questions.public import public_formula
     return public_formula(r, subject, Estate())
+
+
+REFUSAL_CANDIDATES = 2000  # candidate requests tried for a refused one (no-allow-all)
+
+
+def _refusal(problem: Problem, subject: Subject, estate: Estate, query) -> Encoded:
+    """no-allow-all, `policy allows-all` answering no: a request the policy refuses. Its violation
+    (every request allowed) has no single witness, so the problem is about one request instead: the
+    first candidate (candidates.requests, deterministic) that AWS could send, that the evaluator says
+    the policy refuses, and whose values satisfy the encoding's domain and realism by the kernel's own
+    model evaluator. Pinned to it, "the policy allows it" is UNSAT exactly when the encoding agrees it
+    is refused: a verified certificate then proves the policy does not allow everything (PASS). A model
+    is never a FAIL (violations: nothing confirms one). No such candidate: Unsupported, NOT CHECKABLE
+    (the policy may allow every request; `policy allows-all` answers that, with an UNSAT certificate)."""
+    from checker.smt import Model
+    from checker.smtlib import read
+
+    from .candidates import requests
+    from .codec import Outside, assignment, define_funs
+    from .evaluate import decide
+    from .request import unrealisable
+    policy = subject.document
+    r = Request(problem, [policy])
+    domain = read(problem.text().encode())
+    found, _ = requests(subject, estate, query)
+    for tried, candidate in enumerate(found):
+        if tried >= REFUSAL_CANDIDATES:
+            break
+        if unrealisable(candidate) is not None or decide([policy], candidate).allowed:
+            continue
+        try:
+            values = assignment(r, candidate)
+        except Outside:
+            continue
+        values = {name: values[name] for name in problem.sorts if name in values}
+        if len(values) != len(problem.sorts):
+            continue  # a variable the assignment leaves free: not one request
+        model = Model(domain, define_funs(problem.sorts, values).encode())
+        if not all(model.term(t) is True for t, _ in domain.assertions):
+            continue  # outside the encoding's domain: pinning it would make any problem UNSAT
+        problem.comments.append(f"the request, refused by the evaluator: {candidate}")
+        for name, sort in problem.sorts.items():
+            problem.add(_pinned(name, sort, values[name]))
+        problem.add(r.allowed([policy]))
+        return Encoded(problem.text(), r, "request")
+    raise Unsupported("no request the policy refuses among the candidates tried: it may allow every request "
+                      "(`proofgate policy allows-all` answers that with an UNSAT certificate; a FAIL of this "
+                      "control would need one request, and allowing everything has none)")
+
+
+def _pinned(name: str, sort: str, value) -> str:
+    from fractions import Fraction
+
+    from .smtlib import num
+    if sort == "Bool":
+        return name if value else not_(name)
+    return eq(name, value) if sort == "String" else f"(= {name} {num(Fraction(value))})"
 
 
 POLICY_QUERIES = {

@@ -237,6 +237,12 @@ def _not_public(params, subject, estate, request: Request) -> bool:
     return not_public_member(request, subject, Estate()) is None
 
 
+def _no_allow_all(params, subject, estate, request: Request) -> bool:
+    """Allowing every request has no single-request witness: no request confirms a violation (the
+    query's problem, queries._refusal, is about one refused request: its UNSAT is the PASS)."""
+    return False
+
+
 # --- networks ------------------------------------------------------------------------------------------
 
 def _admits(subject: Subject, witness: NetworkWitness) -> bool:
@@ -283,5 +289,6 @@ PREDICATES: dict[str, Callable[..., bool]] = {
     "no-more-permissive-than-baseline": _no_more_permissive,
     "no-world-ingress": _no_world_ingress, "world-ingress-only-on": _world_ingress_only_on, "no-rules": _no_rules,
     "not-allowed": _not_allowed, "not-public": _not_public, "not-exposed": _not_exposed,
+    "no-allow-all": _no_allow_all,
 }
 NETWORK_KINDS = ("no-world-ingress", "world-ingress-only-on", "no-rules", "not-exposed")
