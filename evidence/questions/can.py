@@ -176,7 +176,7 @@ def _same(given: str, value: str) -> bool:
     if given == value:
         return True
     for parse in (parse_address, parse_number, parse_date):
-        a, b = parse(given), parse(value)  # type: ignore[operator]
+        a, b = parse(given), parse(value)
         if a is not None and a == b:
             return True
     return False
