@@ -17,7 +17,7 @@ from evidence.policy.judge import encode, judge, produce
 from evidence.policy.loader import load_estate
 from evidence.policy.violations import violates
 from evidence.questions import public as public_question
-from evidence.questions.can import can, given_of
+from evidence.questions.can import can, given_of, parse_given
 from evidence.questions.network import estate_of as network_estate
 from evidence.questions.network import exposed, exposure_of
 from evidence.questions.policy import allows_all
@@ -352,3 +352,29 @@ def test_not_public_does_not_apply_to_identity_policies(tmp_path):
     file = catalog_file(tmp_path, ("Q-1", ["iam-policy"], "{kind: not-public}"))
     with pytest.raises(PolicyInputError, match="cannot apply"):
         load_catalog(file)
+
+
+def test_not_allowed_parameters_as_policy_can_reads_them(tmp_path):
+    catalog = load_catalog(catalog_file(tmp_path, ("Q-1", ["s3-bucket-policy"], "{kind: not-allowed, principal: "
+                                                   "111122223333, context: {'aws:SourceIp': ['192.0.2.1']}}")))
+    given = given_of(catalog.control("Q-1").query.params)
+    assert given.principal.name == "arn:aws:iam::111122223333:root" and given.context == {"aws:sourceip": ["192.0.2.1"]}
+
+
+def test_can_gives_every_value_a_slot():
+    """Two values of a key the policy does not test: the request carries both (one slot each); more
+    values of a tested key than its conditions can tell apart: not checkable, never a guessed no."""
+    p = load_policy_dict(PUBLIC_READ)
+    both = can(p, parse_given("anonymous", "s3:GetObject", None, ["aws:TagKeys=a", "aws:TagKeys=b"]))
+    assert both.word == "yes", both.text()
+    assert both.parts[0].settled.witness.context_map()["aws:tagkeys"] == ("a", "b")
+    ip = load_policy_dict(IP_READ)
+    three = can(ip, parse_given("anonymous", "s3:GetObject", None,
+                                ["aws:SourceIp=192.0.2.1", "aws:SourceIp=192.0.2.2", "aws:SourceIp=192.0.2.3"]))
+    assert three.word == "not-checkable" and "3 values for aws:sourceip" in three.reason
+
+
+def load_policy_dict(document):
+    from evidence.policy.document import RESOURCE, parse_policy
+    from evidence.policy.errors import Where
+    return parse_policy(document, Where("test.json"), RESOURCE)

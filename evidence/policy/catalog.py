@@ -254,7 +254,7 @@ RequestContext = dict[Annotated[str, AfterValidator(_context_key)],
 class NotAllowed(Strict):
     """`policy can` as a control: its fields, as the command line takes them."""
     kind: Literal["not-allowed"]
-    principal: Annotated[Any, AfterValidator(_user_checked(_principal))] | None = None
+    principal: Annotated[Any, BeforeValidator(_number_as_text), AfterValidator(_user_checked(_principal))] | None = None
     action: Annotated[Any, AfterValidator(_action)] | None = None
     resource: Annotated[Any, AfterValidator(_arn_glob)] | None = None
     context: RequestContext | None = None
