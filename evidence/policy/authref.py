@@ -71,6 +71,30 @@ def actions_without(key: str) -> frozenset:
     return frozenset(a for a, keys in actions.items() if not any(_matches_family(key, f) for f in keys))
 
 
+@lru_cache(maxsize=1)
+def action_names() -> dict:
+    """{action, lower-cased with its service prefix: the reference's spelling}, for every service."""
+    return {f"{service}:{name.lower()}": f"{service}:{name}" for service, entry in sorted(_database().items())
+            if isinstance(entry, dict) for name in entry.get("privileges", {})}
+
+
+def actions_setting(key: str) -> frozenset | None:
+    """The actions, of any service the reference knows, that set the key (lower-cased); None for a key
+    nothing restricts: global aws: keys, credential keys, keys the reference lists for no action."""
+    key = key.lower()
+    service = key.split(":", 1)[0]
+    if service == "aws" or key in CREDENTIAL_KEYS:
+        return None
+    _, families = _service_keys(service)
+    if not any(_matches_family(key, f) for f in families):
+        return None
+    out = set()
+    for other in _database():
+        actions, _ = _service_keys(other)
+        out |= {a for a, keys in actions.items() if any(_matches_family(key, f) for f in keys)}
+    return frozenset(out)
+
+
 # Value types of the global keys (IAM User Guide, "AWS global condition context keys",
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html);
 # service keys take theirs from the reference.

@@ -22,6 +22,21 @@ Queries on requests take an optional `resources: [ARN globs]`: the witness's res
   world-ingress-only-on             allowed: [{protocol: tcp, ports: [80, 443]}]; a packet from outside the trusted
                                     sources reaches a protocol/port not in the list
   no-more-permissive-than-baseline  a request the subject allows and its approved baseline does not
+The direct questions (evidence/questions/) as controls, each with its question's own formula and
+evaluator check (the control FAILs exactly when the question answers yes, public, exposed):
+  not-allowed                       principal, action, resource, context: {key: [values]}, as `policy can`
+                                    takes them (each optional); a request within them is allowed. A context
+                                    key no admitted action can carry is refused, as `policy can` refuses it
+  no-allow-all                      (`policy allows-all`) the policy allows every request. No single request
+                                    witnesses that, so this kind PASSes on an UNSAT certificate that one
+                                    refused candidate request is allowed, and never FAILs: with no refused
+                                    candidate it is NOT CHECKABLE (queries._refusal)
+  not-public                        a member of the public (Access Analyzer's definition, as `policy public`
+                                    implements it for the subject's kind; the zone of trust is the subject's
+                                    account alone) is allowed
+  not-exposed                       protocol: tcp | udp | all (default tcp); ports: P or "P-Q"; from: [CIDRs]
+                                    (default 0.0.0.0/0 and ::/0 less private addresses), as `network exposed`;
+                                    a packet from those addresses reaches the ports through the subject alone
 """
 from __future__ import annotations
 
@@ -29,7 +44,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from ..validation import Strict, Text, read, validate
 from .errors import PolicyInputError, Where
@@ -41,6 +56,8 @@ NIST, SOC2, CIS = "nist-800-53r5", "soc2-tsc", "cis-aws-foundations"
 FRAMEWORKS = (NIST, SOC2, CIS)
 POLICIES = tuple(POLICY_KINDS)
 NETWORK = ("security-group", "network-acl")
+# the subject kinds `policy public --kind` knows (questions/public.KINDS)
+PUBLIC_KINDS = ("s3-bucket-policy", "kms-key-policy", "role-trust-policy", "resource-policy")
 
 
 # --- the file's schema ------------------------------------------------------------------------------
@@ -181,6 +198,92 @@ class NoMorePermissiveThanBaseline(Strict):
     kind: Literal["no-more-permissive-than-baseline"]
 
 
+def _user_checked(check):
+    """A value checked by a command-line parser of the questions (UserError), as a pydantic validator."""
+    def validate(value):
+        from ..errors import UserError
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"expected text, got {value!r}")
+        try:
+            check(value)
+        except UserError as error:
+            raise ValueError(str(error).split(": ", 1)[-1]) from None
+        return value
+    return validate
+
+
+def _principal(value):
+    from ..questions.can import parse_principal
+    return parse_principal(value)
+
+
+def _context_key(key: str) -> str:
+    from .request import DERIVED_KEYS
+    _condition_key(key)
+    if key.lower() in DERIVED_KEYS:
+        raise ValueError(f"{key}: AWS derives it from the principal; give 'principal' instead")
+    return key
+
+
+def _ports(value):
+    """A port or a range P-Q, as `network exposed --port` takes it: (low, high)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(f"expected a port or a range P-Q, got {value!r}")
+    low, _, high = str(value).partition("-")
+    first, last = _port(low.strip()), _port(high.strip() or low.strip())
+    if first > last:
+        raise ValueError(f"{value!r}: the range is empty")
+    return (first, last)
+
+
+def _cidr(value):
+    from .addresses import parse_block
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"expected a CIDR block, got {value!r}")
+    try:
+        parse_block(value)
+    except ValueError as error:
+        raise ValueError(f"{value!r}: {error}") from None
+    return value
+
+
+RequestContext = dict[Annotated[str, AfterValidator(_context_key)],
+                      Annotated[list[Annotated[Any, AfterValidator(_context_value)]], Nonempty]]
+
+
+class NotAllowed(Strict):
+    """`policy can` as a control: its fields, as the command line takes them."""
+    kind: Literal["not-allowed"]
+    principal: Annotated[Any, BeforeValidator(_number_as_text), AfterValidator(_user_checked(_principal))] | None = None
+    action: Annotated[Any, AfterValidator(_action)] | None = None
+    resource: Annotated[Any, AfterValidator(_arn_glob)] | None = None
+    context: RequestContext | None = None
+
+    @field_validator("context")
+    @classmethod
+    def _realisable(cls, context, info: ValidationInfo):
+        """A key no action of the query can carry makes it a question about no request (as `policy can`)."""
+        from ..questions.can import narrowed_actions
+        narrowed_actions(info.data.get("action"), [k.lower() for k in context or {}])  # ValueError names it
+        return context
+
+
+class NoAllowAll(Strict):
+    kind: Literal["no-allow-all"]
+
+
+class NotPublic(Strict):
+    kind: Literal["not-public"]
+
+
+class NotExposed(Strict):
+    """`network exposed` as a control."""
+    kind: Literal["not-exposed"]
+    protocol: Literal["tcp", "udp", "all"] = "tcp"
+    ports: Annotated[Any, AfterValidator(_ports)]
+    sources: Annotated[list[Annotated[Any, AfterValidator(_cidr)]], Nonempty] | None = Field(None, alias="from")
+
+
 # kind -> (its model, subject kinds it can apply to)
 QUERY_KINDS = {
     "no-full-access": (NoFullAccess, POLICIES),
@@ -193,10 +296,15 @@ QUERY_KINDS = {
     "no-rules": (NoRules, ("security-group",)),
     "world-ingress-only-on": (WorldIngressOnlyOn, NETWORK),
     "no-more-permissive-than-baseline": (NoMorePermissiveThanBaseline, POLICIES),
+    "not-allowed": (NotAllowed, POLICIES),
+    "no-allow-all": (NoAllowAll, POLICIES),
+    "not-public": (NotPublic, PUBLIC_KINDS),
+    "not-exposed": (NotExposed, NETWORK),
 }
 AnyQuery = Annotated[Union[NoFullAccess, NoActionOnAnyResource, NoPublicAccess, OnlyTrustedPrincipals,
                            TrustWithinOrganization, ExplicitDeny, NoWorldIngress, NoRules, WorldIngressOnlyOn,
-                           NoMorePermissiveThanBaseline], Field(discriminator="kind")]  # QUERY_KINDS' models
+                           NoMorePermissiveThanBaseline, NotAllowed, NoAllowAll, NotPublic, NotExposed],
+                     Field(discriminator="kind")]  # QUERY_KINDS' models
 Identifier = Annotated[Text, BeforeValidator(_number_as_text)]
 
 

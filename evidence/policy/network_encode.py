@@ -119,4 +119,7 @@ def _violation(query, subject, estate, admits) -> str:
         return and_(not_(authorised), world, admits)
     if query.kind == "no-rules":
         return admits
+    if query.kind == "not-exposed":  # `network exposed`'s formula on the subject alone
+        from ..questions.network import exposure_of, packet_formula
+        return and_(packet_formula(exposure_of(params), groups), admits)
     raise Unsupported(f"query {query.kind}")

@@ -33,6 +33,9 @@ def encode_control(control, subject: Subject, estate: Estate) -> Encoded:
     if query.kind in NETWORK_KINDS:
         packet = encode_network(problem, query, subject, estate)
         return Encoded(problem.text(), packet, "packet")
+    if query.kind == "no-allow-all":
+        require_complete([subject.document])
+        return _refusal(problem, subject, estate, query)
     if query.kind not in POLICY_QUERIES:
         raise Unsupported(f"query {query.kind}")
     policies = [subject.document]
@@ -40,6 +43,9 @@ def encode_control(control, subject: Subject, estate: Estate) -> Encoded:
         policies.append(estate.subjects[subject.baseline].document)
     require_complete(policies)
     extra = tuple(query.params.get("context", {}))
+    if query.kind == "not-allowed":  # as `policy can` declares them (the keys the policy tests keep their types)
+        from ..questions.can import extra_keys, given_of
+        extra = extra_keys(given_of(query.params), subject.document)
     if query.kind == "trust-within-organization":
         extra += tuple(key for keys in _oidc_keys(query.params, subject).values() for key in keys.values())
     r = Request(problem, policies, extra)
@@ -210,9 +216,80 @@ def _fresh_value(r, slot, key, subject) -> str:
                   if c.key == key for v in c.values if hasattr(v, "parts") and _nontrivial(v)))
 
 
+def _not_allowed(r, params, subject, estate):
+    """`policy can`'s formula: a request within the fields given that the policy allows."""
+    from ..questions.can import formula, given_of
+    return formula(r, given_of(params), subject.document)
+
+
+def _not_public(r, params, subject, estate):
+    """`policy public`'s formula for the subject's kind, with its zone of trust: the subject's own
+    account alone (not the estate's organisation or trusted accounts: that is no-public-access)."""
+    from ..questions.public import public_formula
+    return public_formula(r, subject, Estate())
+
+
+REFUSAL_CANDIDATES = 2000  # candidate requests tried for a refused one (no-allow-all)
+
+
+def _refusal(problem: Problem, subject: Subject, estate: Estate, query) -> Encoded:
+    """no-allow-all, `policy allows-all` answering no: a request the policy refuses. Its violation
+    (every request allowed) has no single witness, so the problem is about one request instead: the
+    first candidate (candidates.requests, deterministic) that AWS could send, that the evaluator says
+    the policy refuses, and whose values satisfy the encoding's domain and realism by the kernel's own
+    model evaluator. Pinned to it, "the policy allows it" is UNSAT exactly when the encoding agrees it
+    is refused: a verified certificate then proves the policy does not allow everything (PASS). A model
+    is never a FAIL (violations: nothing confirms one). No such candidate: Unsupported, NOT CHECKABLE
+    (the policy may allow every request; `policy allows-all` answers that, with an UNSAT certificate)."""
+    from checker.smt import Model
+    from checker.smtlib import read
+
+    from .candidates import requests
+    from .codec import Outside, assignment, define_funs
+    from .evaluate import decide
+    from .request import unrealisable
+    policy = subject.document
+    r = Request(problem, [policy])
+    domain = read(problem.text().encode())
+    found, _ = requests(subject, estate, query)
+    for tried, candidate in enumerate(found):
+        if tried >= REFUSAL_CANDIDATES:
+            break
+        if unrealisable(candidate) is not None or decide([policy], candidate).allowed:
+            continue
+        try:
+            values = assignment(r, candidate)
+        except Outside:
+            continue
+        values = {name: values[name] for name in problem.sorts if name in values}
+        if len(values) != len(problem.sorts):
+            continue  # a variable the assignment leaves free: not one request
+        model = Model(domain, define_funs(problem.sorts, values).encode())
+        if not all(model.term(t) is True for t, _ in domain.assertions):
+            continue  # outside the encoding's domain: pinning it would make any problem UNSAT
+        problem.comments.append(f"the request, refused by the evaluator: {candidate}")
+        for name, sort in problem.sorts.items():
+            problem.add(_pinned(name, sort, values[name]))
+        problem.add(r.allowed([policy]))
+        return Encoded(problem.text(), r, "request")
+    raise Unsupported("no request the policy refuses among the candidates tried: it may allow every request "
+                      "(`proofgate policy allows-all` answers that with an UNSAT certificate; a FAIL of this "
+                      "control would need one request, and allowing everything has none)")
+
+
+def _pinned(name: str, sort: str, value) -> str:
+    from fractions import Fraction
+
+    from .smtlib import num
+    if sort == "Bool":
+        return name if value else not_(name)
+    return eq(name, value) if sort == "String" else f"(= {name} {num(Fraction(value))})"
+
+
 POLICY_QUERIES = {
     "trust-within-organization": _trust_within_organization,
     "no-public-access": _no_public_access, "only-trusted-principals": _only_trusted_principals,
     "explicit-deny": _explicit_deny, "no-full-access": _no_full_access,
     "no-action-on-any-resource": _no_action_on_any_resource, "no-more-permissive-than-baseline": _no_more_permissive,
+    "not-allowed": _not_allowed, "not-public": _not_public,
 }

@@ -225,6 +225,24 @@ def _no_more_permissive(params, subject, estate, request: Request) -> bool:
     return decide(_policies(subject), request).allowed and not decide(_policies(baseline), request).allowed
 
 
+def _not_allowed(params, subject, estate, request: Request) -> bool:
+    """`policy can`'s answer is yes with this request: it is within the fields given and allowed."""
+    from ..questions.can import given_of, outside
+    return outside(given_of(params), request) is None and decide(_policies(subject), request).allowed
+
+
+def _not_public(params, subject, estate, request: Request) -> bool:
+    """`policy public`'s answer is public with this request (its zone of trust: the subject's account)."""
+    from ..questions.public import not_public_member
+    return not_public_member(request, subject, Estate()) is None
+
+
+def _no_allow_all(params, subject, estate, request: Request) -> bool:
+    """Allowing every request has no single-request witness: no request confirms a violation (the
+    query's problem, queries._refusal, is about one refused request: its UNSAT is the PASS)."""
+    return False
+
+
 # --- networks ------------------------------------------------------------------------------------------
 
 def _admits(subject: Subject, witness: NetworkWitness) -> bool:
@@ -257,11 +275,20 @@ def _no_rules(params, subject, estate, witness: NetworkWitness) -> bool:
     return _admits(subject, witness)
 
 
+def _not_exposed(params, subject, estate, witness: NetworkWitness) -> bool:
+    """`network exposed SUBJECT` answers exposed with this packet: one of the addresses asked about
+    reaches the ports, and the subject admits it."""
+    from ..questions.network import exposure_of, in_exposure
+    return in_exposure(exposure_of(params), witness) is None and _admits(subject, witness)
+
+
 PREDICATES: dict[str, Callable[..., bool]] = {
     "no-full-access": _no_full_access, "no-action-on-any-resource": _no_action_on_any_resource,
     "no-public-access": _no_public_access, "only-trusted-principals": _only_trusted_principals,
     "trust-within-organization": _trust_within_organization, "explicit-deny": _explicit_deny,
     "no-more-permissive-than-baseline": _no_more_permissive,
     "no-world-ingress": _no_world_ingress, "world-ingress-only-on": _world_ingress_only_on, "no-rules": _no_rules,
+    "not-allowed": _not_allowed, "not-public": _not_public, "not-exposed": _not_exposed,
+    "no-allow-all": _no_allow_all,
 }
-NETWORK_KINDS = ("no-world-ingress", "world-ingress-only-on", "no-rules")
+NETWORK_KINDS = ("no-world-ingress", "world-ingress-only-on", "no-rules", "not-exposed")

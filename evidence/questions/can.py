@@ -6,14 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import UserError
+from ..policy import authref
 from ..policy.addresses import parse_address
 from ..policy.conditions import parse_date, parse_number
 from ..policy.document import ACCOUNT_ID, ACCOUNT_ROOT, IDENTITY_ARN, Policy
 from ..policy.encode import ANONYMOUS, AWS, SERVICE, Arn, Ip, Number, Request, Str, arn_matches, literal_arn
+from ..policy.errors import Unsupported
 from ..policy.patterns import action_pattern, arn_pattern, parse_action_pattern, parse_arn_pattern
 from ..policy.request import DERIVED_KEYS, Principal
 from ..policy.request import Request as Concrete
-from ..policy.smtlib import TRUE, and_, eq, in_glob, not_, num
+from ..policy.smtlib import TRUE, and_, eq, in_glob, not_, num, one_of
 from .answers import Answer
 from .policy import Question, allows, yes_no
 from .settle import TIMEOUT
@@ -25,6 +27,47 @@ class Given:
     action: str | None = None
     resource: str | None = None
     context: dict = field(default_factory=dict)  # lower-cased key -> [values]
+    # the reference's actions a request within the question can be (lower-cased), its service keys
+    # considered; None: not narrowed (narrowed_actions)
+    actions: tuple | None = None
+
+
+def _names(actions, limit: int = 6) -> str:
+    names = authref.action_names()
+    shown = [names.get(a, a) for a in sorted(actions)]
+    more = f" and {len(shown) - limit} more" if len(shown) > limit else ""
+    return ", ".join(shown[:limit]) + more
+
+
+def narrowed_actions(action: str | None, keys) -> tuple | None:
+    """Request-context realism on the question itself (docs/CONTROLS.md, "Request realism"): a
+    service-specific key is set only on the actions the service authorization reference lists for it
+    (authref.actions_setting). The question admits the given action, or each action of the reference
+    the wildcard (or, omitted, `*`) matches; a key none of them can carry is a question about no
+    request: ValueError naming the key and the actions. A key some of them carry narrows the range to
+    those. A literal action the reference does not know, or a wildcard matching none of its actions,
+    is not narrowed (what the reference does not know stays possible); global aws: keys never are."""
+    pattern = action_pattern(action or "*")
+    narrowed: frozenset | None = None
+    for key in keys:
+        setting = authref.actions_setting(key)
+        if setting is None:
+            continue
+        if pattern.is_literal:
+            admitted = frozenset([pattern.literal.lower()]) & frozenset(authref.action_names())
+        else:
+            admitted = frozenset(a for a in authref.action_names() if pattern.matches(a))
+        if not admitted:
+            continue
+        carrying = admitted & setting
+        if not carrying:
+            raise ValueError(f"{key}: no request for {_names(admitted)} carries it (the service authorization "
+                             f"reference sets {key} only on {_names(setting)})")
+        if narrowed is not None and not narrowed & carrying:
+            raise ValueError(f"{key}: no action of the question carries it together with the other keys given "
+                             f"(it is set only on {_names(setting)})")
+        narrowed = carrying if narrowed is None else narrowed & carrying
+    return None if narrowed is None else tuple(sorted(narrowed))
 
 
 def parse_given(principal=None, action=None, resource=None, context=()) -> Given:
@@ -47,6 +90,10 @@ def parse_given(principal=None, action=None, resource=None, context=()) -> Given
         if key.lower() in DERIVED_KEYS:
             raise UserError(f"--context {key}: AWS derives it from the principal; give --principal instead")
         given.context.setdefault(key.lower(), []).append(value)
+    try:
+        given.actions = narrowed_actions(given.action, given.context)
+    except ValueError as error:
+        raise UserError(f"--context {error}") from None
     return given
 
 
@@ -97,20 +144,67 @@ def _value_formula(slot, value: str) -> str:
 
 
 def formula(r: Request, given: Given, p: Policy) -> str:
+    """A request within what was given that the policy allows (`r` declared with extra_keys(given, p))."""
     parts = [r.allowed([p])]
     if given.principal is not None:
         parts.append(_principal_formula(r, given.principal))
     if given.action is not None:
         parts.append(in_glob(r.s["act"], action_pattern(given.action)))
+    if given.actions is not None:
+        parts.append(one_of(r.s["act"], given.actions))
     if given.resource is not None:
         parts.append(arn_matches(arn_pattern(given.resource, False), r.resource, TRUE, True))
     for key, values in given.context.items():
         entry = r.keys[key]
-        if len(values) > len(entry.slots):
-            return "false"  # more values than any condition can tell apart: the re-made witness decides
+        if len(values) > len(entry.slots):  # the policy's conditions bound the slots; these values are fixed
+            raise Unsupported(f"{len(values)} values for {key}, which the policy's conditions test "
+                              f"{len(entry.slots)} time(s)")
         parts.append(f"(= {entry.count} {len(values)})")
         parts += [_value_formula(slot, v) for slot, v in zip(entry.slots, values)]
     return and_(*parts)
+
+
+def extra_keys(given: Given, p: Policy) -> tuple:
+    """The given keys no condition of the policy tests (those are typed as the policy uses them), each
+    once per value: one value slot for each."""
+    tested = {c.key for st in p.statements for c in st.conditions}
+    return tuple(k for k, values in given.context.items() if k not in tested for _ in values)
+
+
+def _same(given: str, value: str) -> bool:
+    """A decoded value is the given one, perhaps spelt otherwise (an address, a number, a date)."""
+    if given == value:
+        return True
+    for parse in (parse_address, parse_number, parse_date):
+        a, b = parse(given), parse(value)
+        if a is not None and a == b:
+            return True
+    return False
+
+
+def outside(given: Given, w: Concrete) -> str | None:
+    """Why the request is not within what was given (None: it is), by the evaluator's reading."""
+    if given.principal is not None and (w.principal.kind, w.principal.name) != \
+            (given.principal.kind, given.principal.name):
+        return f"the witness's principal is not {given.principal.name or given.principal.kind}"
+    if given.action is not None and not action_pattern(given.action).matches(w.action.lower()):
+        return f"the witness's action is not {given.action}"
+    if given.actions is not None and w.action.lower() not in given.actions:
+        return f"the witness's action is not one that carries {', '.join(given.context)}"
+    if given.resource is not None and not arn_pattern(given.resource, False).matches(w.resource):
+        return f"the witness's resource is not {given.resource}"
+    context = w.context_map()
+    for key, values in given.context.items():
+        got = list(context.get(key) or ())
+        if len(got) != len(values) or not all(_same(v, g) for v, g in zip(values, got)):
+            return f"the witness's {key} is not {values}"
+    return None
+
+
+def given_of(params: dict) -> Given:
+    """A catalog query's principal/action/resource/context (catalog.NotAllowed) as `policy can` reads them."""
+    context = [f"{k}={v}" for k, values in (params.get("context") or {}).items() for v in values]
+    return parse_given(params.get("principal"), params.get("action"), params.get("resource"), context)
 
 
 def within(given: Given, w: Concrete) -> Concrete:
@@ -122,23 +216,15 @@ def within(given: Given, w: Concrete) -> Concrete:
 
 def can(p: Policy, given: Given, timeout: float | None = TIMEOUT) -> Answer:
     def predicate(w):
-        if given.principal is not None and (w.principal.kind, w.principal.name) != \
-                (given.principal.kind, given.principal.name):
-            return f"the witness's principal is not {given.principal.name or given.principal.kind}"
-        if given.action is not None and not action_pattern(given.action).matches(w.action.lower()):
-            return f"the witness's action is not {given.action}"
-        if given.resource is not None and not arn_pattern(given.resource, False).matches(w.resource):
-            return f"the witness's resource is not {given.resource}"
-        context = w.context_map()
-        for key, values in given.context.items():
-            if list(context.get(key) or ()) != values:
-                return f"the witness's {key} is not {values}"
-        return None if allows([p], w) else "not allowed"
-    tested = {c.key for st in p.statements for c in st.conditions}  # typed as the policy uses them
+        return outside(given, w) or (None if allows([p], w) else "not allowed")
     q = Question("a request within what was given is allowed", [p], lambda r: formula(r, given, p),
                  lambda w: predicate(within(given, w)),  # type: ignore[arg-type]
-                 tuple(k for k in given.context if k not in tested))
-    answer = yes_no("can", q, timeout=timeout)
+                 extra_keys(given, p))
+    narrowing = given.actions is not None and not action_pattern(given.action or "*").is_literal
+    notes = [] if not narrowing else \
+        [f"the action is one the service authorization reference lists for {', '.join(sorted(given.context))}: "
+         f"{_names(given.actions or ())}"]
+    answer = yes_no("can", q, timeout=timeout, notes=notes)
     for part in answer.parts:  # the answer shows the request the evaluator confirmed
         if part.settled.witness is not None:
             part.settled.witness = within(given, part.settled.witness)

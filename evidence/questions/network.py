@@ -60,13 +60,13 @@ def parse_exposure(port: str, protocol: str = "tcp", sources=()) -> Exposure:
     return Exposure(low, high, PROTOCOLS[protocol], tuple(blocks), excluded)
 
 
-def _packet_formula(e: Exposure, groups) -> str:
+def packet_formula(e: Exposure, groups) -> str:
     return and_(not_("egress"), or_(*(f"(= proto {p})" for p in e.protocols)), "hasport",
                 f"(<= {e.low} port)", f"(<= port {e.high})", or_(*(_block(b) for b in e.sources)),
                 *(not_(_block(b)) for b in e.excluded), *(not_(g) for g in groups))
 
 
-def _in_exposure(e: Exposure, w) -> str | None:
+def in_exposure(e: Exposure, w) -> str | None:
     p = w.packet
     if w.egress or p.protocol not in e.protocols or p.port is None or not e.low <= p.port <= e.high:
         return "not an ingress packet to the ports asked about"
@@ -76,6 +76,13 @@ def _in_exposure(e: Exposure, w) -> str | None:
     return None
 
 
+def exposure_of(params: dict) -> Exposure:
+    """A catalog not-exposed query (catalog.NotExposed: protocol, ports (low, high), from) as
+    `network exposed` reads its options."""
+    low, high = params["ports"]
+    return parse_exposure(f"{low}-{high}", params.get("protocol", "tcp"), params.get("sources") or ())
+
+
 def _pair(group, acl, e: Exposure, timeout, kernel) -> Part:
     subject = group or acl
     problem = Problem()
@@ -83,10 +90,10 @@ def _pair(group, acl, e: Exposure, timeout, kernel) -> Part:
     packet = encode_network(problem, Query("no-rules"), subject, Estate())  # the subject admits the packet
     if group is not None and acl is not None:
         problem.add(_acl(acl.document))
-    problem.add(_packet_formula(e, list(packet.groups.values())))
+    problem.add(packet_formula(e, list(packet.groups.values())))
 
     def confirm(w):
-        outside = _in_exposure(e, w)
+        outside = in_exposure(e, w)
         if outside:
             return outside
         if group is not None and not security_group_admits(group.document, w.packet):

@@ -81,24 +81,31 @@ def _fixed(request, p: Policy, subject: Subject) -> bool:
     return False
 
 
+def public_formula(r: Request, subject: Subject, estate: Estate) -> str:
+    """A member of the public is allowed (the catalog's not-public reads the same formula)."""
+    p = subject.document
+    actions = [action_pattern(a) for a in KINDS[subject.kind]]
+    # a service principal is AWS's own caller, not the public: Access Analyzer reports none
+    return and_(or_(*(in_glob(r.s["act"], a) for a in actions)), not_(r.is_kind(SERVICE)),
+                outsider_formula(r, subject, estate, True), not_(_fixed_formula(r, p, subject)), r.allowed([p]))
+
+
+def not_public_member(w, subject: Subject, estate: Estate) -> str | None:
+    """The evaluator's word: None when the request is one of the public's that the policy allows."""
+    p, kind = subject.document, subject.kind
+    if not any(action_pattern(a).matches(w.action.lower()) for a in KINDS[kind]):
+        return f"{w.action} is not an action a {kind} grants"
+    if w.principal.kind == "Service" or not is_outsider(w, subject, estate, fresh_only=True) \
+            or _fixed(w, p, subject):
+        return "the caller is not a member of the public"
+    return None if allows([p], w) else "not allowed"
+
+
 def public(p: Policy, kind: str, account: str | None = None, timeout: float | None = TIMEOUT) -> Answer:
     check_kind(kind)
     subject, estate = _subject(p, kind, account), Estate()
-    actions = [action_pattern(a) for a in KINDS[kind]]
-
-    def formula(r):
-        # a service principal is AWS's own caller, not the public: Access Analyzer reports none
-        return and_(or_(*(in_glob(r.s["act"], a) for a in actions)), not_(r.is_kind(SERVICE)),
-                    outsider_formula(r, subject, estate, True),
-                    not_(_fixed_formula(r, p, subject)), r.allowed([p]))
-
-    def predicate(w):
-        if not any(a.matches(w.action.lower()) for a in actions):
-            return f"{w.action} is not an action a {kind} grants"
-        if w.principal.kind == "Service" or not is_outsider(w, subject, estate, fresh_only=True) \
-                or _fixed(w, p, subject):
-            return "the caller is not a member of the public"
-        return None if allows([p], w) else "not allowed"
     notes = [] if account else ["no --account given: the resource's own account is one the policy does not name"]
-    return yes_no("public", Question("a member of the public is allowed", [p], formula, predicate),
+    return yes_no("public", Question("a member of the public is allowed", [p],
+                                     lambda r: public_formula(r, subject, estate),
+                                     lambda w: not_public_member(w, subject, estate)),
                   yes="public", no="not-public", timeout=timeout, notes=notes)
