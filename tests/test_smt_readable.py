@@ -47,3 +47,24 @@ def test_unsat_certificates_and_models_that_fail_are_left_alone(tmp_path):
         assert improve(tmp_path / f"{name}.smt2", tmp_path / f"{name}.cert", {"key": ["logs/x.gz"]}) == []
         assert (tmp_path / f"{name}.cert").read_bytes() == before
     assert not checker.check_smt(tmp_path / "str-policy-sat.smt2", broken, "python").verified
+
+
+def test_an_offer_is_tried_on_the_assertions_naming_its_constant_and_no_fewer(tmp_path, monkeypatch):
+    """Each offer is evaluated on the assertions that name the constant only (the rest hold whatever
+    its value); one that names it through another constant's assertion still counts: a = b keeps a
+    from "s3:example" alone.  The same values as evaluating every assertion for every offer."""
+    from evidence.smt import readable
+    text = ('(declare-const a String)(declare-const b String)(declare-const c String)'
+            '(assert (str.in_re a (re.++ (str.to_re "s3:") re.all)))(assert (= a b))'
+            '(assert (str.in_re c (re.++ (str.to_re "logs/") re.all)))(assert (not (= c "")))')
+    problem, cert, result = prove(tmp_path, text)
+    assert result.answer == "sat"
+    first = cert.read_text()
+    assert improve(problem, cert) == ["c"]  # a alone would break a = b; b alone too
+    values = dict(line.split(" () String ") for line in model_lines(cert))
+    assert values["(define-fun c"] == '"logs/example")'
+    assert all(v.verified for v in verdicts(problem, cert))
+    everything = cert.read_text()
+    cert.write_text(first)
+    monkeypatch.setattr(readable, "_mentions", lambda problem: None)
+    assert improve(problem, cert) == ["c"] and cert.read_text() == everything

@@ -8,11 +8,12 @@ has the evaluator confirm it.  Checking in the workers is what lets `run` scale 
 kernel's check of a policy problem costs about a tenth of a second, and done in the main process it
 capped a run at a few pairs a second however many workers solved.
 
-The producers go cheapest first (`order`): the native DPLL(T) loop answers most policy and network
-problems in tens of milliseconds, but on problems whose theory work is heavy (many actions against
-many patterns: no-action-on-any-resource) it takes seconds where cvc5 takes a fraction; those go to
-cvc5 first.  The choice depends only on the query's kind, and each attempt is bounded by the
-deterministic budget (smt/budget.py), so it is the same on any machine."""
+The producers go cheapest first (`order`): the native DPLL(T) loop answers the policy and network
+problems in tens to hundreds of milliseconds (no-action-on-any-resource too, since its string theory
+decides a true action's patterns at once: smt/strings.py, Strings.ahead), then cvc5.  A query kind
+the native loop is slow on could go to cvc5 first (CVC5_FIRST, empty now).  The choice depends only
+on the query's kind, and each attempt is bounded by the deterministic budget (smt/budget.py), so it
+is the same on any machine."""
 from __future__ import annotations
 
 import os
@@ -24,8 +25,12 @@ from dataclasses import dataclass
 from ..smt import budget
 
 # Query kinds whose problems the native loop is slow on (bench/bench_estate.py measures it): cvc5 first.
-CVC5_FIRST = frozenset({"no-action-on-any-resource"})
-NATIVE_FIRST_BUDGET = 64  # conflicts for the native loop's quick first try; cvc5 next gets the whole budget
+# None now: no-action-on-any-resource was (a round of the search per action and Allow pattern) until the
+# string theory decided a true action's patterns at once (smt/strings.py, Strings.ahead).
+CVC5_FIRST: frozenset[str] = frozenset()
+# Conflicts for the native loop's quick first try (no-action-on-any-resource spends up to ~80 on the
+# estate: a SAT call or more a round); cvc5 next gets the whole budget.
+NATIVE_FIRST_BUDGET = 256
 
 
 @dataclass

@@ -10,6 +10,7 @@ ends of every range the patterns name (all characters of one class behave alike 
 An "empty" answer comes with the reachable states (minus those in which a positive pattern has no
 position left: they never accept), which is the witness the kernel's `str` rule checks.
 """
+import bisect
 from collections import deque
 
 from checker.theories import strings as kernel
@@ -61,11 +62,36 @@ def representatives(cuts):
 
 def explore(literals, limit=None):
     """`("empty", states)` or `("nonempty", a shortest member)` for a list of `(pattern, positive)`
-    (None past `limit` states).  Breadth first, so `states` starts with the initial state."""
+    (None past `limit` states).  Breadth first, so `states` starts with the initial state.
+    Remembered in this process (the answer is a function of the patterns alone, and the same
+    patterns come back problem after problem: a control's actions, a policy's common globs);
+    callers read the answer, never change it."""
+    key = (tuple(literals), limit)
+    found = _explored.get(key, _explored)
+    if found is _explored:
+        found = _explore(literals, limit)
+        if len(_explored) >= REMEMBERED:
+            _explored.clear()
+        if found is None or found[0] == "nonempty" or len(found[1]) <= REMEMBERED_STATES:
+            _explored[key] = found
+    return found
+
+
+REMEMBERED, REMEMBERED_STATES = 1 << 14, 1 << 10  # answers kept, and the largest witness kept among them
+_explored: dict = {}
+
+
+def _explore(literals, limit):
+    word = next((p for p, positive in literals if positive and _is_word(p)), None)
+    if word is not None:
+        return _along(word, literals, limit)
     patterns = [p for p, _ in literals]
-    cuts = kernel.classes(patterns)
+    every = kernel.classes(patterns)
+    kept = _distinct(patterns, every)
+    cuts = [every[k] for k in kept]
     walks = [kernel.walker(p, cuts) for p in patterns]
-    chars = representatives(cuts)
+    chars = representatives(every)
+    chars = [chars[k] for k in kept]
     start = tuple(w[0] for w in walks)
     parent, queue = {start: None}, deque([start])
     while queue:
@@ -83,6 +109,57 @@ def explore(literals, limit=None):
         if limit is not None and len(parent) > limit:
             return None
     return "empty", list(parent)  # dicts keep insertion order: BFS order
+
+
+def _distinct(patterns, cuts):
+    """The classes of `cuts` that some pattern tells apart from every class before them: a glob reads
+    the characters it names each its own way and all others alike, an automaton each of its own
+    classes its own way.  A class like an earlier one leads from every state where that one does,
+    so the search stepping only these finds the same states in the same order."""
+    named = [None if isinstance(p, kernel.Automaton) else {i for i in p if i >= 0} for p in patterns]
+    tables = [kernel.table(p)[0] if isinstance(p, kernel.Automaton) else None for p in patterns]
+    seen, kept = set(), []
+    for k, c in enumerate(cuts):
+        sign = tuple(bisect.bisect_right(t, c) if n is None else (c if c in n else None)
+                     for n, t in zip(named, tables))
+        if sign not in seen:
+            seen.add(sign)
+            kept.append(k)
+    return kept
+
+
+def _is_word(pattern):
+    return not isinstance(pattern, kernel.Automaton) and all(item >= 0 for item in pattern)
+
+
+def _along(word, literals, limit):
+    """`explore` when one positive pattern is a single word: the only live product states are those
+    along it (each character of the word is a class of its own, every other class kills the word's
+    automaton), so the breadth-first search is this walk, stepped with the kernel's functions one
+    character at a time instead of over every class: the same answer, the same states, in the same order."""
+    starts, steps, accepts = [], [], []
+    for p, _ in literals:
+        if isinstance(p, kernel.Automaton):
+            cuts, masks = kernel.table(p)
+            starts.append(1)
+            steps.append(lambda m, c, p=p, cuts=cuts, masks=masks:
+                         kernel.reach(p, m) & masks[bisect.bisect_right(cuts, c) - 1])
+            accepts.append(lambda m, p=p: bool(m & p.last))
+        else:
+            starts.append(kernel.closure(p, 1))
+            steps.append(lambda m, c, p=p: kernel.step(p, m, c))
+            accepts.append(lambda m, p=p: bool(m >> len(p) & 1))
+    states = [tuple(starts)]
+    for k, state in enumerate(states):  # grows by one state at most each turn
+        if all(a(m) == positive for a, m, (_, positive) in zip(accepts, state, literals)):
+            return "nonempty", "".join(map(chr, word[:k]))
+        if k < len(word):
+            nxt = tuple(s(m, word[k]) for s, m in zip(steps, state))
+            if all(m or not positive for m, (_, positive) in zip(nxt, literals)):
+                states.append(nxt)
+        if limit is not None and len(states) > limit:
+            return None
+    return "empty", states
 
 
 def split(target, parts, limit=1 << 17):

@@ -7,6 +7,8 @@ the producer: the certificate it rewrites is checked by the kernel like any othe
 """
 from __future__ import annotations
 
+import copy
+
 from checker import smt, smtlib
 from checker.theories.strings import ANY, STAR
 
@@ -31,15 +33,18 @@ def improve(problem_path, cert_path, hints: dict | None = None) -> list[str]:
     globs = _globs(problem)
     hints = hints or {}
     changed = []
+    mentions = _mentions(problem)
     for name in sorted(where, key=lambda n: (n not in hints, where[n])):
         current = _value(lines[where[name]])
         offers = list(dict.fromkeys(hints.get(name, []) + [_fill(g) for g in globs.get(name, [])] + ["example"]))
+        # the assertions that name the constant: the others hold still, its value aside
+        touched = _only(problem, mentions.get(name, [])) if mentions is not None else problem
         for value in offers[:CANDIDATES]:
             if value == current:
                 break  # already what a reader would be offered first
             trial = lines[:where[name]] + [f"(define-fun {symbol(name)} () String {string(value)})"] + \
                 lines[where[name] + 1:]
-            if _satisfied(problem, trial):
+            if _satisfied(touched, trial):
                 lines = trial
                 changed.append(name)
                 break
@@ -54,6 +59,32 @@ def _satisfied(problem, lines) -> bool:
         return smt.check_model(problem, ("\n".join(lines) + "\n").encode(), 0) is smt.SATISFIED
     except smt.Bad:
         return False
+
+
+def _mentions(problem) -> dict | None:
+    """Constant name -> the assertions whose terms name it (None when a model may define functions,
+    whose bodies could name any constant: then every assertion is evaluated for every offer)."""
+    terms = problem.terms
+    if any(op == "app" for op, _, _, _ in terms):
+        return None
+    names: list = [None] * len(terms)  # term -> the constants below it (terms are made after their arguments)
+    for t, (op, payload, args, _) in enumerate(terms):
+        below = {payload} if op == "const" else set()
+        for a in args or ():
+            below |= names[a]
+        names[t] = frozenset(below)
+    out: dict[str, list] = {}
+    for assertion in problem.assertions:
+        for name in names[assertion[0]]:
+            out.setdefault(name, []).append(assertion)
+    return out
+
+
+def _only(problem, assertions):
+    """The problem with only these assertions (shared terms and declarations: read, never changed)."""
+    view = copy.copy(problem)
+    view.assertions = list(assertions)
+    return view
 
 
 def _string_lines(lines) -> dict:

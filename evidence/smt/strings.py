@@ -21,6 +21,7 @@ from .theories import Lemma, hypothesis
 
 BOUNDS = 256  # length bounds (and lengths realised) up to this many characters get str lemmas
 STATES = 1 << 17  # product states explored for a bound lemma before it is left out
+AHEAD = 64  # memberships in patterns that a true one in a single word decides ahead of need, per round
 
 
 class Strings:
@@ -29,6 +30,8 @@ class Strings:
         self.explored = {}  # membership literals -> globs.explore's answer (None: too many states)
         self.groups = {}  # after a round: class -> its memberships and length bounds, (var, key, truth)
         self.root, self.links = (lambda t: t), []  # after a round: the classes, the true equalities joining them
+        self.decided = set()  # pairs of membership variables a lemma relates already (ahead)
+        self._sorted = (-1, [])  # ahead: (memberships seen, [(in single words, in patterns)] of each string)
 
     # ---- lemmas that hold whatever the assignment ----------------------------------------------------
     def lengths(self):
@@ -116,14 +119,50 @@ class Strings:
         for group in groups.values():
             # Two memberships clash most often (inclusion in, or disjointness of, a true one's pattern):
             # every such pair is a lemma now, so one round rules out many of the SAT solver's choices.
-            pairs = [[a, b] for i, a in enumerate(group) for b in group[i + 1:]
-                     if (a[2] or b[2]) and self.is_empty([a, b])]
+            pairs = [[group[i], group[j]] for i, j in _with_a_true_one(group) if self.is_empty([group[i], group[j]])]
             lemmas += [self.empty(pair, links) for pair in pairs]
+            self.decided.update(frozenset((a[0], b[0])) for a, b in pairs)
             if not pairs and self.is_empty(group):
                 lemmas.append(self.empty(minimal(group, self.is_empty), links))
+        if lemmas:  # refuted anyway: lemmas the next rounds would find one at a time, now
+            lemmas += self.ahead(memberships)
         if not lemmas:  # memberships of a concatenation, with one each of its arguments
             lemmas = [lemma for lemma in map(self.lift, self.concatenations(root)) if lemma is not None][:8]
         return [lemma for lemma in lemmas if lemma is not None]
+
+    def ahead(self, memberships):
+        """Lemmas no assignment has needed yet, each pair of memberships at most once: a string's true
+        membership in a single word decides (up to AHEAD a round) its memberships in patterns with
+        wildcards, the word being in the pattern or not.  A control's list of actions against a
+        policy's Allow patterns otherwise costs a round of the search for each pair the SAT solver
+        tries; this way it costs a round for each action."""
+        if len(memberships) != self._sorted[0]:  # (new atoms come with branches and length bounds)
+            by_term = {}
+            for var, key, _ in memberships:
+                key = kernel.at(self.problem, key)
+                word = is_literal(key[2])
+                by_term.setdefault(key[1], ([], []))[0 if word else 1].append(
+                    (var, key, "".join(map(chr, key[2])) if word else None))
+            self._sorted = (len(memberships), [(words, patterns) for words, patterns in by_term.values()
+                                               if words and patterns])
+        true = {var for var, _, truth in memberships if truth}
+        out = []
+        for words, patterns in self._sorted[1]:
+            for word in (m for m in words if m[0] in true):
+                count = 0
+                for pattern in patterns:
+                    pair = frozenset((word[0], pattern[0]))
+                    if pair in self.decided:
+                        continue
+                    if count >= AHEAD:
+                        break
+                    self.decided.add(pair)
+                    inside = globs.matches(pattern[1][2], word[2])
+                    lemma = self.empty([(word[0], word[1], True), (pattern[0], pattern[1], not inside)], [])
+                    if lemma is not None:
+                        out.append(lemma)
+                        count += 1
+        return out
 
     def concatenations(self, root):
         """Each concatenation that has memberships (in its class) and arguments in other classes."""
@@ -236,6 +275,18 @@ class Strings:
 def is_literal(pattern):
     """A glob without wildcards: its one member (the kernel merges strings equal to one literal)."""
     return not isinstance(pattern, kernel.Automaton) and all(item >= 0 for item in pattern)
+
+
+def _with_a_true_one(group):
+    """The index pairs i < j of `group` (memberships: (var, key, truth)) of which one at least is true,
+    in the order of all pairs i < j: without walking the pairs of two false ones (most of them, when
+    a string has hundreds of memberships and the assignment makes one or two of them true)."""
+    true = [i for i, (_, _, truth) in enumerate(group) if truth]
+    for i in range(len(group)):
+        if group[i][2]:
+            yield from ((i, j) for j in range(i + 1, len(group)))
+        else:
+            yield from ((i, j) for j in true if j > i)
 
 
 def minimal(group, is_empty):
