@@ -5,7 +5,6 @@ witness of a `str` lemma); and the string theory decides a true action's pattern
 from __future__ import annotations
 
 import random
-from collections import deque
 
 import checker
 from checker.theories import strings as kernel
@@ -15,27 +14,8 @@ from smt_helpers import prove, verdicts
 
 def plain(literals, limit=None):
     """The search as it was written first: every class of the alphabet, from every state."""
-    patterns = [p for p, _ in literals]
-    cuts = kernel.classes(patterns)
-    walks = [kernel.walker(p, cuts) for p in patterns]
-    chars = globs.representatives(cuts)
-    start = tuple(w[0] for w in walks)
-    parent, queue = {start: None}, deque([start])
-    while queue:
-        state = queue.popleft()
-        if all(w[2](m) == positive for w, m, (_, positive) in zip(walks, state, literals)):
-            text = []
-            while parent[state] is not None:
-                state, k = parent[state]
-                text.append(chars[k])
-            return "nonempty", "".join(reversed(text))
-        for k, nxt in enumerate(zip(*(w[1](m) for w, m in zip(walks, state)))):
-            if nxt not in parent and all(m or not positive for m, (_, positive) in zip(nxt, literals)):
-                parent[nxt] = (state, k)
-                queue.append(nxt)
-        if limit is not None and len(parent) > limit:
-            return None
-    return "empty", list(parent)
+    cuts = kernel.classes([p for p, _ in literals])
+    return globs.breadth_first(literals, cuts, globs.representatives(cuts), limit)
 
 
 WORDS = ["iam:passrole", "iam:createpolicyversion", "sts:assumerole", "s3:getobject", "", "a", "ec2:get"]

@@ -88,10 +88,14 @@ def _explore(literals, limit):
     patterns = [p for p, _ in literals]
     every = kernel.classes(patterns)
     kept = _distinct(patterns, every)
-    cuts = [every[k] for k in kept]
-    walks = [kernel.walker(p, cuts) for p in patterns]
     chars = representatives(every)
-    chars = [chars[k] for k in kept]
+    return breadth_first(literals, [every[k] for k in kept], [chars[k] for k in kept], limit)
+
+
+def breadth_first(literals, cuts, chars, limit):
+    """The product automaton's states reachable over the classes `cuts` (each stepped as `chars`' one
+    character), breadth first: explore's answer."""
+    walks = [kernel.walker(p, cuts) for p, _ in literals]
     start = tuple(w[0] for w in walks)
     parent, queue = {start: None}, deque([start])
     while queue:
