@@ -1,11 +1,15 @@
 """LRAT checking: the Python reference kernel, mirrored step for step by the C twin (csrc/kernel/lrat.c).
 
 Each rule (formula ids, RUP, RAT, deletion, ids, the end) is stated and argued sound in docs/TRUST.md,
-"The rules".  The proof is streamed a step at a time, so memory follows the live clauses; each hint
-and each literal of a hint clause is looked at once per use, and RAT candidates are kept
-incrementally, so the work is linear in the size of formula plus proof.
+"The rules".  The proof is streamed a step at a time, so memory follows the live clauses.  Each use of a
+hint or RAT candidate looks at its clause's literals, which a short step can make long (a clause of
+10^5 literals hinted in each of 10^6 steps); so each use is charged its length, against WORK a number
+read (formula and proof, from the first) plus ALLOWANCE, and past that the proof is refused
+("budget", bad input): the work is linear in the size of formula plus proof, whatever they hold.
 """
 from .syntax import Bytes, Stop, numbers_to_zero, number, read_dimacs, text_tokens
+
+WORK, ALLOWANCE = 64, 10**6  # literals hints and candidates may look at: a number read, and once (C: lrat.c)
 
 
 def text_steps(stream):
@@ -61,6 +65,16 @@ class Checker:
         self.last = self.live = self.peak = 0
         self.steps = self.additions = self.deletions = self.hints = 0
         self.empty = False
+        self.budget = ALLOWANCE
+
+    def charge(self, step, clause):
+        self.budget -= len(clause)
+        if self.budget < 0:
+            raise Stop("budget", step=step)
+
+    def clause(self, literals):  # a formula clause, the next id: its literals and its end are credited
+        self.budget += WORK * (len(literals) + 1)
+        self.add(self.last + 1, literals)
 
     def add(self, step, literals):
         self.clauses[step] = literals
@@ -83,6 +97,7 @@ class Checker:
         clause = self.clauses.get(hint)
         if clause is None:
             raise Stop("hint-dead", step=step, detail=hint)
+        self.charge(step, clause)
         false, unit = self.false, 0
         for lit in clause:
             mark = false.get(lit)
@@ -140,6 +155,7 @@ class Checker:
             k += 1
             self.stamp += 1
             cur = self.stamp
+            self.charge(step, self.clauses[cand])
             if not self.blocked(self.clauses[cand], -pivot, base, cur):
                 if not any(self.unit(step, h, base, cur) for h in hints[i:end]):
                     raise Stop("rat-no-conflict", step=step, detail=cand)
@@ -175,11 +191,12 @@ def check(formula, proof):
     """
     kernel, file, binary, header = Checker(), 0, False, (0, 0)
     try:
-        header = read_dimacs(formula, lambda lits: kernel.add(kernel.last + 1, lits))
+        header = read_dimacs(formula, kernel.clause)
         file = 1
         binary = proof.peek(1)[:1] in (b"a", b"d")
         for kind, step, items, hints, where in (binary_steps if binary else text_steps)(proof):
             kernel.steps += 1
+            kernel.budget += WORK * (len(items) + len(hints or ()) + 1)  # its numbers (the zeros but one)
             try:
                 if kind == "a":
                     kernel.addition(step, items, hints)

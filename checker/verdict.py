@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
+from .lrat import WORK
+
 KERNEL_VERSION = "0.1.0"
 
 VERIFIED, REJECTED, MALFORMED = 0, 1, 2  # also the command-line exit codes
@@ -31,6 +33,8 @@ CODES = {
     "id": (MALFORMED, lambda o: "a clause id must be a positive number"),
     "memory": (MALFORMED, lambda o: "out of memory"),
     "read": (MALFORMED, lambda o: "cannot read or decompress the file, or it changed while being read"),
+    "budget": (MALFORMED, lambda o: f"unsupported: hints looking at over {WORK} literals a number of formula and "
+               f"proof, at step {o.step}"),
     "id-order": (REJECTED, lambda o: f"clause id {o.step} is not above the previous id {o.detail}"),
     "hint-dead": (REJECTED, lambda o: f"hint {o.detail} is not a live clause (deleted or never added)"),
     "hint-not-unit": (REJECTED, lambda o: f"hint {o.detail} is neither unit nor falsified"),

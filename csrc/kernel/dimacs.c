@@ -36,6 +36,7 @@ int parse_formula (kernel *k) {
         res->detail = count, res->detail2 = clauses;
         return malformed (k, PG_COUNT, 0);
       }
+      k->budget += WORK * ((int64_t) k->lits.n + 1);
       if ((r = add_clause (k, count))) return r;
       k->lits.n = 0;
     } else if (lit > variables || -lit > variables) {

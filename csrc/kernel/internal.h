@@ -14,6 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define WORK 64            /* literals hints and candidates may look at: a number read, */
+#define ALLOWANCE 1000000  /* and once (checker/lrat.py) */
+
 typedef struct ints { int *a; size_t n, cap; } ints;
 typedef struct table { uint32_t *slot; uint64_t seed, used; int bits; } table;  /* table.c */
 
@@ -28,7 +31,7 @@ typedef struct kernel {
   ints *occurs; int occurs_built;  /* per literal: ids holding it, from the first RAT step */
   ints lits, hints;                /* the step being read */
   size_t groups;                   /* its negative hints: RAT groups */
-  int64_t last, live;
+  int64_t last, live, budget;      /* budget: ALLOWANCE + WORK a number read - literals looked at */
   int empty;
   int64_t step, step_line, step_offset;
 } kernel;

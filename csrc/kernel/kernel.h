@@ -20,7 +20,7 @@ enum pg_status { PG_VERIFIED, PG_REJECTED, PG_MALFORMED };
 enum pg_code {
   PG_OK,
   PG_SYNTAX, PG_RANGE, PG_EOF, PG_HEADER, PG_LITERAL, PG_COUNT, PG_ID,
-  PG_MEMORY, PG_READ,                                 /* malformed: status 2 */
+  PG_MEMORY, PG_READ, PG_BUDGET,                      /* malformed: status 2 */
   PG_ID_ORDER, PG_HINT_DEAD, PG_HINT_NOT_UNIT, PG_NO_CONFLICT,
   PG_RAT_EMPTY, PG_RAT_CANDIDATE, PG_RAT_MISSING, PG_RAT_NO_CONFLICT,
   PG_DELETE_DEAD, PG_NO_EMPTY_CLAUSE                  /* rejected: status 1 */

@@ -81,11 +81,19 @@ int add_clause (kernel *k, int64_t id) {
 /*  and its own, never an earlier group's nor an earlier step's.          */
 /*------------------------------------------------------------------------*/
 
+/*  Each use of a clause costs its length, against the budget (issue 16). */
+
+static int charge (kernel *k, const uint32_t *c) {
+  k->budget -= c[0];
+  return k->budget < 0 ? reject (k, PG_BUDGET, 0) : PG_OK;
+}
+
 /*  Rule: a hint is unit or falsified under the assignment.               */
 
 static int unit (kernel *k, int hint, uint64_t cur) {
   const uint32_t *c = live (k, hint);
   if (!c) return reject (k, PG_HINT_DEAD, hint);
+  if (charge (k, c)) return PG_BUDGET;
   uint32_t u = 0;  /* no literal has code 0 */
   for (uint32_t i = 1; i <= c[0]; i++) {
     if (k->mask[c[i]] >= cur) continue;
@@ -142,6 +150,7 @@ static int rat (kernel *k, uint32_t pivot, const int *h, size_t n, uint64_t firs
     if (next < cands->n && cands->a[next] < cand) return reject (k, PG_RAT_MISSING, cands->a[next]);
     if (next == cands->n || cands->a[next] != cand) return reject (k, PG_RAT_CANDIDATE, cand);
     uint64_t cur = first + next++;
+    if (charge (k, live (k, cand))) return PG_BUDGET;
     if (!blocked (k, live (k, cand), pivot ^ 1, cur)) {
       int r = PG_OK;
       while (i < end && r != CONFLICT)
@@ -263,6 +272,7 @@ static int check_proof (kernel *k) {
     if (r == DONE) break;
     if (r) return r;
     k->res->steps++;
+    k->budget += WORK * (int64_t) (k->lits.n + k->hints.n + 1);  /* its numbers (the zeros but one) */
     if ((r = is_deletion ? deletion (k) : addition (k))) return r;
   }
   return k->empty ? PG_OK : (k->res->code = PG_NO_EMPTY_CLAUSE);
@@ -281,7 +291,7 @@ int pg_check_lrat (int formula_fd, int proof_fd, pg_result *res) {
   memset (&k, 0, sizeof k);
   memset (res, 0, sizeof *res);
   res->offset = -1;
-  k.res = res;
+  k.res = res, k.budget = ALLOWANCE;
   k.direct = calloc (DIRECT, sizeof *k.direct);
   int r = k.direct ? table_open (&k, &k.ids) : malformed (&k, PG_MEMORY, -1);
   if (!r) r = table_open (&k, &k.vars);
