@@ -1,7 +1,8 @@
 """Adversarial but well-formed LRAT inputs (issue 16), shared by tests/test_kernel_linear.py and
 bench/bench_kernel_scaling.py.  Each family builds (formula bytes, proof bytes) from a size n; every
 one is a valid refutation, so both kernels must verify it, in memory that follows what is live
-rather than the numbers written in the files.
+rather than the numbers written in the files; those of REFUSED make quadratic work, which both
+kernels refuse alike past their work budget.
 
 Untrusted tooling: nothing here is part of the kernel.
 """
@@ -92,8 +93,8 @@ def deletions(n: int) -> tuple[bytes, bytes]:
 def reused_wide(n: int) -> tuple[bytes, bytes]:
     """One clause (¬p ∨ a_1 .. a_n ∨ y) and n/10 RAT steps adding (p ∨ ¬y ∨ z_j), each with the one
     group -1: the candidate's resolvent is a tautology (y and ¬y), found at its last literal.  Each
-    step is a few tokens, yet costs n: the work is the input plus the lengths of the clauses each
-    step reads (hints, candidates), as in every LRAT checker; not linear in the input alone."""
+    step is a few numbers, yet looks at n literals: quadratic work, which the kernels' budget refuses
+    (issue 16) once n is above a few thousand."""
     p, y = n + 1, n + 2
     rows = [[-p, *range(1, n + 1), y], [y], [-y]]
     formula = f"p cnf {n + 2} 3\n".encode() + _lines(r + [0] for r in rows)
@@ -103,7 +104,18 @@ def reused_wide(n: int) -> tuple[bytes, bytes]:
     return formula, _lines(proof)
 
 
-SUPERLINEAR = {"reused-wide": reused_wide}  # bench only: the cost model's known bound, not a fixed bug
+def long_hint(n: int) -> tuple[bytes, bytes]:
+    """A clause of 2,000 copies of x1 (a repeated literal is one, so it is unit) and (¬x1); n steps
+    adding (x1), each with the one hint 1, then the empty clause.  Each step is 3 numbers yet looks at
+    2,000 literals: refused by the budget (issue 16) from about 600 steps, verified below."""
+    formula = b"p cnf 1 2\n" + b"1 " * 2000 + b"0\n-1 0\n"
+    rows = [[3 + i, 1, 0, 1, 0] for i in range(n)] + [[3 + n, 0, 2, 2 + n if n else 1, 0]]
+    return formula, _lines(rows)
+
+
+# Valid refutations whose work is quadratic in their size: the budget refuses them, at the sizes
+# given, in both kernels alike ("budget", bad input), and they verify when small.
+REFUSED = {"reused-wide": (reused_wide, 5000), "long-hint": (long_hint, 1000)}
 
 FAMILIES = {"huge-header": huge_header, "huge-ids": huge_ids, "sparse-variables": sparse_variables,
             "hint-chain": hint_chain, "rat-fanout": rat_fanout, "churn": churn, "deletions": deletions}

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from bench.adversarial import FAMILIES, mutants  # noqa: E402
+from bench.adversarial import FAMILIES, REFUSED, mutants  # noqa: E402
 from kernels import raw_both, to_binary  # noqa: E402
 
 
@@ -38,6 +38,7 @@ def main() -> None:
     pairs = [(q.stem, q.with_suffix(".cnf").read_bytes(), q.read_bytes())
              for q in sorted((ROOT / "samples" / "lrat").glob("*.lrat")) if q.with_suffix(".cnf").exists()]
     pairs += [(name, *make(40)) for name, make in FAMILIES.items()]
+    pairs += [(name, *make(size)) for name, (make, size) in REFUSED.items()]  # refused: mutants near the edge
     answers: collections.Counter = collections.Counter()
     disagreements = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.adversarial import FAMILIES, SUPERLINEAR  # noqa: E402
+from bench.adversarial import FAMILIES, REFUSED  # noqa: E402
 
-ALL = {**FAMILIES, **SUPERLINEAR}
+ALL = {**FAMILIES, **{name: make for name, (make, _) in REFUSED.items()}}
 
 CHILD = r"""
 import json, re, sys, time
