@@ -9,7 +9,7 @@ read (formula and proof, from the first) plus ALLOWANCE, and past that the proof
 """
 from .syntax import Bytes, Stop, numbers_to_zero, number, read_dimacs, text_tokens
 
-WORK, ALLOWANCE = 64, 10**6  # literals hints and candidates may look at: a number read, and once (C: lrat.c)
+WORK, ALLOWANCE = 64, 10**6  # literals that hints and candidates may look at: a number read, and once (internal.h)
 
 
 def text_steps(stream):

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WORK 64            /* literals hints and candidates may look at: a number read, */
+#define WORK 64            /* literals that hints and candidates may look at: a number read, */
 #define ALLOWANCE 1000000  /* and once (checker/lrat.py) */
 
 typedef struct ints { int *a; size_t n, cap; } ints;
