@@ -161,7 +161,7 @@ class Problem:
         self.queries, self.budget, self.model = 0, 10**7, False
         self.defines = None  # for a model: the functions it may define (the problem's declared ones)
         self.expanding = None  # the define-fun whose body is being read at a use
-        self.names, self.bindable, self.constants = {}, {}, {}  # token -> name, name, term
+        self.names, self.bindable, self.constants = {}, {}, {}  # token -> name, name, term (or name -> term)
         self.linear = {}  # term -> its linear form (the skeleton's)
         self.true, self.false = self.make("true", None, (), "Bool"), self.make("false", None, (), "Bool")
 
@@ -200,7 +200,7 @@ class Problem:
                 if self.model and self.funs[symbol][1] in ("Bool", "Int", "Real", "String"):
                     raise self.error(tokens, "a model declares abstract values of declared sorts only")
                 if not args:  # numbered where declared (atoms order their variables by number)
-                    self.make("const", symbol, (), self.funs[symbol][1])
+                    self.constants[symbol] = self.make("const", symbol, (), self.funs[symbol][1])
                 self.close(tokens, take(), at)
             elif name == b"define-fun":
                 self.define(tokens, self.new_symbol(tokens, take()), at)
@@ -490,8 +490,8 @@ class Problem:
             if macro.params:
                 raise self.error(tokens, f"{name} needs arguments")
             return macro.body
-        if name in self.funs and not self.funs[name][0]:
-            return self.make("const", name, (), self.funs[name][1])
+        if name in self.constants:  # a declared constant (a literal's key is bytes, a name's str)
+            return self.constants[name]
         if name in ("true", "false"):
             return self.true if name == "true" else self.false
         if name in theories.SYMBOLS:

@@ -4,10 +4,9 @@ Both kernels (Python and C) report an `Outcome`: a code from `CODES` plus
 where it happened.  The code table is shared, so the two kernels' answers
 are compared field by field and their messages are identical.
 """
+import collections
 import hashlib
-import json
-from pathlib import Path
-from typing import NamedTuple
+import os
 
 from .lrat import WORK
 
@@ -53,18 +52,13 @@ CODES = {
 }
 
 
-class Outcome(NamedTuple):
-    """What a kernel found.  line > 0 for text positions, offset >= 0 for binary ones."""
-    code: str = "ok"
-    file: int = 1  # 0: the formula, 1: the proof (a model is the proof of a SAT answer)
-    line: int = 0
-    offset: int = -1
-    step: int = 0
-    detail: int = 0
-    detail2: int = 0
-    counts: tuple = ()  # (variables, clauses, steps, additions, deletions, hints, peak_live)
-    binary: bool = False
-    text: str = ""  # the message of an SMT certificate's outcome
+# collections, not typing: a plain check starts sooner without typing and the re it imports
+class Outcome(collections.namedtuple("Outcome", "code file line offset step detail detail2 counts binary text",
+                                     defaults=("ok", 1, 0, -1, 0, 0, 0, (), False, ""))):
+    """What a kernel found.  line > 0 for text positions, offset >= 0 for binary ones; file 0 is the
+    formula, 1 the proof (a model is the proof of a SAT answer); counts: (variables, clauses, steps,
+    additions, deletions, hints, peak_live); text: the message of an SMT certificate's outcome."""
+    __slots__ = ()
 
     @property
     def status(self):
@@ -89,9 +83,18 @@ class InputError(Exception):
         self.path, self.outcome = str(path), outcome
 
 
-_ROOT = Path(__file__).parent
-_PYTHON_SOURCES = hashlib.sha256(b"".join(str(p.relative_to(_ROOT)).encode() + b"\0" + p.read_bytes() + b"\0"
-                                          for p in sorted(_ROOT.rglob("*.py"))))  # read once, at load; theories/ too
+def _python_sources(root):
+    """sha256 of each .py file under root: its path (with '/') and bytes, in path order; read once, at load."""
+    found = sorted(os.path.relpath(os.path.join(d, f), root).split(os.sep) for d, _, files in os.walk(root)
+                   for f in files if f.endswith(".py"))
+    digest = hashlib.sha256()
+    for parts in found:
+        with open(os.path.join(root, *parts), "rb") as f:
+            digest.update("/".join(parts).encode() + b"\0" + f.read() + b"\0")
+    return digest
+
+
+_PYTHON_SOURCES = _python_sources(os.path.dirname(os.path.abspath(__file__)))  # theories/ too
 
 
 def source_digest(extra=""):
@@ -130,6 +133,7 @@ class Verdict:
         return {name: getattr(self, name) for name in self.__slots__}
 
     def to_json(self, **kw):
+        import json  # here: a plain check without --json needs none of it
         return json.dumps(self.to_dict(), **kw)
 
     def __repr__(self):

@@ -97,8 +97,11 @@ def moves(glob, char):  # bitmasks of the positions that read `char`, and of sta
         sum(1 << i for i, item in enumerate(glob) if item == STAR)
 
 
-def closure(glob, mask):  # after a star at position i, position i+1 is reached too
-    stars = moves(glob, None)[1]
+def closure(glob, mask):
+    return grow(moves(glob, None)[1], mask)
+
+
+def grow(stars, mask):  # after a star at position i, position i+1 is reached too
     while (grown := mask | (mask & stars) << 1) != mask:
         mask = grown
     return mask
@@ -283,8 +286,10 @@ def bound(problem, key):
 
 
 def walker(pattern, cuts):  # (start, successors: the masks after a character of each class of cuts, accepting)
-    if not isinstance(pattern, Automaton):
-        return closure(pattern, 1), lambda m: [step(pattern, m, c) for c in cuts], lambda m: bool(m >> len(pattern) & 1)
+    if not isinstance(pattern, Automaton):  # each class's reading mask looked up once, not at each state
+        stars, reads = moves(pattern, None)[1], [moves(pattern, c)[0] for c in cuts]
+        return closure(pattern, 1), lambda m: [grow(stars, (m & r) << 1 | (m & stars)) for r in reads], \
+            lambda m: bool(m >> len(pattern) & 1)
     own, masks = table(pattern)
     reads = [masks[bisect.bisect_right(own, c) - 1] for c in cuts]
     return 1, lambda m: [reach(pattern, m) & r for r in reads], lambda m: bool(m & pattern.last)
