@@ -19,7 +19,7 @@ from ..policy.document import RCP, RESOURCE, SCP
 from ..policy.errors import Where, mapping, text
 from ..policy.loader import ACCOUNT_ID, Subject
 from ..policy.network import SecurityGroup, parse_network_acl, parse_permission, parse_security_group
-from .common import Skip, account_from_folders, parse_document, read_json
+from .common import Skip, account_from_folders, items_of, parse_document, read_json
 
 LISTS = {"SecurityGroups": ("security-group", "GroupId", parse_security_group),
          "NetworkAcls": ("network-acl", "NetworkAclId", parse_network_acl)}
@@ -58,22 +58,12 @@ def read(path) -> list:
                    "(run describe-policy for each to check them)")
     subjects = []
     for key, (kind, id_key, parse) in LISTS.items():
-        for item, at in _items(data, key, where):
+        for item, at in items_of(data, key, where):
             if not isinstance(item.get(id_key), str):
                 raise at.fail(f"missing '{id_key}'")
             subjects.append(Subject(kind, item[id_key], _owner(item, "OwnerId", at), str(path), parse(item, at),
                                     source=str(path), element=at.path))
     return subjects + _group_rules(path, data, where)
-
-
-def _items(data, key, where: Where):
-    items = data.get(key, [])
-    if not isinstance(items, list):
-        raise where.key(key).fail("expected a list")
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise where.key(key).index(i).fail("expected an object")
-        yield item, where.key(key).index(i)
 
 
 def _owner(item, key, at: Where) -> str:
@@ -91,7 +81,7 @@ SOURCES = ("CidrIpv4", "CidrIpv6", "PrefixListId", "ReferencedGroupInfo")
 def _group_rules(path, data, where: Where) -> list:
     """describe-security-group-rules: each rule is one permission with one source; grouped by GroupId."""
     groups: dict[str, dict] = {}
-    for rule, at in _items(data, RULES, where):
+    for rule, at in items_of(data, RULES, where):
         mapping(rule, at, RULE_FIELDS, required=("GroupId", "IsEgress", "IpProtocol"))
         group_id = text(rule["GroupId"], at.key("GroupId"))
         if not isinstance(rule["IsEgress"], bool):

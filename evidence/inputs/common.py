@@ -20,6 +20,17 @@ def read_json(path):
         raise where.fail(f"cannot read as JSON: {error}") from None
 
 
+def items_of(data, key, where: Where):
+    """(object, where) for each element of the list data[key] (absent: none), each an object."""
+    items = data.get(key, [])
+    if not isinstance(items, list):
+        raise where.key(key).fail("expected a list")
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise where.key(key).index(i).fail("expected an object")
+        yield item, where.key(key).index(i)
+
+
 def policy_document(value, where: Where):
     """The document as an object: JSON text is parsed, URL-encoded JSON text ("%7B%22Version...") decoded first."""
     if isinstance(value, dict):

@@ -19,7 +19,7 @@ import re
 from ..policy.document import IDENTITY, TRUST, Policy
 from ..policy.errors import Where
 from ..policy.loader import Subject
-from .common import Skip, parse_document, read_json
+from .common import Skip, items_of, parse_document, read_json
 
 LISTS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
 KEYS = set(LISTS) | {"IsTruncated", "Marker"}
@@ -28,16 +28,6 @@ IAM_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|aws):(\S+)$")
 
 def recognises(path, data) -> bool:
     return isinstance(data, dict) and bool(data) and set(data) <= KEYS and any(k in data for k in LISTS)
-
-
-def _items(data, key, where: Where):
-    items = data.get(key, [])
-    if not isinstance(items, list):
-        raise where.key(key).fail("expected a list")
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise where.key(key).index(i).fail("expected an object")
-        yield item, where.key(key).index(i)
 
 
 def _arn(item, at: Where):
@@ -91,7 +81,7 @@ def subjects_of(data, where: Where, path: str) -> list:
         raise where.key("IsTruncated").fail("the export is truncated (IsTruncated: true): pass every page, "
                                             "e.g. run the CLI without --max-items, so that no policy is missing")
     managed, subjects = {}, []  # policy ARN -> its default version, parsed
-    for policy, at in _items(data, "Policies", where):
+    for policy, at in items_of(data, "Policies", where):
         arn, account, resource = _arn(policy, at)
         document = _default_document(policy, at)
         if document is None:
@@ -105,15 +95,15 @@ def subjects_of(data, where: Where, path: str) -> list:
     for key, kind, inline in (("GroupDetailList", "group", "GroupPolicyList"),
                               ("UserDetailList", "user", "UserPolicyList"),
                               ("RoleDetailList", "role", "RolePolicyList")):
-        for item, at in _items(data, key, where):
+        for item, at in items_of(data, key, where):
             name = _name(item, kind.capitalize() + "Name", at)
             arn, account, _ = _arn(item, at)
             parts, missing = [], []
-            for pol, pw in _items(item, inline, at):
+            for pol, pw in items_of(item, inline, at):
                 if "PolicyDocument" not in pol:
                     raise pw.fail("missing 'PolicyDocument'")
                 parts.append(parse_document(pol["PolicyDocument"], pw.key("PolicyDocument"), IDENTITY))
-            for att, aw in _items(item, "AttachedManagedPolicies", at):
+            for att, aw in items_of(item, "AttachedManagedPolicies", at):
                 ref = att.get("PolicyArn")
                 if not isinstance(ref, str):
                     raise aw.fail("missing 'PolicyArn'")
