@@ -339,7 +339,7 @@ class Problem:
     def term(self, tokens, want=None, env=None, scope=None):
         """Read one term of sort `want` (None: any) from `tokens`, with `env` bound and the define-funs
         before `scope` in scope.  Frames: [APP, head, args, at], [LET, names, values], [BIND, name],
-        [BODY, undo], [NOTE], [EXPAND, stream, env, scope, sort, at]."""
+        (BODY, names, befores), [NOTE], [EXPAND, stream, env, scope, sort, at]."""
         take, stack, env = tokens.stream.__next__, [], {} if env is None else env
         scope = len(self.macros) if scope is None else scope
         budget, macros, symbols = self.budget, self.macros, self.names
@@ -432,13 +432,14 @@ class Problem:
                     _, names, values = stack.pop()
                     if len(set(names)) != len(names):
                         raise self.error(tokens, "a let binds a symbol twice")
-                    stack.append([BODY, [(n, env.get(n)) for n in names]])  # bound in parallel
-                    env.update(zip(names, values))
+                    stack.append((BODY, *names, *map(env.get, names)))  # one flat tuple: a let chain nests deep
+                    env.update(zip(names, values))  # bound in parallel
                     break
                 if kind == BODY:
                     if take() != b")":
                         raise self.error(tokens, "expected ')' after the body of a let")
-                    for name, before in stack.pop()[1]:
+                    undo = stack.pop()  # (BODY, the names, what each was bound to before)
+                    for name, before in zip(undo[1:len(undo) // 2 + 1], undo[len(undo) // 2 + 1:]):
                         if before is None:
                             del env[name]
                         else:

@@ -94,6 +94,16 @@ def test_string_atoms_are_glob_memberships():
     assert atom('(= "a" (str.++ "" "a"))', decls) == (True, True)
 
 
+def test_let_binds_in_parallel_and_its_end_restores_what_it_shadowed():
+    problem = smtlib.read(b"(declare-const a Int)(declare-const b Int)(assert (let ((a b) (b a)) (let ((a 1) (c a)) "
+                          b"(and (< a b) (< c a)))))(assert (< a b))(check-sat)")
+    a, b = (problem.make("const", name, (), "Int") for name in "ab")
+    one = problem.make("num", 1, (), "Int")
+    inner, outer = (t for t, _ in problem.assertions)
+    assert problem.terms[inner].args == (problem.make("<", None, (one, a), "Bool"), problem.make("<", None, (b, one), "Bool"))
+    assert outer == problem.make("<", None, (a, b), "Bool")
+
+
 def test_skeleton_numbering_and_clauses():
     problem = smtlib.read(b"(declare-const a Bool)(declare-const b Bool)(declare-const x Int)"
                           b"(assert (or a (and b (< x 3))))(assert (ite a (not b) (>= x 3)))")
