@@ -198,6 +198,15 @@ def test_cutting_plane_rule(witness, why):
     assert found is why if why is theory.VALID else why in found
 
 
+@pytest.mark.parametrize("low, why", [(10**30 + 1, theory.VALID), (10**30, "no contradiction")])
+def test_a_cut_over_numbers_past_a_float_is_exact(low, why):
+    """2x <= 2*10^30 + 1 cuts to x <= 10^30 exactly (a float would round the bound to 10^30 + 2^36 or so):
+    with x >= 10^30 + 1 that is a contradiction, with x >= 10^30 none.  Bounds are ints, as the skeleton makes them."""
+    rows = [(("lin", "<=", (("x", 2),), 2 * 10**30 + 1, True), True), (("lin", "<=", (("x", -1),), -low, True), True)]
+    found = theory.check("lia", rows, "1 1 cut ; 3 1 2 1".split(), None)
+    assert found is why if why is theory.VALID else why in found
+
+
 def test_cuts_need_integer_variables_and_the_lia_tag():
     real = lin("<=", [("x", 2), ("y", 2)], 1, integral=False)
     assert "integer variables" in theory.check("lia", [(real, True), (XY, False)], "1 1 cut ; 3 1 2 1".split(), None)
