@@ -81,6 +81,25 @@ def test_one_changed_subject_is_all_that_is_solved_again(tmp_path, estate_dir):
         {k: v for k, v in _verdicts(first).items() if k not in changed}
 
 
+def test_a_second_run_looks_its_cache_entries_up_in_one_query_and_digests_each_control_once(tmp_path, estate_dir,
+                                                                                            monkeypatch):
+    from evidence.pipeline import cache, controls
+    store = Store(f"sqlite:///{tmp_path / 'e.db'}")
+    first, _ = _run(store, estate_dir)
+    queries, digests = [], []
+    cached, digest = store.cached, cache.control_digest
+    monkeypatch.setattr(store, "cached", lambda keys: queries.append(list(keys)) or cached(keys))
+    monkeypatch.setattr(controls, "control_digest", lambda c: digests.append(c.id) or digest(c))
+    second, counts = _run(store, estate_dir)
+    decided = sum(r.verdict in ("PASS", "FAIL") for r in first.values())
+    assert counts.reused == decided and _verdicts(second) == _verdicts(first)
+    assert len(queries) == 1 and len(queries[0]) == len(first)  # every pair's key, at once
+    assert sorted(digests) == sorted({k[0] for k in first})  # once per control, not per pair
+    control = load_catalog(SAMPLES / "catalog.yaml").controls[0]
+    assert cache.cache_key("ab" * 32, control, digest(control)) == cache.cache_key("ab" * 32, control)
+    assert cache.cache_key("ab" * 32, control, "0" * 64) != cache.cache_key("ab" * 32, control)
+
+
 def test_an_altered_cached_certificate_is_solved_again_never_reused(tmp_path, estate_dir):
     store = Store(f"sqlite:///{tmp_path / 'e.db'}")
     first, _ = _run(store, estate_dir)

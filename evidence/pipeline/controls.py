@@ -24,7 +24,7 @@ from ..smt.budget import DEFAULT_CONFLICTS
 from ..store.models import ANSWER_SUFFIX, Artifact, CachedProof, Control, ResultRow, Subject, SubjectSource, utcnow
 from . import batch
 from .batch import kernel_digest
-from .cache import cache_key
+from .cache import cache_key, control_digest
 from .control_worker import Task, Work, work, work_chunk
 from .jobs import Done, Job, Outcome, new_row, run_jobs
 from .judging import judge_reported, reported_wrongly
@@ -74,6 +74,8 @@ class Judging:
         self.expected = {k: kernel_digest(k) for k in checker.kernels()}
         self.conflicts, self.cache, self.counts = conflicts, cache, Counts()
         self._remembered: list[CachedProof] = []
+        self._digests: dict[int, tuple[object, str]] = {}  # id(control) -> (control, control_digest)
+        self._unlooked: list[Ticket] = []  # started, their cache entries not yet looked up (submit does, at once)
 
     def start(self, job: Job) -> Ticket | Outcome:
         control, subject = job.question
@@ -83,10 +85,27 @@ class Judging:
         if isinstance(encoded, Unsupported):
             return Outcome(self._row(job, None, reason=f"not supported: {encoded.feature}"))
         problem = encoded.problem.encode()
-        ticket = Ticket(encoded, cache_key(hashlib.sha256(problem).hexdigest(), control), problem, control.query.kind)
+        ticket = Ticket(encoded, cache_key(hashlib.sha256(problem).hexdigest(), control, self._digest(control)),
+                        problem, control.query.kind)
         if self.cache:
-            ticket.cached = self.store.cached([ticket.key]).get(ticket.key)
+            self._unlooked.append(ticket)
         return ticket
+
+    def _digest(self, control) -> str:
+        """control_digest, once per control of the run (the control is kept, so its id stays its own)."""
+        known = self._digests.get(id(control))
+        if known is None or known[0] is not control:
+            known = self._digests[id(control)] = (control, control_digest(control))
+        return known[1]
+
+    def _look_up(self) -> None:
+        """The cache entries of every ticket started and not yet looked up, in one query (run_jobs
+        starts every job before it submits the first chunk): not one query a pair."""
+        if self._unlooked:
+            found = self.store.cached([t.key for t in self._unlooked])
+            for t in self._unlooked:
+                t.cached = found.get(t.key)
+            self._unlooked = []
 
     def _task(self, ticket: Ticket) -> Task:
         entry = ticket.cached
@@ -107,6 +126,7 @@ class Judging:
         return data if hashlib.sha256(data).hexdigest() == entry.answer_sha256 else None
 
     def submit(self, executor, tickets: list[Ticket]):
+        self._look_up()
         tasks = [self._task(t) for t in tickets]
         return executor.submit(work_chunk, tasks, self.timeout, READABLE, self.conflicts, self.kernel)
 
