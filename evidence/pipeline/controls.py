@@ -58,6 +58,7 @@ class Counts:
     reused: int = 0
     rejected: int = 0
     solved: int = 0
+    unchecked: int = 0  # of the reused, those on their stored kernel verdict (--reuse-verdicts), not re-checked
     seconds: dict = field(default_factory=lambda: dict.fromkeys(("encode", "produce", "kernel", "judge", "store"),
                                                                 0.0))
 
@@ -67,7 +68,7 @@ class Judging:
     the workers (control_worker.py: the kernel checks there), store and judge here."""
 
     def __init__(self, store, run_id: str, estate, timeout: float | None, kernel: str | None = None,
-                 conflicts: int | None = DEFAULT_CONFLICTS, cache: bool = True):
+                 conflicts: int | None = DEFAULT_CONFLICTS, cache: bool = True, recheck: bool = True):
         import checker
         self.store, self.run_id, self.estate, self.timeout = store, run_id, estate, timeout
         self.kernel = kernel or checker.kernels()[0]
@@ -76,6 +77,7 @@ class Judging:
         self._remembered: list[CachedProof] = []
         self._digests: dict[int, tuple[object, str]] = {}  # id(control) -> (control, control_digest)
         self._unlooked: list[Ticket] = []  # started, their cache entries not yet looked up (submit does, at once)
+        self.recheck = recheck  # False (--reuse-verdicts): a cached answer's stored verdict is not checked again
 
     def start(self, job: Job) -> Ticket | Outcome:
         control, subject = job.question
@@ -119,11 +121,54 @@ class Judging:
 
     def _cached_bytes(self, entry: CachedProof) -> bytes | None:
         """The cached certificate, if it is still stored under its sha256 and its bytes still hash to it."""
+        return self._stored_bytes(entry.answer_sha256)
+
+    def _stored_bytes(self, sha256: str) -> bytes | None:
+        """An artifact's bytes, if it is still stored under its sha256 and its bytes still hash to it."""
         try:
-            data = self.store.path_of(entry.answer_sha256).read_bytes()
+            data = self.store.path_of(sha256).read_bytes()
         except OSError:
             return None
-        return data if hashlib.sha256(data).hexdigest() == entry.answer_sha256 else None
+        return data if hashlib.sha256(data).hexdigest() == sha256 else None
+
+    def settle(self, tickets: list[Ticket]) -> list[Work | None]:
+        """With re-checks (the default): None for each, every ticket goes to a worker.  Under
+        --reuse-verdicts (recheck False), a cached answer's Work made of the kernel verdict stored with
+        it by an earlier run, not checked again: that verdict must be this installation's kernel's
+        (the same kernel and digest), VERIFIED, on this problem's and this certificate's sha256, and the
+        verdict's, certificate's and problem's bytes must still hash to their names.  Anything less and
+        the ticket goes to a worker, as by default.  This trusts the store (its database and
+        artifacts) not to have been forged; `verify` and the bundle's re-check still re-derive every
+        verdict with the kernel."""
+        self._look_up()
+        if self.recheck or not self.cache:
+            return [None] * len(tickets)
+        stored: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        for formula, answer, verdict, kernel, digest in self.store.verified_verdicts(
+                t.cached.formula_sha256 for t in tickets if t.cached is not None):
+            stored.setdefault((formula, answer), []).append((verdict, kernel, digest))
+        return [self._stored(t, stored) for t in tickets]
+
+    def _stored(self, ticket: Ticket, stored: dict) -> Work | None:
+        entry = ticket.cached
+        if entry is None:
+            return None
+        problem_sha = hashlib.sha256(ticket.problem).hexdigest()
+        for verdict_sha, kernel, digest in stored.get((problem_sha, entry.answer_sha256), []):
+            if kernel != self.kernel or digest != self.expected.get(kernel):
+                continue
+            raw, certificate = self._stored_bytes(verdict_sha), self._cached_bytes(entry)
+            if raw is None or certificate is None or not self.store.has_artifact(problem_sha):
+                return None
+            try:
+                verdict = json.loads(raw)
+            except ValueError:
+                return None
+            if not isinstance(verdict, dict) or verdict.get("status") != "VERIFIED" or \
+                    reported_wrongly(verdict, problem_sha, entry.answer_sha256, self.expected):
+                continue
+            return Work("stored", certificate, entry.producer, 0.0, None, verdict)
+        return None
 
     def submit(self, executor, tickets: list[Ticket]):
         self._look_up()
@@ -137,6 +182,7 @@ class Judging:
         if ticket.cached is not None:
             if outcome.row.verdict in (Result.PASS, Result.FAIL):
                 self.counts.reused += 1
+                self.counts.unchecked += worked.answer == "stored"
                 return outcome
             # the kernel (or the evaluator) turns the cached answer down now: solve afresh, here
             self.counts.rejected += 1
@@ -206,6 +252,9 @@ class Judging:
         solver = worked.producer if worked else None
         if worked is not None and worked.answer == "cached":
             solver = f"{worked.producer} (reused from the proof cache)"
+        elif worked is not None and worked.answer == "stored":
+            solver = f"{worked.producer} (reused from the proof cache with its stored kernel verdict, " \
+                     "not re-checked: --reuse-verdicts)"
         return new_row(self.run_id, job, formula_path=subject.file, solver=solver,
                        solve_seconds=worked.seconds if worked else None, **fields)
 
@@ -239,10 +288,11 @@ def bind_inputs(store, run_id: str, catalog_path, read: list[str], estate) -> di
 
 def run_catalog(store, run_id, catalog, estate, executor, timeout, on_result=None, kernel=None, *,
                 conflicts: int | None = DEFAULT_CONFLICTS, cache: bool = True, counts: Counts | None = None,
-                workers: int = 1) -> list[Done]:
+                workers: int = 1, recheck: bool = True) -> list[Done]:
     """`run`: the catalog's controls and the excluded subjects registered, then each (control, subject)
-    through jobs.run_jobs: reused from the proof cache (unless `cache` is False), else produced within
-    the budget of `conflicts`.  `counts`, if given, is filled in (reused, solved, seconds by stage)."""
+    through jobs.run_jobs: reused from the proof cache (unless `cache` is False), its certificate
+    checked by the kernel again (unless `recheck` is False: --reuse-verdicts, Judging.settle), else
+    produced within the budget of `conflicts`.  `counts`, if given, is filled in (reused, solved, seconds by stage)."""
     pairs, excluded = plan(catalog, estate)
     for control in catalog.controls:
         store.add_control(Control(run_id=run_id, id=control.id, title=control.title,
@@ -252,7 +302,7 @@ def run_catalog(store, run_id, catalog, estate, executor, timeout, on_result=Non
     for name, reason in excluded.items():
         store.add_subject(Subject(run_id=run_id, name=name, status="excluded", reason=reason))
     jobs = [Job(c.id, s.id, s.file, question=(c, s)) for c, s in pairs]
-    stage = Judging(store, run_id, estate, timeout, kernel, conflicts, cache)
+    stage = Judging(store, run_id, estate, timeout, kernel, conflicts, cache, recheck)
     if counts is not None:
         stage.counts = counts
     try:

@@ -331,6 +331,19 @@ class Store:
                 found.update((c.key, c) for c in s.exec(select(CachedProof).where(col(CachedProof.key).in_(part))))
         return found
 
+    def verified_verdicts(self, formula_sha256s) -> list[tuple[str, str, str, str, str]]:
+        """(formula, answer (proof or model), verdict, kernel, kernel digest) sha256s and names of the
+        results whose kernel said VERIFIED, over these formulas: where `run --reuse-verdicts` finds
+        the verdict stored with a cached answer."""
+        keys, found = sorted(set(formula_sha256s)), set()
+        with self.session() as s:
+            for part in _parts(keys):
+                found.update(s.exec(select(ResultRow.formula_sha256, ResultRow.proof_sha256, ResultRow.model_sha256,
+                                           ResultRow.verdict_sha256, ResultRow.kernel, ResultRow.kernel_digest)
+                                    .where(col(ResultRow.formula_sha256).in_(part),
+                                           ResultRow.kernel_status == "VERIFIED").distinct()))
+        return sorted((f, p or m, v, k, d) for f, p, m, v, k, d in found if (p or m) and v and k and d)
+
     def remember(self, entries: list[CachedProof]) -> None:
         """Cache entries, the newer replacing the older (an answer solved again after a rejected reuse)."""
         if not entries:
