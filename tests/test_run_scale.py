@@ -215,6 +215,13 @@ def test_the_command_reuses_through_a_worker_pool_and_no_cache_solves_again(tmp_
         assert found, ran.output
         figures.append((int(found[1]), int(found[2])))
         assert "seconds by stage: encode" in ran.output
+    trusted = CliRunner().invoke(cli, args + ["--reuse-verdicts"])
+    assert trusted.exit_code == 1, trusted.output
+    decided = sum(line.startswith(("PASS", "FAIL")) for line in outputs[0].output.splitlines())
+    assert f"proof cache: {decided} results reused (0 re-checked by the kernel, {decided} on their stored kernel " \
+           "verdict, not re-checked: --reuse-verdicts)" in trusted.output
+    assert sorted(line.split()[:2] for line in trusted.output.splitlines() if line.startswith(("PASS", "FAIL"))) == \
+        sorted(line.split()[:2] for line in outputs[0].output.splitlines() if line.startswith(("PASS", "FAIL")))
     results = [sorted(line.split()[:2] for line in ran.output.splitlines() if line.startswith(("PASS", "FAIL")))
                for ran in outputs]
     assert results[0] == results[1] == results[2] and results[0]

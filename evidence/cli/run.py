@@ -85,10 +85,10 @@ def run(store, catalog, inputs, more, fmt, budget, timeout, no_cache, reuse_verd
 
     def subjects():
         checked = counts.reused - counts.unchecked
-        say(f"proof cache: {counts.reused} results reused (re-checked by the kernel), {counts.solved} solved"
-            if not counts.unchecked else
-            f"proof cache: {counts.reused} results reused ({checked} re-checked by the kernel, {counts.unchecked} on "
-            f"their stored kernel verdict, not re-checked: --reuse-verdicts), {counts.solved} solved"
+        say((f"proof cache: {counts.reused} results reused (re-checked by the kernel), {counts.solved} solved"
+             if not counts.unchecked else
+             f"proof cache: {counts.reused} results reused ({checked} re-checked by the kernel, {counts.unchecked} on "
+             f"their stored kernel verdict, not re-checked: --reuse-verdicts), {counts.solved} solved")
             + (f", {counts.rejected} cached answers rejected and solved again" if counts.rejected else "")
             + (" (--no-cache)" if no_cache else ""))
         say("seconds by stage: " + ", ".join(f"{k} {v:.1f}" for k, v in counts.seconds.items())
