@@ -5,7 +5,9 @@
 Prints, for a fresh store: pairs/s and subjects/s, the seconds of each stage (encode, store and
 judge in the main process; produce and kernel summed over the workers), the peak memory of the
 main process and of the largest worker; then a second run after a one-line change to one subject
-(its time as a share of the first run's, and the proof cache's hit rate); with --dask the same
+(its time as a share of the first run's, and the proof cache's hit rate), every reused certificate
+re-checked by the kernel (the default), and a third after a change to another subject, with
+--reuse-verdicts (the stored kernel verdicts taken, not re-checked); with --dask the same
 estate (cache off) on Dask LocalClusters of 1 and 2 workers (the results compared with the local
 run's, and the throughput ratio); with --before a checkout of the older code, run as
 `python -m evidence.cli run` on --before-subjects of the subjects (every k-th) (subjects/s before).
@@ -29,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from bench.estate import change_one, generate  # noqa: E402
 
 
-def one_run(store_url: str, estate_dir: Path, executor, workers: int, cache: bool = True):
+def one_run(store_url: str, estate_dir: Path, executor, workers: int, cache: bool = True, recheck: bool = True):
     from evidence.inputs import load_inputs
     from evidence.pipeline.controls import Counts, run_catalog
     from evidence.policy.catalog import load_catalog
@@ -39,7 +41,8 @@ def one_run(store_url: str, estate_dir: Path, executor, workers: int, cache: boo
     run = store.begin_run(None, tool_version="bench", tool_digest="bench", kernel_version="bench", solver="bench")
     counts = Counts()
     clock = time.perf_counter()
-    done = run_catalog(store, run.id, catalog, estate, executor, 60.0, counts=counts, cache=cache, workers=workers)
+    done = run_catalog(store, run.id, catalog, estate, executor, 60.0, counts=counts, cache=cache, workers=workers,
+                       recheck=recheck)
     seconds = time.perf_counter() - clock
     verdicts = {(d.result.control_id, d.result.subject): d.result.verdict for d in done}
     return seconds, counts, verdicts, len(estate.subjects)
@@ -53,7 +56,8 @@ def report(title: str, seconds: float, counts, verdicts: dict, subjects: int) ->
           f"{subjects / seconds:.2f} subjects/s; {tally}")
     print("  stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in counts.seconds.items())
           + "   (produce, kernel: summed over the workers)")
-    print(f"  proof cache: {counts.reused} reused, {counts.solved} solved, {counts.rejected} rejected; "
+    print(f"  proof cache: {counts.reused} reused ({counts.unchecked} not re-checked), {counts.solved} solved, "
+          f"{counts.rejected} rejected; "
           f"hit rate {counts.reused / looked if looked else 0:.1%}")
 
 
@@ -107,6 +111,10 @@ def main() -> None:
             second = one_run(url, estate_dir, pool, args.jobs)
             report("second run (one subject changed)", *second)
             print(f"  second run / first run: {second[0] / first[0]:.1%} of the time")
+            change_one([p for p in paths if p.name.startswith("policy-")][1])
+            third = one_run(url, estate_dir, pool, args.jobs, recheck=False)
+            report("third run (another subject changed; --reuse-verdicts: stored verdicts not re-checked)", *third)
+            print(f"  third run / first run: {third[0] / first[0]:.1%} of the time")
         finally:
             pool.shutdown()
         print(peak_memory())

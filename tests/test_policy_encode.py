@@ -197,3 +197,27 @@ def test_disagreement_is_reported_not_trusted(world, tmp_path):
 def checker_sha(path):
     import hashlib
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def test_the_realism_assertions_written_once_a_process_give_the_same_bytes_as_written_afresh(world):
+    """encode._shape_implications and _acting_without keep text that is the same for every request:
+    every sample pair's problem is byte for byte what it is with both kept nowhere (cleared first)."""
+    from evidence.policy import encode as module
+    catalog, estate = world
+    pairs = [(c, s) for c in catalog.controls for s in estate.subjects.values() if c.applies(s)]
+
+    def problems(cold):
+        out = []
+        for c, s in pairs:
+            if cold:
+                module._shape_implications.cache_clear()
+                module._acting_without.cache_clear()
+            found = encode(c, s, estate)
+            out.append(found.feature if isinstance(found, Unsupported) else found.problem.encode())
+        return out
+    fresh = problems(cold=True)
+    module._shape_implications.cache_clear()
+    warm = problems(cold=False)
+    assert warm == fresh and any(isinstance(p, bytes) and b"(str.in_re" in p for p in warm)
+    kept = module._shape_implications.cache_info()
+    assert kept.misses == 1 and kept.hits > 10  # written once, for the first policy problem

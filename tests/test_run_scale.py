@@ -22,7 +22,7 @@ from evidence.pipeline.executors import InlineExecutor
 from evidence.pipeline.judging import reported_wrongly
 from evidence.policy.catalog import load_catalog
 from evidence.policy.loader import load_estate
-from evidence.store.models import CachedProof
+from evidence.store.models import CachedProof, ResultRow
 from evidence.store.store import Store
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -79,6 +79,25 @@ def test_one_changed_subject_is_all_that_is_solved_again(tmp_path, estate_dir):
     assert changed and counts.solved == len(changed) and counts.reused == len(first) - len(changed)
     assert {k: v for k, v in _verdicts(second).items() if k not in changed} == \
         {k: v for k, v in _verdicts(first).items() if k not in changed}
+
+
+def test_a_second_run_looks_its_cache_entries_up_in_one_query_and_digests_each_control_once(tmp_path, estate_dir,
+                                                                                            monkeypatch):
+    from evidence.pipeline import cache, controls
+    store = Store(f"sqlite:///{tmp_path / 'e.db'}")
+    first, _ = _run(store, estate_dir)
+    queries, digests = [], []
+    cached, digest = store.cached, cache.control_digest
+    monkeypatch.setattr(store, "cached", lambda keys: queries.append(list(keys)) or cached(keys))
+    monkeypatch.setattr(controls, "control_digest", lambda c: digests.append(c.id) or digest(c))
+    second, counts = _run(store, estate_dir)
+    decided = sum(r.verdict in ("PASS", "FAIL") for r in first.values())
+    assert counts.reused == decided and _verdicts(second) == _verdicts(first)
+    assert len(queries) == 1 and len(queries[0]) == len(first)  # every pair's key, at once
+    assert sorted(digests) == sorted({k[0] for k in first})  # once per control, not per pair
+    control = load_catalog(SAMPLES / "catalog.yaml").controls[0]
+    assert cache.cache_key("ab" * 32, control, digest(control)) == cache.cache_key("ab" * 32, control)
+    assert cache.cache_key("ab" * 32, control, "0" * 64) != cache.cache_key("ab" * 32, control)
 
 
 def test_an_altered_cached_certificate_is_solved_again_never_reused(tmp_path, estate_dir):
@@ -196,6 +215,13 @@ def test_the_command_reuses_through_a_worker_pool_and_no_cache_solves_again(tmp_
         assert found, ran.output
         figures.append((int(found[1]), int(found[2])))
         assert "seconds by stage: encode" in ran.output
+    trusted = CliRunner().invoke(cli, args + ["--reuse-verdicts"])
+    assert trusted.exit_code == 1, trusted.output
+    decided = sum(line.startswith(("PASS", "FAIL")) for line in outputs[0].output.splitlines())
+    assert f"proof cache: {decided} results reused (0 re-checked by the kernel, {decided} on their stored kernel " \
+           "verdict, not re-checked: --reuse-verdicts)" in trusted.output
+    assert sorted(line.split()[:2] for line in trusted.output.splitlines() if line.startswith(("PASS", "FAIL"))) == \
+        sorted(line.split()[:2] for line in outputs[0].output.splitlines() if line.startswith(("PASS", "FAIL")))
     results = [sorted(line.split()[:2] for line in ran.output.splitlines() if line.startswith(("PASS", "FAIL")))
                for ran in outputs]
     assert results[0] == results[1] == results[2] and results[0]
@@ -218,3 +244,63 @@ def test_run_on_a_dask_cluster_gives_the_local_results_without_a_shared_file_sys
         assert ran.exit_code == 1, ran.output
         lines.append(sorted(line for line in ran.output.splitlines() if line.startswith(("PASS", "FAIL", "NOT "))))
     assert lines[0] == lines[1] and any(line.startswith("FAIL") for line in lines[0])
+
+
+def _counting_kernel(monkeypatch):
+    import checker
+    calls = []
+    check = checker.check_smt
+    monkeypatch.setattr(checker, "check_smt", lambda *a, **kw: calls.append(a) or check(*a, **kw))
+    return calls
+
+
+def test_reuse_verdicts_takes_the_stored_verdict_and_the_default_still_rechecks(tmp_path, estate_dir, monkeypatch):
+    store = Store(f"sqlite:///{tmp_path / 'e.db'}")
+    first, _ = _run(store, estate_dir)
+    decided = [k for k, r in first.items() if r.verdict in ("PASS", "FAIL")]
+    calls = _counting_kernel(monkeypatch)
+    checked, c1 = _run(store, estate_dir)  # the default: the kernel checks every reused certificate again
+    assert len(calls) >= len(decided) and c1.unchecked == 0 and c1.reused == len(decided)
+    assert not any("--reuse-verdicts" in (r.solver or "") for r in checked.values())
+    calls.clear()
+    trusted, c2 = _run(store, estate_dir, recheck=False)
+    assert _verdicts(trusted) == _verdicts(first)
+    assert c2.reused == c2.unchecked == len(decided) and c2.rejected == 0
+    assert len(calls) == len(first) - len(decided)  # only the pairs with no cached answer go to the kernel
+    for k in decided:  # the earlier run's verdict, named as such
+        assert trusted[k].verdict_sha256 in (first[k].verdict_sha256, checked[k].verdict_sha256)
+        assert trusted[k].kernel_status == "VERIFIED"
+        assert "not re-checked: --reuse-verdicts" in trusted[k].solver
+        assert (trusted[k].proof_sha256, trusted[k].model_sha256) == (first[k].proof_sha256, first[k].model_sha256)
+
+
+def test_reuse_verdicts_rechecks_when_the_stored_verdict_is_altered_or_names_other_bytes(tmp_path, estate_dir,
+                                                                                        monkeypatch):
+    from sqlalchemy import update
+    store = Store(f"sqlite:///{tmp_path / 'e.db'}")
+    first, _ = _run(store, estate_dir)
+    decided = [k for k, r in first.items() if r.verdict in ("PASS", "FAIL")]
+    a, b, c = (first[k] for k in decided[:3])
+    altered = store.path_of(a.verdict_sha256)  # no longer hashes to its name
+    altered.chmod(0o644)
+    altered.write_bytes(altered.read_bytes().replace(b'"VERIFIED"', b'"VERIFIED" '))
+    with store.engine.begin() as db:  # b's row names c's verdict: well formed, VERIFIED, about another problem
+        db.execute(update(ResultRow).where(ResultRow.id == b.id).values(verdict_sha256=c.verdict_sha256))
+    calls = _counting_kernel(monkeypatch)
+    second, counts = _run(store, estate_dir, recheck=False)
+    assert _verdicts(second) == _verdicts(first)
+    assert counts.reused == len(decided) and counts.unchecked == len(decided) - 2
+    for r in (a, b):  # checked again by the kernel, as by default
+        again = second[(r.control_id, r.subject)]
+        assert "reused from the proof cache" in again.solver and "--reuse-verdicts" not in again.solver
+        assert again.kernel_status == "VERIFIED"
+    assert len(calls) == len(first) - len(decided) + 2
+
+
+def test_reuse_verdicts_and_no_cache_are_not_given_together(tmp_path, estate_dir):
+    from click.testing import CliRunner
+
+    from evidence.cli import cli
+    ran = CliRunner().invoke(cli, ["run", "--catalog", str(SAMPLES / "catalog.yaml"), "--inputs", str(estate_dir),
+                                   "--db", f"sqlite:///{tmp_path / 'e.db'}", "--no-cache", "--reuse-verdicts"])
+    assert ran.exit_code == 2 and "not both" in ran.output

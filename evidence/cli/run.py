@@ -18,6 +18,10 @@ from .options import carry_out, open_executor, store_options
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
               metavar="SECONDS", help="Wall-clock safety net for the producers on each control and subject.")
 @click.option("--no-cache", is_flag=True, help="Solve every pair afresh (no reuse of the proof cache).")
+@click.option("--reuse-verdicts", is_flag=True,
+              help="Reuse a cached answer on the kernel verdict an earlier run stored with it, without the kernel "
+                   "checking it again: trusts the store not to have been altered (default: every reused "
+                   "certificate is re-checked by the kernel).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core).")
 @click.option("--executor", metavar="dask://HOST:PORT", help="Produce certificates on a Dask cluster instead.")
 @click.option("--run", "run_id", metavar="ID", help="Run id (default: a new one).")
@@ -28,8 +32,8 @@ from .options import carry_out, open_executor, store_options
               help="Exit 2 when more than N input files are refused (whatever the results); up to N do not "
                    "change the exit code. Default: any refused file makes an otherwise all-PASS run exit 2.")
 @store_options
-def run(store, catalog, inputs, more, fmt, budget, timeout, no_cache, jobs, executor, run_id, as_json, quiet,
-        verbose, max_refused):
+def run(store, catalog, inputs, more, fmt, budget, timeout, no_cache, reuse_verdicts, jobs, executor, run_id, as_json,
+        quiet, verbose, max_refused):
     """Evaluate every control of CATALOG on every subject of INPUTS it applies to.
 
     PASS: the kernel verified an UNSAT certificate (no violation exists). FAIL: the kernel verified a
@@ -43,6 +47,8 @@ def run(store, catalog, inputs, more, fmt, budget, timeout, no_cache, jobs, exec
     from ..pipeline.provenance import run_fields
     from ..policy.catalog import load_catalog
     from ..store.models import InputStatus
+    if reuse_verdicts and no_cache:
+        raise click.UsageError("give --no-cache or --reuse-verdicts, not both")
     if executor and jobs:
         raise click.UsageError("give --jobs or --executor, not both")
     cat, got = load_catalog(catalog), load_inputs(tuple(inputs) + tuple(more), fmt)
@@ -78,7 +84,11 @@ def run(store, catalog, inputs, more, fmt, budget, timeout, no_cache, jobs, exec
     counts = Counts()
 
     def subjects():
-        say(f"proof cache: {counts.reused} results reused (re-checked by the kernel), {counts.solved} solved"
+        checked = counts.reused - counts.unchecked
+        say((f"proof cache: {counts.reused} results reused (re-checked by the kernel), {counts.solved} solved"
+             if not counts.unchecked else
+             f"proof cache: {counts.reused} results reused ({checked} re-checked by the kernel, {counts.unchecked} on "
+             f"their stored kernel verdict, not re-checked: --reuse-verdicts), {counts.solved} solved")
             + (f", {counts.rejected} cached answers rejected and solved again" if counts.rejected else "")
             + (" (--no-cache)" if no_cache else ""))
         say("seconds by stage: " + ", ".join(f"{k} {v:.1f}" for k, v in counts.seconds.items())
@@ -88,7 +98,7 @@ def run(store, catalog, inputs, more, fmt, budget, timeout, no_cache, jobs, exec
     code = carry_out(store, run_record.id, pool, client, len(pairs),
                      lambda on_result: run_catalog(store, run_record.id, cat, estate, pool, timeout, on_result,
                                                    conflicts=budget, cache=not no_cache, counts=counts,
-                                                   workers=worker_count(pool, client)),
+                                                   workers=worker_count(pool, client), recheck=not reuse_verdicts),
                      line, epilogue=subjects, quiet=quiet, as_json=as_json)
     if max_refused is not None:
         if len(refused) > max_refused:

@@ -21,5 +21,7 @@ def control_digest(control) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True, default=repr).encode()).hexdigest()
 
 
-def cache_key(problem_sha256: str, control) -> str:
-    return hashlib.sha256(f"{problem_sha256}\n{control_digest(control)}\n{tool_version()}".encode()).hexdigest()
+def cache_key(problem_sha256: str, control, digest: str | None = None) -> str:
+    """The key; `digest`, if given, is control_digest(control) computed once for the run's many pairs."""
+    digest = control_digest(control) if digest is None else digest
+    return hashlib.sha256(f"{problem_sha256}\n{digest}\n{tool_version()}".encode()).hexdigest()

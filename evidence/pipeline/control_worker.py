@@ -36,7 +36,10 @@ NATIVE_FIRST_BUDGET = 256
 @dataclass
 class Work:
     """What a worker returns: the producer's answer and certificate (untrusted), and the kernel's
-    verdict on them (Verdict.to_dict(), None when the kernel could not read the certificate)."""
+    verdict on them (Verdict.to_dict(), None when the kernel could not read the certificate).  `answer`
+    is the producer's ("sat", "unsat", "unknown"), "cached" for a cached certificate the kernel checked
+    again here, "failed" for a lost worker, or "stored" (never from a worker: controls.Judging.settle,
+    under --reuse-verdicts, a cached answer with the verdict stored for it, not checked again)."""
     answer: str
     certificate: bytes | None
     producer: str

@@ -24,7 +24,7 @@ from ..smt.budget import DEFAULT_CONFLICTS
 from ..store.models import ANSWER_SUFFIX, Artifact, CachedProof, Control, ResultRow, Subject, SubjectSource, utcnow
 from . import batch
 from .batch import kernel_digest
-from .cache import cache_key
+from .cache import cache_key, control_digest
 from .control_worker import Task, Work, work, work_chunk
 from .jobs import Done, Job, Outcome, new_row, run_jobs
 from .judging import judge_reported, reported_wrongly
@@ -58,6 +58,7 @@ class Counts:
     reused: int = 0
     rejected: int = 0
     solved: int = 0
+    unchecked: int = 0  # of the reused, those on their stored kernel verdict (--reuse-verdicts), not re-checked
     seconds: dict = field(default_factory=lambda: dict.fromkeys(("encode", "produce", "kernel", "judge", "store"),
                                                                 0.0))
 
@@ -67,13 +68,16 @@ class Judging:
     the workers (control_worker.py: the kernel checks there), store and judge here."""
 
     def __init__(self, store, run_id: str, estate, timeout: float | None, kernel: str | None = None,
-                 conflicts: int | None = DEFAULT_CONFLICTS, cache: bool = True):
+                 conflicts: int | None = DEFAULT_CONFLICTS, cache: bool = True, recheck: bool = True):
         import checker
         self.store, self.run_id, self.estate, self.timeout = store, run_id, estate, timeout
         self.kernel = kernel or checker.kernels()[0]
         self.expected = {k: kernel_digest(k) for k in checker.kernels()}
         self.conflicts, self.cache, self.counts = conflicts, cache, Counts()
         self._remembered: list[CachedProof] = []
+        self._digests: dict[int, tuple[object, str]] = {}  # id(control) -> (control, control_digest)
+        self._unlooked: list[Ticket] = []  # started, their cache entries not yet looked up (submit does, at once)
+        self.recheck = recheck  # False (--reuse-verdicts): a cached answer's stored verdict is not checked again
 
     def start(self, job: Job) -> Ticket | Outcome:
         control, subject = job.question
@@ -83,10 +87,27 @@ class Judging:
         if isinstance(encoded, Unsupported):
             return Outcome(self._row(job, None, reason=f"not supported: {encoded.feature}"))
         problem = encoded.problem.encode()
-        ticket = Ticket(encoded, cache_key(hashlib.sha256(problem).hexdigest(), control), problem, control.query.kind)
+        ticket = Ticket(encoded, cache_key(hashlib.sha256(problem).hexdigest(), control, self._digest(control)),
+                        problem, control.query.kind)
         if self.cache:
-            ticket.cached = self.store.cached([ticket.key]).get(ticket.key)
+            self._unlooked.append(ticket)
         return ticket
+
+    def _digest(self, control) -> str:
+        """control_digest, once per control of the run (the control is kept, so its id stays its own)."""
+        known = self._digests.get(id(control))
+        if known is None or known[0] is not control:
+            known = self._digests[id(control)] = (control, control_digest(control))
+        return known[1]
+
+    def _look_up(self) -> None:
+        """The cache entries of every ticket started and not yet looked up, in one query (run_jobs
+        starts every job before it submits the first chunk): not one query a pair."""
+        if self._unlooked:
+            found = self.store.cached([t.key for t in self._unlooked])
+            for t in self._unlooked:
+                t.cached = found.get(t.key)
+            self._unlooked = []
 
     def _task(self, ticket: Ticket) -> Task:
         entry = ticket.cached
@@ -100,13 +121,57 @@ class Judging:
 
     def _cached_bytes(self, entry: CachedProof) -> bytes | None:
         """The cached certificate, if it is still stored under its sha256 and its bytes still hash to it."""
+        return self._stored_bytes(entry.answer_sha256)
+
+    def _stored_bytes(self, sha256: str) -> bytes | None:
+        """An artifact's bytes, if it is still stored under its sha256 and its bytes still hash to it."""
         try:
-            data = self.store.path_of(entry.answer_sha256).read_bytes()
+            data = self.store.path_of(sha256).read_bytes()
         except OSError:
             return None
-        return data if hashlib.sha256(data).hexdigest() == entry.answer_sha256 else None
+        return data if hashlib.sha256(data).hexdigest() == sha256 else None
+
+    def settle(self, tickets: list[Ticket]) -> list[Work | None]:
+        """With re-checks (the default): None for each, every ticket goes to a worker.  Under
+        --reuse-verdicts (recheck False), a cached answer's Work made of the kernel verdict stored with
+        it by an earlier run, not checked again: that verdict must be this installation's kernel's
+        (the same kernel and digest), VERIFIED, on this problem's and this certificate's sha256, and the
+        verdict's, certificate's and problem's bytes must still hash to their names.  Anything less and
+        the ticket goes to a worker, as by default.  This trusts the store (its database and
+        artifacts) not to have been forged; `verify` and the bundle's re-check still re-derive every
+        verdict with the kernel."""
+        self._look_up()
+        if self.recheck or not self.cache:
+            return [None] * len(tickets)
+        stored: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        for formula, answer, verdict, kernel, digest in self.store.verified_verdicts(
+                t.cached.formula_sha256 for t in tickets if t.cached is not None):
+            stored.setdefault((formula, answer), []).append((verdict, kernel, digest))
+        return [self._stored(t, stored) for t in tickets]
+
+    def _stored(self, ticket: Ticket, stored: dict) -> Work | None:
+        entry = ticket.cached
+        if entry is None:
+            return None
+        problem_sha = hashlib.sha256(ticket.problem).hexdigest()
+        for verdict_sha, kernel, digest in stored.get((problem_sha, entry.answer_sha256), []):
+            if kernel != self.kernel or digest != self.expected.get(kernel):
+                continue
+            raw, certificate = self._stored_bytes(verdict_sha), self._cached_bytes(entry)
+            if raw is None or certificate is None or not self.store.has_artifact(problem_sha):
+                return None
+            try:
+                verdict = json.loads(raw)
+            except ValueError:
+                return None
+            if not isinstance(verdict, dict) or verdict.get("status") != "VERIFIED" or \
+                    reported_wrongly(verdict, problem_sha, entry.answer_sha256, self.expected):
+                continue
+            return Work("stored", certificate, entry.producer, 0.0, None, verdict)
+        return None
 
     def submit(self, executor, tickets: list[Ticket]):
+        self._look_up()
         tasks = [self._task(t) for t in tickets]
         return executor.submit(work_chunk, tasks, self.timeout, READABLE, self.conflicts, self.kernel)
 
@@ -117,6 +182,7 @@ class Judging:
         if ticket.cached is not None:
             if outcome.row.verdict in (Result.PASS, Result.FAIL):
                 self.counts.reused += 1
+                self.counts.unchecked += worked.answer == "stored"
                 return outcome
             # the kernel (or the evaluator) turns the cached answer down now: solve afresh, here
             self.counts.rejected += 1
@@ -186,6 +252,9 @@ class Judging:
         solver = worked.producer if worked else None
         if worked is not None and worked.answer == "cached":
             solver = f"{worked.producer} (reused from the proof cache)"
+        elif worked is not None and worked.answer == "stored":
+            solver = f"{worked.producer} (reused from the proof cache with its stored kernel verdict, " \
+                     "not re-checked: --reuse-verdicts)"
         return new_row(self.run_id, job, formula_path=subject.file, solver=solver,
                        solve_seconds=worked.seconds if worked else None, **fields)
 
@@ -219,10 +288,11 @@ def bind_inputs(store, run_id: str, catalog_path, read: list[str], estate) -> di
 
 def run_catalog(store, run_id, catalog, estate, executor, timeout, on_result=None, kernel=None, *,
                 conflicts: int | None = DEFAULT_CONFLICTS, cache: bool = True, counts: Counts | None = None,
-                workers: int = 1) -> list[Done]:
+                workers: int = 1, recheck: bool = True) -> list[Done]:
     """`run`: the catalog's controls and the excluded subjects registered, then each (control, subject)
-    through jobs.run_jobs: reused from the proof cache (unless `cache` is False), else produced within
-    the budget of `conflicts`.  `counts`, if given, is filled in (reused, solved, seconds by stage)."""
+    through jobs.run_jobs: reused from the proof cache (unless `cache` is False), its certificate
+    checked by the kernel again (unless `recheck` is False: --reuse-verdicts, Judging.settle), else
+    produced within the budget of `conflicts`.  `counts`, if given, is filled in (reused, solved, seconds by stage)."""
     pairs, excluded = plan(catalog, estate)
     for control in catalog.controls:
         store.add_control(Control(run_id=run_id, id=control.id, title=control.title,
@@ -232,7 +302,7 @@ def run_catalog(store, run_id, catalog, estate, executor, timeout, on_result=Non
     for name, reason in excluded.items():
         store.add_subject(Subject(run_id=run_id, name=name, status="excluded", reason=reason))
     jobs = [Job(c.id, s.id, s.file, question=(c, s)) for c, s in pairs]
-    stage = Judging(store, run_id, estate, timeout, kernel, conflicts, cache)
+    stage = Judging(store, run_id, estate, timeout, kernel, conflicts, cache, recheck)
     if counts is not None:
         stage.counts = counts
     try:

@@ -9,6 +9,7 @@ differ only in their stage (solve.py, proof_dir.py, controls.py), which says:
   data, so that a local pool and a Dask cluster run the same thing; it answers (synced, answers);
 * `finish(job, ticket, answer)`, in this process: the Outcome, the row the kernel's verdict makes
   (results.from_verdict): a worker's answer is never evidence by itself;
+* optionally `settle(tickets)`: for each ticket an answer had without a worker, or None (sent to one);
 * `no_answer(reason)`: the answer of a worker that died; `sync()`: make durable what workers wrote
   without syncing (synced False); `cleanup(ticket)`: remove a ticket's temporary files; `line(done)`.
 
@@ -118,6 +119,13 @@ def run_jobs(store, run_id: str, jobs: Sequence[Job], stage: Stage, executor: Ex
             else:
                 tickets[i] = started
                 todo.append(i)
+        settle = getattr(stage, "settle", None)  # answers a stage has without a worker (run --reuse-verdicts)
+        if settle is not None and todo:
+            answers = settle([tickets[i] for i in todo])
+            settled = {i: finish(i, a) for i, a in zip(todo, answers) if a is not None}
+            if settled:
+                held[-1] = settled  # their files were written without a sync, as a worker's chunk's are
+                todo = [i for i in todo if i not in settled]
         size = stage.chunk_size(len(todo), workers)
         chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
         for c, members in enumerate(chunks):

@@ -19,6 +19,7 @@ def run_fields() -> dict:
 DISTRIBUTION = "proofgate-evidence"  # pyproject.toml's name ("proofgate" on PyPI is another project)
 
 
+@lru_cache(maxsize=None)  # read from the installed metadata once: `run` asks for it in every cache key
 def tool_version() -> str:
     for name in (DISTRIBUTION, "proofgate"):  # "proofgate": checkouts installed before the rename
         try:

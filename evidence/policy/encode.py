@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .conditions import Condition
 from .document import Policy, PrincipalSpec, Statement
@@ -93,6 +94,27 @@ class Key:
     slots: list = field(default_factory=list)
 
 
+@lru_cache(maxsize=None)
+def _shape_implications(r2: str, r3: str, r4: str) -> tuple[str, ...]:
+    """Resource ARNs' region and account shapes, one implication per group of services (authref): the
+    same text for every request, so written once a process, not once a pair (it was most of encoding)."""
+    from . import authref
+    out = []
+    for shapes, services in authref.shape_groups():
+        allowed = [and_(eq(r3, "") if region else not_(eq(r3, "")), eq(r4, "") if account else not_(eq(r4, "")))
+                   for region, account in sorted(shapes)]
+        out.append(implies(one_of(r2, services), or_(*allowed)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _acting_without(act: str, key: str) -> str | None:
+    """`act` is one of the actions that never set `key` (authref.actions_without), or None: no such action."""
+    from . import authref
+    without = authref.actions_without(key)
+    return one_of(act, without) if without else None
+
+
 class Request:
     """The request's variables in a problem, and the formulas policies are read into."""
 
@@ -160,9 +182,9 @@ class Request:
                 p.add(implies(not_(tagged), absent))
             if key == "aws:userid":
                 p.add(f"(<= {entry.count} 1)")
-            without = authref.actions_without(key)
-            if without:
-                p.add(implies(one_of(s["act"], without), absent))
+            without = _acting_without(s["act"], key)
+            if without is not None:
+                p.add(implies(without, absent))
             kind = authref.key_type(key)
             for j, slot in enumerate(entry.slots):
                 present = f"(< {j} {entry.count})"
@@ -175,11 +197,8 @@ class Request:
                     p.add(implies(present, slot.is_number))
                 if kind == "Bool" and isinstance(slot, Str):
                     p.add(implies(present, one_of(slot.term, BOOLEAN_VALUES)))
-        for shapes, services in authref.shape_groups():
-            allowed = [and_(eq(s["r3"], "") if region else not_(eq(s["r3"], "")),
-                            eq(s["r4"], "") if account else not_(eq(s["r4"], "")))
-                       for region, account in sorted(shapes)]
-            p.add(implies(one_of(s["r2"], services), or_(*allowed)))
+        for assertion in _shape_implications(s["r2"], s["r3"], s["r4"]):
+            p.add(assertion)
 
     # --- condition keys ---
 

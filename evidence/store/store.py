@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import delete, insert
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, create_engine, select
@@ -330,6 +331,21 @@ class Store:
             for part in _parts(keys):
                 found.update((c.key, c) for c in s.exec(select(CachedProof).where(col(CachedProof.key).in_(part))))
         return found
+
+    def verified_verdicts(self, formula_sha256s) -> list[tuple[str, str, str, str, str]]:
+        """(formula, answer (proof or model), verdict, kernel, kernel digest) sha256s and names of the
+        results whose kernel said VERIFIED, over these formulas: where `run --reuse-verdicts` finds
+        the verdict stored with a cached answer."""
+        keys = sorted(set(formula_sha256s))
+        found: set[tuple] = set()
+        columns = [col(c) for c in (ResultRow.formula_sha256, ResultRow.proof_sha256, ResultRow.model_sha256,
+                                    ResultRow.verdict_sha256, ResultRow.kernel, ResultRow.kernel_digest)]
+        with self.engine.connect() as db:
+            for part in _parts(keys):
+                found.update(tuple(row) for row in db.execute(
+                    sa_select(*columns).where(col(ResultRow.formula_sha256).in_(part),
+                                              col(ResultRow.kernel_status) == "VERIFIED").distinct()))
+        return sorted((f, p or m, v, k, d) for f, p, m, v, k, d in found if (p or m) and v and k and d)
 
     def remember(self, entries: list[CachedProof]) -> None:
         """Cache entries, the newer replacing the older (an answer solved again after a rejected reuse)."""
