@@ -545,6 +545,9 @@ class Problem:
 
     def ite(self, head, args, tokens, at):
         sorts = [self.terms[a].sort for a in args]
+        if len(args) == 3 and {sorts[1], sorts[2]} == {"Int", "Real"} and any(  # an integer numeral fits Real
+                self.terms[a].op == "num" and s == "Int" for a, s in zip(args[1:], sorts[1:])):
+            sorts[1] = sorts[2] = "Real"
         if len(args) != 3 or sorts[0] != "Bool" or sorts[1] != sorts[2]:
             raise self.ill_sorted(tokens, head, at)
         return self.make("ite", None, args, sorts[1])

@@ -60,3 +60,25 @@ def test_an_unsat_certificate_without_the_assumption_is_rejected(tmp_path):
     lemma = re.search(r"^lemma lra .*$", cert.read_text(), re.M).group(0)
     edit(cert, lemma, lemma.replace(" 1 1", " 1 2", 1) if " 1 1" in lemma else lemma + " 1")
     assert not any(v.verified for v in verdicts(path, cert))
+
+
+# ---- ite of an integer numeral and a Real -----------------------------------------------------------
+def test_an_integer_numeral_fits_a_real_ite_but_a_decimal_never_fits_an_int_one():
+    problem = smtlib.read(b"(declare-fun c () Bool)(declare-fun x () Real)(assert (= x (ite c 1 x)))")
+    assert problem.terms[problem.terms[problem.assertions[0][0]].args[1]].sort == "Real"
+    for bad in (b"(declare-fun c () Bool)(declare-fun n () Int)(assert (= n (ite c 0.5 n)))",
+                b"(declare-fun c () Bool)(declare-fun n () Int)(declare-fun x () Real)(assert (= x (ite c n x)))"):
+        with pytest.raises(smtlib.SmtError, match="ill-sorted ite"):
+            smtlib.read(bad)
+
+
+def test_a_model_that_gives_a_real_ite_another_value_than_its_numeral_branch_is_rejected(tmp_path):
+    path = DATA / "ite-numeral-real-sat.smt2"
+    _, cert, _ = prove(tmp_path, path)
+    text = cert.read_text()
+    cert.write_text(text[:text.index("(define-fun")] +
+                    "(define-fun c () Bool true)\n(define-fun x () Real 1.75)\n(define-fun y () Real 0.0)\n")
+    assert not any(v.verified for v in verdicts(path, cert))
+    cert.write_text(text[:text.index("(define-fun")] +
+                    "(define-fun c () Bool true)\n(define-fun x () Real 2.0)\n(define-fun y () Real 0.0)\n")
+    assert all(v.verified for v in verdicts(path, cert))  # the control: the same model with x = 2 is one
