@@ -545,12 +545,27 @@ class Problem:
 
     def ite(self, head, args, tokens, at):
         sorts = [self.terms[a].sort for a in args]
-        if len(args) == 3 and {sorts[1], sorts[2]} == {"Int", "Real"} and any(  # an integer numeral fits Real
-                self.terms[a].op == "num" and s == "Int" for a, s in zip(args[1:], sorts[1:])):
-            sorts[1] = sorts[2] = "Real"
+        if len(args) == 3 and {sorts[1], sorts[2]} == {"Int", "Real"} and None not in (real := list(map(
+                self.real, args[1:]))):  # an integer numeral, or an Int ite of them, fits a Real branch
+            args, sorts[1:] = [args[0], *real], ["Real", "Real"]
         if len(args) != 3 or sorts[0] != "Bool" or sorts[1] != sorts[2]:
             raise self.ill_sorted(tokens, head, at)
         return self.make("ite", None, args, sorts[1])
+
+    def real(self, t):
+        """t as a Real: itself if Real, an integer numeral as the decimal of its value (1 as 1.0), an Int ite
+        of such as the Real ite of them (each made again, as the atom lines print it), else None."""
+        todo, done = [t], {}
+        while todo:
+            op, value, args, sort = self.terms[u := todo[-1]]
+            if op == "ite" and sort == "Int" and any(a not in done for a in args[1:]):
+                todo += [a for a in args[1:] if a not in done]
+                continue
+            branches = [done.get(a) for a in args[1:]]
+            done[u] = u if sort == "Real" else self.make("num", Fraction(value), (), "Real") if op == "num" else \
+                self.make("ite", None, (args[0], *branches), "Real") if op == "ite" and None not in branches else None
+            todo.pop()
+        return done[t]
 
     def arithmetic(self, head, args, tokens, at):
         """=, distinct, +, -, *, / and the comparisons.  Numerals fit either arithmetic sort."""

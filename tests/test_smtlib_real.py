@@ -66,8 +66,14 @@ def test_an_unsat_certificate_without_the_assumption_is_rejected(tmp_path):
 def test_an_integer_numeral_fits_a_real_ite_but_a_decimal_never_fits_an_int_one():
     problem = smtlib.read(b"(declare-fun c () Bool)(declare-fun x () Real)(assert (= x (ite c 1 x)))")
     assert problem.terms[problem.terms[problem.assertions[0][0]].args[1]].sort == "Real"
+    problem = smtlib.read(b"(declare-fun c () Bool)(declare-fun x () Real)(assert (= x (ite c (ite c 1 2) x)))")
+    outer = problem.terms[problem.terms[problem.assertions[0][0]].args[1]]
+    inner = problem.terms[outer.args[1]]  # made again, of Real numerals, as an atom line prints it: (ite c 1.0 2.0)
+    assert outer.sort == "Real" and inner.sort == "Real" and {problem.terms[a][1:] for a in inner.args[1:]} == \
+        {(1, (), "Real"), (2, (), "Real")}
     for bad in (b"(declare-fun c () Bool)(declare-fun n () Int)(assert (= n (ite c 0.5 n)))",
-                b"(declare-fun c () Bool)(declare-fun n () Int)(declare-fun x () Real)(assert (= x (ite c n x)))"):
+                b"(declare-fun c () Bool)(declare-fun n () Int)(declare-fun x () Real)(assert (= x (ite c n x)))",
+                b"(declare-fun c () Bool)(declare-fun n () Int)(declare-fun x () Real)(assert (= x (ite c (ite c 1 n) x)))"):
         with pytest.raises(smtlib.SmtError, match="ill-sorted ite"):
             smtlib.read(bad)
 
