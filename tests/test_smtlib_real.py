@@ -88,3 +88,55 @@ def test_a_model_that_gives_a_real_ite_another_value_than_its_numeral_branch_is_
     cert.write_text(text[:text.index("(define-fun")] +
                     "(define-fun c () Bool true)\n(define-fun x () Real 2.0)\n(define-fun y () Real 0.0)\n")
     assert all(v.verified for v in verdicts(path, cert))  # the control: the same model with x = 2 is one
+
+
+# ---- functions of Bool arguments ---------------------------------------------------------------------
+def _rule(tag, text, hypotheses):
+    """checker.theory.check on hypotheses written as (term text, truth): Bool terms are predicates, (= s t)
+    equalities (both read in `text`'s problem)."""
+    from checker import theory
+    from checker.skeleton import canonical
+    problem = smtlib.read(text)
+    keys = [(canonical(problem, problem.parse_term(t.encode()))[0], truth) for t, truth in hypotheses]
+    return theory.check(tag, keys, [], problem)
+
+
+BOOL_ARGS = b"(declare-fun f (Bool) Bool)(declare-fun g (Bool) Int)(declare-fun a () Bool)(declare-fun b () Bool)"
+
+
+@pytest.mark.parametrize("tag", ["euf", "eufla"])
+def test_a_predicate_is_its_truth_value_to_congruence(tag):
+    from checker.theory import VALID
+    assert _rule(tag, BOOL_ARGS, [("a", True), ("b", True), ("(f a)", True), ("(f b)", False)]) is VALID
+    assert _rule(tag, BOOL_ARGS, [("a", False), ("(f a)", True), ("(f false)", False)]) is VALID
+    assert _rule(tag, BOOL_ARGS, [("(f a)", True), ("(f (f a))", False), ("(f (f (f a)))", True),
+                                  ("a", True)]) is VALID  # (f a) is true = a, so (f (f a)) is (f a)
+    assert _rule(tag, BOOL_ARGS, [("(f a)", True), ("(f a)", False)]) is VALID  # as before: one atom both ways
+    for consistent in ([("a", True), ("b", False), ("(f a)", True), ("(f b)", False)],
+                       [("(f a)", True), ("(f b)", False)], [("a", True), ("(f true)", True), ("(f b)", False)]):
+        assert _rule(tag, BOOL_ARGS, consistent) is not VALID
+
+
+def test_eufla_compares_arithmetic_values_of_functions_of_equal_truth_values():
+    from checker.theory import VALID
+    assert _rule("eufla", BOOL_ARGS, [("a", True), ("b", True), ("(= (g a) (g b))", False)]) is VALID
+    assert _rule("eufla", BOOL_ARGS, [("a", True), ("b", False), ("(= (g a) (g b))", False)]) is not VALID
+
+
+def test_a_lemma_without_the_truth_of_an_argument_is_rejected(tmp_path):
+    path = DATA / "euf-bool-arguments-unsat.smt2"
+    _, cert, _ = prove(tmp_path, path)
+    lemma = re.search(r"^lemma euf (-?\d+ )+0$", cert.read_text(), re.M).group(0)
+    literals = lemma.split()[2:-1]
+    edit(cert, lemma, "lemma euf " + " ".join(literals[:-1]) + " 0")  # the last: an argument's truth
+    assert not any(v.verified for v in verdicts(path, cert))
+
+
+def test_a_model_whose_function_differs_on_equal_truth_values_is_rejected(tmp_path):
+    path = DATA / "euf-bool-arguments-sat.smt2"
+    _, cert, _ = prove(tmp_path, path)
+    text = cert.read_text()
+    for name in ("x", "y"):
+        text = re.sub(rf"\(define-fun {name} \(\) Bool \w+\)", f"(define-fun {name} () Bool true)", text)
+    cert.write_text(text)
+    assert not any(v.verified for v in verdicts(path, cert))

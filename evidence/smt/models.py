@@ -69,7 +69,7 @@ class Model:
     def node(self, t):
         """euf's term for a problem term: applications are tuples, everything else a leaf."""
         op, payload, args, _ = self.problem.terms[t]
-        return (payload,) + tuple(self.node(a) for a in args) if op == "app" else f"#{t}"
+        return (payload,) + tuple(self.node(a) for a in args) if op == "app" else euf.TRUTH.get(op, f"#{t}")
 
     def array(self, t):
         """An array's value, (default, frozenset of (index, element)) as the kernel's: a store's from its
@@ -148,6 +148,9 @@ class Model:
         for var, key in self.skeleton.atoms.items():
             if key[0] == "eq" and declared(self.problem.sort(key[1])) and self.assignment.get(var):
                 cc.merge(cc.node(self.node(key[1])), cc.node(self.node(key[2])), ("eq", var))
+            elif key[0] == "p":  # a Boolean argument (h p): p is true or false, as assigned
+                cc.merge(cc.node(self.node(key[1])), cc.node(euf.TRUTH[str(bool(self.assignment.get(var))).lower()]),
+                         ("p", var))
         return cc
 
     def _strings(self):
