@@ -140,3 +140,48 @@ def test_a_model_whose_function_differs_on_equal_truth_values_is_rejected(tmp_pa
         text = re.sub(rf"\(define-fun {name} \(\) Bool \w+\)", f"(define-fun {name} () Bool true)", text)
     cert.write_text(text)
     assert not any(v.verified for v in verdicts(path, cert))
+
+
+# ---- constant arrays in problems ---------------------------------------------------------------------
+CONST = b"(declare-const a (Array Int Int))(declare-const j Int)(declare-const x Int)"
+
+
+def test_the_constant_array_axiom_holds_of_its_own_value_only():
+    from checker.theory import VALID
+    assert _rule("array", CONST, [("(= (select ((as const (Array Int Int)) 1) j) 1)", False)]) is VALID
+    for wrong in ([("(= (select ((as const (Array Int Int)) 1) j) 2)", False)],
+                  [("(= (select ((as const (Array Int Int)) 1) j) 1)", True)],
+                  [("(= (select ((as const (Array Int Int)) x) j) (+ x 1))", False)],
+                  [("(= (select a j) 1)", False)]):
+        assert _rule("array", CONST, wrong) is not VALID
+
+
+@pytest.mark.parametrize("text, match", [
+    (b"(assert (= a ((as const (Array Int Real)) 1.5)))", "ill-sorted"),
+    (b"(assert (= a ((as const Int) 1)))", "ill-sorted"),
+    (b"(assert (= x (as x Int)))", "unsupported: 'as'"),
+    (b"(assert (= a ((as x (Array Int Int)) 1)))", "qualified identifiers"),
+    (b"(assert (= a ((as const (Array Int Int)) 1 2)))", "ill-sorted")])
+def test_only_a_constant_array_of_an_array_sort_and_one_element_is_read(text, match):
+    with pytest.raises(smtlib.SmtError, match=match):
+        smtlib.read(CONST + text)
+
+
+def test_a_model_with_another_constant_is_rejected(tmp_path):
+    path = DATA / "const-array-sat.smt2"
+    _, cert, _ = prove(tmp_path, path)
+    text = cert.read_text()
+    value = re.search(r"^\(define-fun e \(\) E (\S+)\)$", text, re.M).group(1)  # a: the constant array of e
+    cert.write_text(re.sub(r"^\(define-fun a \(\) \(Array E E\) .*$", f"(define-fun a () (Array E E) ((as const "
+                           f"(Array E E)) {value}))", text, flags=re.M))
+    assert not any(v.verified for v in verdicts(path, cert))  # a is then the constant array of e itself
+
+
+def test_a_constant_array_lemma_moved_to_another_atom_is_rejected(tmp_path):
+    path = DATA / "const-array-unsat.smt2"
+    _, cert, _ = prove(tmp_path, path)
+    text = cert.read_text()
+    const = re.search(r"^atom (\d+) \(= \(select \(\(as const \(Array Int Int\)\) 5\) i\) 5\)$", text, re.M).group(1)
+    store = re.search(r"^atom (\d+) \(= \(select \(store a i 7\) j\) 7\)$", text, re.M).group(1)
+    edit(cert, f"lemma array {const} 0", f"lemma array {store} 0")  # (select (store a i 7) j) = 7 does not follow
+    assert not any(v.verified for v in verdicts(path, cert))

@@ -44,7 +44,7 @@ def index(problem, tokens, token):
 
 def indexed(problem, tokens, take, token):
     """After '(' (and `token`, which must be '_'): (_ name index ...) as (name, index, ...)."""
-    if token == b"as" and problem.model and take() == b"const":  # ((as const (Array S T)) v): models only
+    if token == b"as" and take() == b"const":  # ((as const (Array S T)) v): every element v (cvc5's, z3's)
         sort = problem.sort_of(tokens, take())
         problem.close(tokens, take())
         return ("as const", sort)

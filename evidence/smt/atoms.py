@@ -72,7 +72,8 @@ def term(problem, t):
             continue
         head = symbol(payload) if op == "app" else "str.in_re" if op == "in" else \
             f"(_ extract {payload[0]} {payload[1]})" if op == "extract" else \
-            f"(_ repeat {payload[1]})" if op == "repeat" else op if op != "re" else \
+            f"(_ repeat {payload[1]})" if op == "repeat" else f"(as const {sort_text(sort)})" if op == "as const" \
+            else op if op != "re" else \
             payload.head if isinstance(payload.head, str) else f"(_ {' '.join(map(str, payload.head))})"
         out.append(f"({head}")
         todo.append(")")

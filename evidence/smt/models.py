@@ -83,8 +83,11 @@ class Model:
         self.arrays[t] = None
         op, _, args, _ = terms[t]
         stores = [m for m in self.array_class(t) if terms[m].op == "store" and m != t and m not in self.arrays]
+        consts = [m for m in self.array_class(t) if terms[m].op == "as const"]
         if op == "store":
             value = THEORY_OPS["store"]([self.array(args[0]), self.evaluate(args[1]), self.evaluate(args[2])], None)
+        elif op == "as const" or consts and not stores:  # every element its value
+            value = (self.evaluate(terms[consts[0] if op != "as const" else t].args[0]), frozenset())
         else:
             value = self.array(stores[0]) if stores else self.reads(t)
         self.arrays[t] = value

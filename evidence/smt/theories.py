@@ -191,7 +191,8 @@ class Theories:
     # ---- arrays: every instance of the axioms over the problem's index terms, eagerly -------------
     def arrays(self):
         """Extensionality for each equality of arrays (its @diff index), then read-over-write for each
-        store and each index term of its sort, down every chain of stores: the instances that decide
+        store (and the constant array's axiom for each constant array) and each index term of its sort,
+        down every chain of stores: the instances that decide
         QF_AX (with congruence, which euf does).  Terms are made just before the atom line that
         first names them, so the kernel numbers them as we do."""
         problem, terms, lemmas = self.problem, self.problem.terms, []
@@ -212,12 +213,16 @@ class Theories:
                     indices.setdefault(u.sort[1] if u.op == "store" else terms[u.args[0]].sort[1], set()).add(u.args[1])
                 elif u.op == "@diff":
                     indices.setdefault(u.sort, set()).add(t)
-            todo = [(s, j) for s, t in enumerate(terms) if t.op == "store" for j in sorted(indices.get(t.sort[1], ()))
-                    if (s, j) not in done]
+            todo = [(s, j) for s, t in enumerate(terms) if t.op in ("store", "as const")
+                    for j in sorted(indices.get(t.sort[1], ())) if (s, j) not in done]
             if not todo:
                 return lemmas
             for s, j in todo:
                 done.add((s, j))
+                if terms[s].op == "as const":  # (select (as const v) j) = v
+                    sel = problem.make("select", None, (s, j), terms[s].sort[2])
+                    lemmas.append(self.axiom([(self.equal(sel, terms[s].args[0]), False)]))
+                    continue
                 c, i, v = terms[s].args
                 index = self.equal(i, j)
                 sel = problem.make("select", None, (s, j), terms[s].sort[2])
