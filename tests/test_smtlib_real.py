@@ -185,3 +185,21 @@ def test_a_constant_array_lemma_moved_to_another_atom_is_rejected(tmp_path):
     store = re.search(r"^atom (\d+) \(= \(select \(store a i 7\) j\) 7\)$", text, re.M).group(1)
     edit(cert, f"lemma array {const} 0", f"lemma array {store} 0")  # (select (store a i 7) j) = 7 does not follow
     assert not any(v.verified for v in verdicts(path, cert))
+
+
+# ---- producer bugs the real files found --------------------------------------------------------------
+def test_a_model_with_the_int_term_under_division_of_another_value_is_rejected(tmp_path):
+    path = DATA / "int-under-division-sat.smt2"
+    _, cert, _ = prove(tmp_path, path)
+    text = cert.read_text()
+    cert.write_text(re.sub(r"^\(define-fun c \(\) Bool \w+\)\n\(define-fun x \(\) Real .*$",
+                           "(define-fun c () Bool false)\n(define-fun x () Real 3.0)", text, flags=re.M))
+    assert "x () Real 3.0" in cert.read_text()  # x = (/ 6 2), which the problem says it is not
+    assert not any(v.verified for v in verdicts(path, cert))
+
+
+def test_a_function_of_arrays_in_a_satisfiable_problem_is_no_answer_not_a_crash(tmp_path):
+    from evidence.smt.theories import Unknown
+    text = "(declare-fun f ((Array Int Int)) Int)(declare-fun a () (Array Int Int))(assert (> (f a) 0))"
+    with pytest.raises(Unknown, match="function of arrays"):
+        prove(tmp_path, text)

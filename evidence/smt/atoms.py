@@ -115,8 +115,12 @@ class Atoms:
         kind = key[0]
         if kind == "lin":
             _, op, pairs, bound, _ = key
-            parts = [term(self.problem, x) if c == 1 else f"(* {numeral(c)} {term(self.problem, x)})"
-                     for x, c in pairs]
+            sorts = {self.problem.terms[x].sort for x, _ in pairs}
+
+            def side(x):  # an Int term in a Real form (the problem's (/ t k) made it so) is written (/ t 1)
+                text = term(self.problem, x)
+                return text if len(sorts) == 1 or self.problem.terms[x].sort == "Real" else f"(/ {text} 1)"
+            parts = [side(x) if c == 1 else f"(* {numeral(c)} {side(x)})" for x, c in pairs]
             return f"({op} {parts[0] if len(parts) == 1 else '(+ ' + ' '.join(parts) + ')'} {numeral(bound)})"
         if kind == "in":
             return f"(str.in_re {term(self.problem, key[1])} {self.pattern(key[2])})"

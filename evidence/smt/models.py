@@ -286,6 +286,8 @@ class Model:
 
     def function(self, name, params, sort):
         """An ite table over the problem's applications of `name`; conflicting rows are Unknown."""
+        if any(is_array(s) for s in params):  # the kernel refuses such a define-fun in a model, by name
+            raise Unknown(f"a model of {name}, a function of arrays, is beyond the kernel's models")
         table = {}
         for t, (op, payload, args, _) in enumerate(self.problem.terms):
             if op == "app" and payload == name:
@@ -305,6 +307,8 @@ class Model:
     def default(self, sort):
         if is_bitvector(sort):
             return 0
+        if is_array(sort):  # the constant array of its elements' default
+            return self.default(sort[2]), frozenset()
         if sort not in BUILTIN:
             used = [v for v in list(self.abstract.values()) + self.spare if v[2] == sort]
             if not used:
