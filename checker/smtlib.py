@@ -154,7 +154,7 @@ class Problem:
 
     def __init__(self):
         self.terms, self._ids = [], {}
-        self.sorts = {"Bool", "Int", "Real", "String"}
+        self.sorts = {s: s for s in ("Bool", "Int", "Real", "String")}  # name -> sort (define-sort: another's)
         self.funs = {}  # name -> (argument sorts, result sort): declared functions only
         self.macros = {}  # define-fun name -> Macro
         self.assertions = []  # (term, token index)
@@ -208,7 +208,13 @@ class Problem:
                 symbol = self.new_symbol(tokens, take())
                 if take() != b"0":
                     raise self.error(tokens, "unsupported: sorts with parameters")
-                self.sorts.add(symbol)
+                self.sorts[symbol] = symbol
+                self.close(tokens, take(), at)
+            elif name == b"define-sort":  # (define-sort S () T): S names T; none with parameters
+                symbol = self.new_symbol(tokens, take())
+                if take() != b"(" or take() != b")":
+                    raise self.error(tokens, "unsupported: define-sort with parameters")
+                self.sorts[symbol] = self.sort_of(tokens, take())
                 self.close(tokens, take(), at)
             elif name in (b"check-sat", b"exit", b"set-logic"):
                 self.queries += name == b"check-sat"
@@ -316,7 +322,7 @@ class Problem:
         name = self.symbol(tokens, token)
         if name not in self.sorts:
             raise self.error(tokens, f"unsupported sort: {name}")
-        return name
+        return self.sorts[name]
 
     def sort_list(self, tokens):
         take, sorts = tokens.stream.__next__, []

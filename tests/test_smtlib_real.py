@@ -203,3 +203,26 @@ def test_a_function_of_arrays_in_a_satisfiable_problem_is_no_answer_not_a_crash(
     text = "(declare-fun f ((Array Int Int)) Int)(declare-fun a () (Array Int Int))(assert (> (f a) 0))"
     with pytest.raises(Unknown, match="function of arrays"):
         prove(tmp_path, text)
+
+
+# ---- define-sort -------------------------------------------------------------------------------------
+def test_define_sort_names_a_sort_and_nothing_else():
+    problem = smtlib.read(b"(declare-sort U 0)(define-sort V () U)(define-sort A () (Array Int V))"
+                          b"(declare-fun a () A)(declare-fun x () V)(assert (= (select a 0) x))")
+    assert problem.funs == {"a": ((), ("Array", "Int", "U")), "x": ((), "U")}
+    for bad, match in [(b"(define-sort V (X) Int)", "with parameters"), (b"(define-sort V () V)", "unsupported sort: V"),
+                       (b"(define-sort Int () Real)", "reserved or predefined"),
+                       (b"(define-sort V () Int)(declare-fun V () Int)", "already declared")]:
+        with pytest.raises(smtlib.SmtError, match=match):
+            smtlib.read(bad)
+
+
+def test_a_model_must_give_a_defined_sort_values_of_the_sort_it_names(tmp_path):
+    path = DATA / "define-sort-sat.smt2"
+    _, cert, _ = prove(tmp_path, path)
+    assert all(v.verified for v in verdicts(path, cert))
+    text = cert.read_text()
+    cert.write_text(re.sub(r"^\(define-fun y \(\) Real .*$", "(define-fun y () Int 0)", text, flags=re.M))
+    assert run_check(path, cert).exit_code != 0  # refused: y is of sort R, which is Real
+    cert.write_text(re.sub(r"^\(define-fun y \(\) Real .*$", "(define-fun y () R 0.0)", text, flags=re.M))
+    assert not any(v.verified for v in verdicts(path, cert))  # y = 0 with g's table: (g 0) is its default
