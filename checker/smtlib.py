@@ -188,7 +188,8 @@ class Problem:
                 raise self.error(tokens, "expected (define-fun NAME (PARAMETERS) SORT VALUE) or "
                                  "(declare-const VALUE SORT)", at)
             if self.queries and name not in (b"exit", b"get-model", b"get-proof", b"get-value", b"get-info",
-                                             b"get-assignment", b"get-unsat-core", b"get-option", b"echo"):
+                                             b"get-assignment", b"get-unsat-core", b"get-option", b"echo",
+                                             b"get-assertions", b"get-unsat-assumptions"):  # they only print
                 raise self.error(tokens, "unsupported: a command after check-sat (incremental scripts)", at)
             if name == b"assert":
                 self.assertions.append((self.term(tokens, "Bool"), at))

@@ -226,3 +226,12 @@ def test_a_model_must_give_a_defined_sort_values_of_the_sort_it_names(tmp_path):
     assert run_check(path, cert).exit_code != 0  # refused: y is of sort R, which is Real
     cert.write_text(re.sub(r"^\(define-fun y \(\) Real .*$", "(define-fun y () R 0.0)", text, flags=re.M))
     assert not any(v.verified for v in verdicts(path, cert))  # y = 0 with g's table: (g 0) is its default
+
+
+def test_commands_that_only_print_may_follow_the_query_and_others_may_not():
+    base = b"(declare-fun a () Bool)(assert a)(check-sat-assuming ((not a)))"
+    for after in (b"(get-assertions)", b"(get-unsat-assumptions)", b"(get-unsat-core)(exit)"):
+        assert len(smtlib.read(base + after).assertions) == 2
+    for after in (b"(block-model :literals)", b"(assert a)", b"(check-sat)", b"(pop 1)"):
+        with pytest.raises(smtlib.SmtError):
+            smtlib.read(base + after)
