@@ -235,3 +235,21 @@ def test_commands_that_only_print_may_follow_the_query_and_others_may_not():
     for after in (b"(block-model :literals)", b"(assert a)", b"(check-sat)", b"(pop 1)"):
         with pytest.raises(smtlib.SmtError):
             smtlib.read(base + after)
+
+
+def test_an_atom_line_whose_term_is_exponential_in_full_is_written_with_lets():
+    from checker.skeleton import Eq
+    from evidence.smt.atoms import SHARE_ABOVE, Atoms, term
+    text = b"(declare-sort U 0)(declare-fun f (U U) U)(declare-fun p (U) Bool)(declare-fun y () U)" + \
+        b"(define-fun t0 () U y)" + b"".join(b"(define-fun t%d () U (f t%d t%d))" % (i + 1, i, i) for i in range(16)) + \
+        b"(declare-fun _s0 () U)(assert (p t16))"  # _s0 is taken: the binders are named otherwise
+    problem = smtlib.read(text)
+    big = next(t for t, u in enumerate(problem.terms) if u.op == "app" and u.payload == "f" and t == max(
+        x for x, v in enumerate(problem.terms) if v.op == "app" and v.payload == "f"))
+    assert len(term(problem, big)) > 2**16 > SHARE_ABOVE
+    atoms = Atoms(problem)
+    y = next(t for t, u in enumerate(problem.terms) if u.op == "const" and u.payload == "y")
+    var = atoms.variable(Eq("eq", min(big, y), max(big, y)))  # read back by the kernel's own declare
+    line = atoms.lines[-1]
+    assert line.startswith(f"atom {var} (let ((") and len(line) < 2000
+    assert not re.search(r"\(\(_s0 ", line)  # _s0 is declared: the binders are named otherwise
