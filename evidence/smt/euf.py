@@ -20,7 +20,8 @@ TRUTH = {"true": "=true", "false": "=false"}  # the terms of those constants (as
 
 class CongruenceClosure:
     def __init__(self):
-        self.ids, self.app = {TRUTH["true"]: _TRUE, TRUTH["false"]: _FALSE}, [None, None]   # app: id -> (symbol, arg ids)
+        self.ids = {TRUTH["true"]: _TRUE, TRUTH["false"]: _FALSE}
+        self.app = [None, None]                 # app: id -> (symbol, arg ids) or None
         self.rep, self.members, self.uses = [0, 1], [[0], [1]], [[], []]
         self.proof = [None, None]               # id -> (next id, reason) on the way to the root
         self.sigs = {}                          # (symbol, arg reps) -> an application id
