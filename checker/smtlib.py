@@ -564,6 +564,9 @@ class Problem:
         of such as the Real ite of them (each made again, as the atom lines print it), else None."""
         todo, done = [t], {}
         while todo:
+            self.budget -= 1  # an ite shared by many (another term each time) is read again: counted
+            if self.budget < 0:
+                raise SmtError(None, "unsupported: a term whose reading takes over 64 steps a byte")
             op, value, args, sort = self.terms[u := todo[-1]]
             if op == "ite" and sort == "Int" and any(a not in done for a in args[1:]):
                 todo += [a for a in args[1:] if a not in done]

@@ -253,3 +253,13 @@ def test_an_atom_line_whose_term_is_exponential_in_full_is_written_with_lets():
     line = atoms.lines[-1]
     assert line.startswith(f"atom {var} (let ((") and len(line) < 2000
     assert not re.search(r"\(\(_s0 ", line)  # _s0 is declared: the binders are named otherwise
+
+
+def test_an_int_ite_read_again_for_many_real_ites_is_counted_against_the_reading_budget():
+    def consumed(uses):  # reading steps spent: each use of t in a Real ite reads its 200 ites again
+        text = b"(declare-fun c () Bool)(declare-fun x () Real)" + \
+            b"".join(b"(declare-fun d%d () Bool)" % i for i in range(uses)) + \
+            b"(define-fun t () Int " + b"(ite c 1 " * 200 + b"0" + b")" * 200 + b")" + \
+            b"".join(b"(assert (= x (ite d%d t x)))" % i for i in range(uses))
+        return 64 * len(text) + 10**6 - smtlib.read(text).budget
+    assert consumed(11) - consumed(1) >= 10 * 400  # 200 ites and their numerals, each time
