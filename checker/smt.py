@@ -136,7 +136,7 @@ class Model:
     def __init__(self, problem, data):
         self.problem, self.values = problem, Problem()
         values = self.values
-        values.model, values.defines, values.sorts = True, problem.funs, set(problem.sorts)
+        values.model, values.defines, values.sorts = True, problem.funs, dict(problem.sorts)
         values.budget = 64 * len(data) + 10**6
         values.script(Tokens(data))
         self.memo, self.inner, self.applied = {}, {}, {}  # problem term -> value; model term -> value

@@ -154,7 +154,7 @@ class Problem:
 
     def __init__(self):
         self.terms, self._ids = [], {}
-        self.sorts = {"Bool", "Int", "Real", "String"}
+        self.sorts = {s: s for s in ("Bool", "Int", "Real", "String")}  # name -> sort (define-sort: another's)
         self.funs = {}  # name -> (argument sorts, result sort): declared functions only
         self.macros = {}  # define-fun name -> Macro
         self.assertions = []  # (term, token index)
@@ -188,7 +188,8 @@ class Problem:
                 raise self.error(tokens, "expected (define-fun NAME (PARAMETERS) SORT VALUE) or "
                                  "(declare-const VALUE SORT)", at)
             if self.queries and name not in (b"exit", b"get-model", b"get-proof", b"get-value", b"get-info",
-                                             b"get-assignment", b"get-unsat-core", b"get-option", b"echo"):
+                                             b"get-assignment", b"get-unsat-core", b"get-option", b"echo",
+                                             b"get-assertions", b"get-unsat-assumptions"):  # they only print
                 raise self.error(tokens, "unsupported: a command after check-sat (incremental scripts)", at)
             if name == b"assert":
                 self.assertions.append((self.term(tokens, "Bool"), at))
@@ -208,7 +209,13 @@ class Problem:
                 symbol = self.new_symbol(tokens, take())
                 if take() != b"0":
                     raise self.error(tokens, "unsupported: sorts with parameters")
-                self.sorts.add(symbol)
+                self.sorts[symbol] = symbol
+                self.close(tokens, take(), at)
+            elif name == b"define-sort":  # (define-sort S () T): S names T; none with parameters
+                symbol = self.new_symbol(tokens, take())
+                if take() != b"(" or take() != b")":
+                    raise self.error(tokens, "unsupported: define-sort with parameters")
+                self.sorts[symbol] = self.sort_of(tokens, take())
                 self.close(tokens, take(), at)
             elif name in (b"check-sat", b"exit", b"set-logic"):
                 self.queries += name == b"check-sat"
@@ -316,7 +323,7 @@ class Problem:
         name = self.symbol(tokens, token)
         if name not in self.sorts:
             raise self.error(tokens, f"unsupported sort: {name}")
-        return name
+        return self.sorts[name]
 
     def sort_list(self, tokens):
         take, sorts = tokens.stream.__next__, []
@@ -546,9 +553,30 @@ class Problem:
 
     def ite(self, head, args, tokens, at):
         sorts = [self.terms[a].sort for a in args]
+        if len(args) == 3 and {sorts[1], sorts[2]} == {"Int", "Real"} and None not in (real := list(map(
+                self.real, args[1:]))):  # an integer numeral, or an Int ite of them, fits a Real branch
+            args, sorts[1:] = [args[0], *real], ["Real", "Real"]
         if len(args) != 3 or sorts[0] != "Bool" or sorts[1] != sorts[2]:
             raise self.ill_sorted(tokens, head, at)
         return self.make("ite", None, args, sorts[1])
+
+    def real(self, t):
+        """t as a Real: itself if Real, an integer numeral as the decimal of its value (1 as 1.0), an Int ite
+        of such as the Real ite of them (each made again, as the atom lines print it), else None."""
+        todo, done = [t], {}
+        while todo:
+            self.budget -= 1  # an ite shared by many (another term each time) is read again: counted
+            if self.budget < 0:
+                raise SmtError(None, "unsupported: a term whose reading takes over 64 steps a byte")
+            op, value, args, sort = self.terms[u := todo[-1]]
+            if op == "ite" and sort == "Int" and any(a not in done for a in args[1:]):
+                todo += [a for a in args[1:] if a not in done]
+                continue
+            branches = [done.get(a) for a in args[1:]]
+            done[u] = u if sort == "Real" else self.make("num", Fraction(value), (), "Real") if op == "num" else \
+                self.make("ite", None, (args[0], *branches), "Real") if op == "ite" and None not in branches else None
+            todo.pop()
+        return done[t]
 
     def arithmetic(self, head, args, tokens, at):
         """=, distinct, +, -, *, / and the comparisons.  Numerals fit either arithmetic sort."""

@@ -47,9 +47,9 @@ def euf(tag, hypotheses, witness, problem):
         if terms[t][0] == "app" and t not in apps:
             apps.add(t)
             todo.extend(terms[t][2])
-    for key, truth in hypotheses:
-        if key[0] == "eq" and truth:
-            parent[find(parent, key[1])] = find(parent, key[2])
+    for key, truth in hypotheses:  # a = b merges a and b; a predicate p merges p with true (term 0) or false (1)
+        if key[0] == "p" or truth:
+            parent[find(parent, key[1])] = find(parent, key[2] if key[0] == "eq" else 1 - truth)
     signature = lambda t: (terms[t][1], tuple(find(parent, a) for a in terms[t][2]))  # noqa: E731
     changed, apps = True, sorted(apps)  # arguments first (they were numbered first): most merges in one pass
     while changed:  # merge applications whose arguments became equal, until nothing changes
@@ -60,10 +60,10 @@ def euf(tag, hypotheses, witness, problem):
             other = find(parent, seen.setdefault(signature(t), t))
             if other != find(parent, t):
                 parent[find(parent, t)], changed = other, True
-    polarity = {}
+    if find(parent, 0) == find(parent, 1):  # a predicate both true and false
+        return VALID
     for key, truth in hypotheses:
-        if key[0] == "eq" and not truth and find(parent, key[1]) == find(parent, key[2]) or \
-                key[0] == "p" and polarity.setdefault(signature(key[1]), truth) != truth:
+        if key[0] == "eq" and not truth and find(parent, key[1]) == find(parent, key[2]):
             return VALID
     return "congruence closure finds no contradiction"
 

@@ -110,9 +110,11 @@ def test_a_model_whose_array_is_changed_is_rejected(tmp_path):
     assert not any(v.verified for v in verdicts(problem, cert))
 
 
-def test_const_arrays_are_read_in_models_only():
+def test_const_arrays_are_read_in_problems_too_and_other_qualified_identifiers_are_not():  # issue 21
+    problem = read(b"(declare-fun a () (Array Int Int))(assert (= a ((as const (Array Int Int)) 0)))")
+    assert any(t.op == "as const" for t in problem.terms)
     with pytest.raises(SmtError, match="qualified identifiers"):
-        read(b"(declare-fun a () (Array Int Int))(assert (= a ((as const (Array Int Int)) 0)))")
+        read(b"(declare-fun a () (Array Int Int))(assert (= a ((as store (Array Int Int)) 0)))")
 
 
 def test_cvc5_agrees_on_the_answers():

@@ -44,7 +44,7 @@ def index(problem, tokens, token):
 
 def indexed(problem, tokens, take, token):
     """After '(' (and `token`, which must be '_'): (_ name index ...) as (name, index, ...)."""
-    if token == b"as" and problem.model and take() == b"const":  # ((as const (Array S T)) v): models only
+    if token == b"as" and take() == b"const":  # ((as const (Array S T)) v): every element v (cvc5's, z3's)
         sort = problem.sort_of(tokens, take())
         problem.close(tokens, take())
         return ("as const", sort)
@@ -70,19 +70,16 @@ def constant(problem, tokens, kind, written):
 
 
 def check_sat_assuming(problem, tokens, take, at):
-    """(check-sat-assuming (l ...)): the one query of the assertions and literals l, each a Boolean
-    symbol or its negation (SMT-LIB 2.6, section 4.2.5)."""
+    """(check-sat-assuming (t ...)): the one query of the assertions and the Boolean terms t.  SMT-LIB
+    2.6 (section 4.2.5) allows only symbols and their negations; cvc5 and real files (converted from
+    SMT-LIB 1) give any Boolean terms, which mean what asserting them means (docs/TRUST.md)."""
     from ..smtlib import Listed
     problem.queries += 1
     if take() != b"(":
-        raise problem.error(tokens, "expected a list of literals")
+        raise problem.error(tokens, "expected a list of Boolean terms")
     while (token := take()) != b")":
-        literal = problem.term(Listed([token] + (problem.balanced(tokens, take, take(), 1) if token == b"(" else [])),
-                               "Bool")
-        term = problem.terms[literal]
-        if term.op != "const" and not (term.op == "not" and problem.terms[term.args[0]].op == "const"):
-            raise problem.error(tokens, "check-sat-assuming takes symbols and their negations")
-        problem.assertions.append((literal, at))
+        problem.assertions.append((problem.term(
+            Listed([token] + (problem.balanced(tokens, take, take(), 1) if token == b"(" else [])), "Bool"), at))
     problem.close(tokens, take(), at)
 
 

@@ -14,7 +14,7 @@ def fits(problem, t, sort):  # a numeral fits either arithmetic sort
 def apply(problem, head, args, tokens, at):
     """(select a i), (store a i v); (@diff a b), an index where a and b differ if they do, only on a
     certificate's atom lines (a problem read in full has its `data`): a Skolem function of its own."""
-    if isinstance(head, tuple):  # ((as const (Array S T)) v), in a model: the array whose every element is v
+    if isinstance(head, tuple):  # ((as const (Array S T)) v): the array whose every element is v
         if len(args) != 1 or not isinstance(head[1], tuple) or head[1][0] != "Array" or \
                 not fits(problem, args[0], head[1][2]):
             raise problem.ill_sorted(tokens, "as const", at, " (an array sort and one value of its elements)")
@@ -40,9 +40,12 @@ def equality(problem, a, b):
 
 def instances(problem, a, b):
     """The axiom instances whose equality atom relates terms a and b, as sets of hypotheses (their
-    negations): read-over-write for a = (select (store c i v) j), extensionality for arrays a, b."""
+    negations): read-over-write for a = (select (store c i v) j), the constant array's (select (as const
+    v) j) = v, extensionality for arrays a, b."""
     terms, find = problem.terms, problem._ids.get
     for s, other in ((a, b), (b, a)):
+        if terms[s].op == "select" and terms[terms[s].args[0]].op == "as const":  # (select (as const v) j) = v
+            yield {(equality(problem, s, terms[terms[s].args[0]].args[0]), False)}
         if terms[s].op == "select" and terms[terms[s].args[0]].op == "store":
             (store, j), (c, i, v) = terms[s].args, terms[terms[s].args[0]].args
             below = find(("select", None, (c, j), problem.sort(s)))

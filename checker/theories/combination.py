@@ -64,8 +64,8 @@ def eufla(tag, hypotheses, witness, problem):
             apps += [t] if terms[t].op in APPS else []
             todo.extend(terms[t].args)
     for k, truth in hypotheses:
-        if truth and k[0] == "eq":
-            parent[find(k[1])] = find(k[2])
+        if truth and k[0] == "eq" or k[0] == "p":  # a predicate is merged with true (term 0) or false (1)
+            parent[find(k[1])] = find(k[2] if k[0] == "eq" else 1 - truth)
         elif truth and k[0] == "lin" and equate({**dict(k[2]), None: -k[3]}):
             return VALID
     changed, apps = True, sorted(apps)  # arguments first (they were numbered first): most merges in one pass
@@ -84,11 +84,11 @@ def eufla(tag, hypotheses, witness, problem):
                 changed = True
             elif sort not in ARITH and find(other) != find(t):
                 parent[find(t)], changed = find(other), True
-    polarity = {}
+    if find(0) == find(1):  # a predicate both true and false
+        return VALID
     for k, truth in hypotheses:
         if not truth and (k[0] == "eq" and find(k[1]) == find(k[2]) or
-                          k[0] == "lin" and not reduce({**dict(k[2]), None: -k[3]})) or \
-                k[0] == "p" and polarity.setdefault(find(k[1]), truth) != truth:
+                          k[0] == "lin" and not reduce({**dict(k[2]), None: -k[3]})):
             return VALID
     return "congruence closure with the linear equations finds no contradiction"
 

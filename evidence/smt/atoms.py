@@ -14,6 +14,7 @@ from checker.smt import Bad, declare
 from checker.theories.strings import ANY, Automaton
 
 # A simple symbol (SMT-LIB 2.6, section 3.1); anything else is written |quoted|.
+SHARE_ABOVE = 20_000  # characters of an atom line written in full, past which shared subterms are let-bound
 _SIMPLE = re.compile(r"[A-Za-z~!@$%^&*_+=<>.?/\-][A-Za-z0-9~!@$%^&*_+=<>.?/\-]*\Z")
 
 
@@ -55,14 +56,17 @@ def bitvector(value, width):
     return f"#x{value:0{width // 4}x}" if width % 4 == 0 else f"#b{value:0{width}b}"
 
 
-def term(problem, t):
+def term(problem, t, names=None):
     """Any problem term as SMT-LIB text the kernel reads back as that very term (an explicit stack:
-    terms nest as deep as the input)."""
-    out, todo = [], [t]
+    terms nest as deep as the input); a term in `names` below t is written as its let-bound name."""
+    out, todo, top = [], [t], t
     while todo:
         t = todo.pop()
         if isinstance(t, str):
             out.append(t)
+            continue
+        if names and t in names and t != top:
+            out.append(names[t])
             continue
         op, payload, args, sort = problem.terms[t]
         if not args:
@@ -72,7 +76,8 @@ def term(problem, t):
             continue
         head = symbol(payload) if op == "app" else "str.in_re" if op == "in" else \
             f"(_ extract {payload[0]} {payload[1]})" if op == "extract" else \
-            f"(_ repeat {payload[1]})" if op == "repeat" else op if op != "re" else \
+            f"(_ repeat {payload[1]})" if op == "repeat" else f"(as const {sort_text(sort)})" if op == "as const" \
+            else op if op != "re" else \
             payload.head if isinstance(payload.head, str) else f"(_ {' '.join(map(str, payload.head))})"
         out.append(f"({head}")
         todo.append(")")
@@ -110,18 +115,47 @@ class Atoms:
         self.automata = None  # automaton -> a regular-expression term of the problem, made when first needed
 
     def text(self, key):
-        """SMT-LIB text whose canonical atom is `key`."""
+        """SMT-LIB text whose canonical atom is `key`.  Past SHARE_ABOVE characters, the subterms it
+        reaches twice or more are let-bound (a term written in full can be exponentially long)."""
+        plain = self._text(key, None)
+        if len(plain) <= SHARE_ABOVE:
+            return plain
+        terms = self.problem.terms
+        roots = [x for x, _ in key[2]] if key[0] == "lin" else [key[1]] if key[0] in ("in", "p") else list(key[1:3])
+        parents, todo, seen = {}, list(roots), set(roots)
+        while todo:
+            for a in terms[todo.pop()].args:
+                parents[a] = parents.get(a, 0) + 1
+                if a not in seen:
+                    seen.add(a)
+                    todo.append(a)
+        shared = sorted(a for a, n in parents.items() if n > 1 and terms[a].args and terms[a].sort != "RegLan")
+        taken = set(self.problem.funs) | set(self.problem.macros) | set(self.problem.sorts)
+        prefix = "_s"
+        while any(name.startswith(prefix) for name in taken):
+            prefix = "_" + prefix
+        names = {a: f"{prefix}{i}" for i, a in enumerate(shared)}
+        body = self._text(key, names)
+        for a in reversed(shared):  # innermost the last made: a binding uses only earlier ones
+            body = f"(let (({names[a]} {term(self.problem, a, names)})) {body})"
+        return body
+
+    def _text(self, key, names):
         kind = key[0]
         if kind == "lin":
             _, op, pairs, bound, _ = key
-            parts = [term(self.problem, x) if c == 1 else f"(* {numeral(c)} {term(self.problem, x)})"
-                     for x, c in pairs]
+            sorts = {self.problem.terms[x].sort for x, _ in pairs}
+
+            def side(x):  # an Int term in a Real form (the problem's (/ t k) made it so) is written (/ t 1)
+                text = term(self.problem, x, names)
+                return text if len(sorts) == 1 or self.problem.terms[x].sort == "Real" else f"(/ {text} 1)"
+            parts = [side(x) if c == 1 else f"(* {numeral(c)} {side(x)})" for x, c in pairs]
             return f"({op} {parts[0] if len(parts) == 1 else '(+ ' + ' '.join(parts) + ')'} {numeral(bound)})"
         if kind == "in":
-            return f"(str.in_re {term(self.problem, key[1])} {self.pattern(key[2])})"
+            return f"(str.in_re {term(self.problem, key[1], names)} {self.pattern(key[2])})"
         if kind == "eq":
-            return f"(= {term(self.problem, key[1])} {term(self.problem, key[2])})"
-        return term(self.problem, key[1])
+            return f"(= {term(self.problem, key[1], names)} {term(self.problem, key[2], names)})"
+        return term(self.problem, key[1], names)
 
     def pattern(self, pattern):
         """A glob's regular expression, or the problem's regular expression whose automaton it is."""

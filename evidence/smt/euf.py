@@ -15,11 +15,13 @@ from collections import namedtuple
 Conflict = namedtuple("Conflict", "equalities disequalities predicates")
 
 _TRUE, _FALSE = 0, 1    # node ids of the Boolean constants a predicate literal is equated with
+TRUTH = {"true": "=true", "false": "=false"}  # the terms of those constants (as arguments: (f true))
 
 
 class CongruenceClosure:
     def __init__(self):
-        self.ids, self.app = {}, [None, None]   # app: id -> (symbol, arg ids) or None
+        self.ids = {TRUTH["true"]: _TRUE, TRUTH["false"]: _FALSE}
+        self.app = [None, None]                 # app: id -> (symbol, arg ids) or None
         self.rep, self.members, self.uses = [0, 1], [[0], [1]], [[], []]
         self.proof = [None, None]               # id -> (next id, reason) on the way to the root
         self.sigs = {}                          # (symbol, arg reps) -> an application id

@@ -69,7 +69,7 @@ class Model:
     def node(self, t):
         """euf's term for a problem term: applications are tuples, everything else a leaf."""
         op, payload, args, _ = self.problem.terms[t]
-        return (payload,) + tuple(self.node(a) for a in args) if op == "app" else f"#{t}"
+        return (payload,) + tuple(self.node(a) for a in args) if op == "app" else euf.TRUTH.get(op, f"#{t}")
 
     def array(self, t):
         """An array's value, (default, frozenset of (index, element)) as the kernel's: a store's from its
@@ -83,8 +83,11 @@ class Model:
         self.arrays[t] = None
         op, _, args, _ = terms[t]
         stores = [m for m in self.array_class(t) if terms[m].op == "store" and m != t and m not in self.arrays]
+        consts = [m for m in self.array_class(t) if terms[m].op == "as const"]
         if op == "store":
             value = THEORY_OPS["store"]([self.array(args[0]), self.evaluate(args[1]), self.evaluate(args[2])], None)
+        elif op == "as const" or consts and not stores:  # every element its value
+            value = (self.evaluate(terms[consts[0] if op != "as const" else t].args[0]), frozenset())
         else:
             value = self.array(stores[0]) if stores else self.reads(t)
         self.arrays[t] = value
@@ -148,6 +151,9 @@ class Model:
         for var, key in self.skeleton.atoms.items():
             if key[0] == "eq" and declared(self.problem.sort(key[1])) and self.assignment.get(var):
                 cc.merge(cc.node(self.node(key[1])), cc.node(self.node(key[2])), ("eq", var))
+            elif key[0] == "p":  # a Boolean argument (h p): p is true or false, as assigned
+                cc.merge(cc.node(self.node(key[1])), cc.node(euf.TRUTH[str(bool(self.assignment.get(var))).lower()]),
+                         ("p", var))
         return cc
 
     def _strings(self):
@@ -280,6 +286,8 @@ class Model:
 
     def function(self, name, params, sort):
         """An ite table over the problem's applications of `name`; conflicting rows are Unknown."""
+        if any(is_array(s) for s in params):  # the kernel refuses such a define-fun in a model, by name
+            raise Unknown(f"a model of {name}, a function of arrays, is beyond the kernel's models")
         table = {}
         for t, (op, payload, args, _) in enumerate(self.problem.terms):
             if op == "app" and payload == name:
@@ -299,6 +307,8 @@ class Model:
     def default(self, sort):
         if is_bitvector(sort):
             return 0
+        if is_array(sort):  # the constant array of its elements' default
+            return self.default(sort[2]), frozenset()
         if sort not in BUILTIN:
             used = [v for v in list(self.abstract.values()) + self.spare if v[2] == sort]
             if not used:

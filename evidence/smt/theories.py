@@ -9,10 +9,12 @@ Rows are built with the kernel's own `checker.theory.rows`, so the multipliers w
 exactly the rows the kernel will read.  Lemmas are kept small with the solvers' explanations: the
 simplex's used rows, congruence closure's proof forest, a deletion-minimal set of memberships.
 """
+import functools
 from collections import namedtuple
 from fractions import Fraction
 
 from checker import theory as kernel
+from checker.skeleton import Pred
 
 from . import arith, euf
 
@@ -44,6 +46,9 @@ class Theories:
 
     def conflicts(self, assignment):
         """Lemmas refuting `assignment` (variable -> bool over the skeleton's atoms); [] if consistent."""
+        if self.lengths is None:
+            for t in self.bool_arguments:  # a Boolean constant seen only as an argument is no atom yet
+                self.atoms.variable(Pred("p", t))
         by_kind = {"lin": [], "eq": [], "p": [], "in": []}
         for var, key in list(self.atoms.skeleton.atoms.items()):
             by_kind[key[0]].append((var, key, assignment.get(var, False)))
@@ -129,9 +134,23 @@ class Theories:
 
     # ---- equality and uninterpreted functions ------------------------------------------------
     def node(self, t):
-        """euf's term for a problem term: applications are tuples, everything else a leaf."""
+        """euf's term for a problem term: applications are tuples, everything else a leaf (true and false:
+        euf's own nodes for the truth values, which predicates are merged with)."""
         op, payload, args, _ = self.problem.terms[t]
-        return (payload if op == "app" else op,) + tuple(self.node(a) for a in args) if op in APPS else f"#{t}"
+        return (payload if op == "app" else op,) + tuple(self.node(a) for a in args) if op in APPS else \
+            euf.TRUTH.get(op, f"#{t}")
+
+    @functools.cached_property
+    def bool_arguments(self):
+        """The Boolean constants and predicates that are arguments of a function (atoms of their own,
+        declared if the skeleton lacks them): their truth decides congruences.  In term order."""
+        terms = self.problem.terms
+        return sorted({a for op, _, args, _ in terms if op in APPS for a in args if terms[a].op in ("const", "app")
+                       and terms[a].sort == "Bool"})
+
+    @functools.cached_property
+    def bool_argument_set(self):
+        return set(self.bool_arguments)
 
     def sides_of(self, key):
         """The two terms a linear equation equates: an interface equality we made, or `x - y = 0`."""
@@ -154,8 +173,8 @@ class Theories:
             elif key[0] == "eq":
                 item = (self.node(key[1]), self.node(key[2]))
                 (equalities if truth else disequalities).append(item)
-            elif self.problem.terms[key[1]][0] == "app":  # a constant predicate conflicts with nothing
-                item = (self.node(key[1]), truth)
+            elif self.problem.terms[key[1]][0] == "app" or key[1] in self.bool_argument_set:  # a constant predicate
+                item = (self.node(key[1]), truth)  # conflicts with nothing, unless a function's argument
                 predicates.append(item)
             else:
                 continue
@@ -172,7 +191,8 @@ class Theories:
     # ---- arrays: every instance of the axioms over the problem's index terms, eagerly -------------
     def arrays(self):
         """Extensionality for each equality of arrays (its @diff index), then read-over-write for each
-        store and each index term of its sort, down every chain of stores: the instances that decide
+        store (and the constant array's axiom for each constant array) and each index term of its sort,
+        down every chain of stores: the instances that decide
         QF_AX (with congruence, which euf does).  Terms are made just before the atom line that
         first names them, so the kernel numbers them as we do."""
         problem, terms, lemmas = self.problem, self.problem.terms, []
@@ -193,12 +213,16 @@ class Theories:
                     indices.setdefault(u.sort[1] if u.op == "store" else terms[u.args[0]].sort[1], set()).add(u.args[1])
                 elif u.op == "@diff":
                     indices.setdefault(u.sort, set()).add(t)
-            todo = [(s, j) for s, t in enumerate(terms) if t.op == "store" for j in sorted(indices.get(t.sort[1], ()))
-                    if (s, j) not in done]
+            todo = [(s, j) for s, t in enumerate(terms) if t.op in ("store", "as const")
+                    for j in sorted(indices.get(t.sort[1], ())) if (s, j) not in done]
             if not todo:
                 return lemmas
             for s, j in todo:
                 done.add((s, j))
+                if terms[s].op == "as const":  # (select (as const v) j) = v
+                    sel = problem.make("select", None, (s, j), terms[s].sort[2])
+                    lemmas.append(self.axiom([(self.equal(sel, terms[s].args[0]), False)]))
+                    continue
                 c, i, v = terms[s].args
                 index = self.equal(i, j)
                 sel = problem.make("select", None, (s, j), terms[s].sort[2])

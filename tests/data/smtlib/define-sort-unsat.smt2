@@ -1,0 +1,13 @@
+; EXPECT: unsat
+; issue 21: define-sort without parameters names a sort (SMT-LIB 2.6, section 4.2.3)
+(set-logic QF_UFLIA)
+(declare-sort U 0)
+(define-sort Key () U)
+(define-sort Table () (Array Int Key))
+(define-sort Num () Int)
+(declare-fun f (Key) Num)
+(declare-fun k1 () Key)
+(declare-fun k2 () U)
+(assert (= k1 k2))
+(assert (> (f k1) (f k2)))
+(check-sat)

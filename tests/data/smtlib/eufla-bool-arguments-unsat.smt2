@@ -1,0 +1,11 @@
+; EXPECT: unsat
+; issue 21: a function from Bool to Int; p is forced true, so (f p) is (f true) is (f q)
+(set-logic QF_UFLIA)
+(declare-fun f (Bool) Int)
+(declare-fun p () Bool)
+(declare-fun q () Bool)
+(assert q)
+(assert (not (= (f p) (f q))))
+(assert (or p (> (f true) 3)))
+(assert (< (f true) 2))
+(check-sat)
