@@ -211,12 +211,8 @@ class Problem:
                     raise self.error(tokens, "unsupported: sorts with parameters")
                 self.sorts[symbol] = symbol
                 self.close(tokens, take(), at)
-            elif name == b"define-sort":  # (define-sort S () T): S names T; none with parameters
-                symbol = self.new_symbol(tokens, take())
-                if take() != b"(" or take() != b")":
-                    raise self.error(tokens, "unsupported: define-sort with parameters")
-                self.sorts[symbol] = self.sort_of(tokens, take())
-                self.close(tokens, take(), at)
+            elif name == b"define-sort":
+                theories.define_sort(self, tokens, take, at)
             elif name in (b"check-sat", b"exit", b"set-logic"):
                 self.queries += name == b"check-sat"
                 if name == b"set-logic":
@@ -551,33 +547,6 @@ class Problem:
             args = [make("xor", None, args[:2], "Bool")] + args[2:]
         return make(head, None, args, "Bool")
 
-    def ite(self, head, args, tokens, at):
-        sorts = [self.terms[a].sort for a in args]
-        if len(args) == 3 and {sorts[1], sorts[2]} == {"Int", "Real"} and None not in (real := list(map(
-                self.real, args[1:]))):  # an integer numeral, or an Int ite of them, fits a Real branch
-            args, sorts[1:] = [args[0], *real], ["Real", "Real"]
-        if len(args) != 3 or sorts[0] != "Bool" or sorts[1] != sorts[2]:
-            raise self.ill_sorted(tokens, head, at)
-        return self.make("ite", None, args, sorts[1])
-
-    def real(self, t):
-        """t as a Real: itself if Real, an integer numeral as the decimal of its value (1 as 1.0), an Int ite
-        of such as the Real ite of them (each made again, as the atom lines print it), else None."""
-        todo, done = [t], {}
-        while todo:
-            self.budget -= 1  # an ite shared by many (another term each time) is read again: counted
-            if self.budget < 0:
-                raise SmtError(None, "unsupported: a term whose reading takes over 64 steps a byte")
-            op, value, args, sort = self.terms[u := todo[-1]]
-            if op == "ite" and sort == "Int" and any(a not in done for a in args[1:]):
-                todo += [a for a in args[1:] if a not in done]
-                continue
-            branches = [done.get(a) for a in args[1:]]
-            done[u] = u if sort == "Real" else self.make("num", Fraction(value), (), "Real") if op == "num" else \
-                self.make("ite", None, (args[0], *branches), "Real") if op == "ite" and None not in branches else None
-            todo.pop()
-        return done[t]
-
     def arithmetic(self, head, args, tokens, at):
         """=, distinct, +, -, *, / and the comparisons.  Numerals fit either arithmetic sort."""
         make, terms = self.make, self.terms
@@ -652,7 +621,7 @@ class Problem:
         return t
 
 
-OPERATORS = {**dict.fromkeys(("not", "and", "or", "=>", "xor"), Problem.boolean), "ite": Problem.ite,
+OPERATORS = {**dict.fromkeys(("not", "and", "or", "=>", "xor"), Problem.boolean),
              **dict.fromkeys(("=", "distinct", "+", "-", "*", "/") + COMPARE, Problem.arithmetic)}
 
 

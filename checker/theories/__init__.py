@@ -1,7 +1,9 @@
 """What the kernel reads beyond its core (docs/smt-certificate.md): structured sorts and indexed
-identifiers, check-sat-assuming, ite over any sort, and the registries through which each theory
+identifiers, check-sat-assuming, define-sort, ite over any sort, and the registries through which each theory
 module adds its sorts, constants, operators, atoms and values.  Counted apart from the rest of the
 kernel (tests/test_trusted_base.py: the SMT theory rules of issue 21, at most 1,000 code lines)."""
+from fractions import Fraction
+
 VALID = object()  # a lemma rule's acceptance (checker.theory.VALID): only a completed check returns it
 SORTS = set()  # kinds of structured sorts a theory reads: "BitVec", "Array"
 CONSTANTS = {}  # "#": maker(problem, token); "_": maker(problem, name, indices); a term, or ValueError
@@ -81,6 +83,49 @@ def check_sat_assuming(problem, tokens, take, at):
         problem.assertions.append((problem.term(
             Listed([token] + (problem.balanced(tokens, take, take(), 1) if token == b"(" else [])), "Bool"), at))
     problem.close(tokens, take(), at)
+
+
+def define_sort(problem, tokens, take, at):
+    """(define-sort S () T): S names T; none with parameters."""
+    symbol = problem.new_symbol(tokens, take())
+    if take() != b"(" or take() != b")":
+        raise problem.error(tokens, "unsupported: define-sort with parameters")
+    problem.sorts[symbol] = problem.sort_of(tokens, take())
+    problem.close(tokens, take(), at)
+
+
+def ite(problem, head, args, tokens, at):
+    """(ite c a b) of any sort; an integer numeral, or an Int ite of them, fits a Real branch."""
+    sorts = [problem.terms[a].sort for a in args]
+    if len(args) == 3 and {sorts[1], sorts[2]} == {"Int", "Real"} and None not in (
+            widened := [real(problem, a) for a in args[1:]]):
+        args, sorts[1:] = [args[0], *widened], ["Real", "Real"]
+    if len(args) != 3 or sorts[0] != "Bool" or sorts[1] != sorts[2]:
+        raise problem.ill_sorted(tokens, head, at)
+    return problem.make("ite", None, args, sorts[1])
+
+
+def real(problem, t):
+    """t as a Real: itself if Real, an integer numeral as the decimal of its value (1 as 1.0), an Int ite
+    of such as the Real ite of them (each made again, as the atom lines print it), else None."""
+    from ..smtlib import SmtError
+    todo, done = [t], {}
+    while todo:
+        problem.budget -= 1  # an ite shared by many (another term each time) is read again: counted
+        if problem.budget < 0:
+            raise SmtError(None, "unsupported: a term whose reading takes over 64 steps a byte")
+        op, value, args, sort = problem.terms[u := todo[-1]]
+        if op == "ite" and sort == "Int" and any(a not in done for a in args[1:]):
+            todo += [a for a in args[1:] if a not in done]
+            continue
+        branches = [done.get(a) for a in args[1:]]
+        done[u] = u if sort == "Real" else problem.make("num", Fraction(value), (), "Real") if op == "num" else \
+            problem.make("ite", None, (args[0], *branches), "Real") if op == "ite" and None not in branches else None
+        todo.pop()
+    return done[t]
+
+
+OPERATORS["ite"] = ite
 
 
 # ---- the skeleton ------------------------------------------------------------------------------------
