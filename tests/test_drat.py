@@ -404,3 +404,21 @@ def test_auto_stays_on_one_thread_when_the_process_may_use_one_core(tmp_path):
     if len(cores) > 1:  # and with two it does share this proof
         free = subprocess.run(["taskset", "-c", f"{cores[0]},{cores[1]}", *args], capture_output=True, text=True, cwd=ROOT)
         assert free.returncode == 0 and int(free.stdout) > 0, free.stderr
+
+
+def test_auto_shares_only_a_long_backward_pass(tmp_path):
+    """'auto' starts the second thread only once the backward pass has done some work (split.c, DELAY:
+    watches visited, not seconds, so this holds on any machine): barrel-64's proof has more items than
+    MIN_ITEMS but a short pass (2.5 M visits), which a second thread made cost 25% more CPU, so it stays
+    on one thread; php-8's pass is ten times longer and is shared.  Both verify either way."""
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("'auto' needs a second core to share anything")
+    for name, formula, shared in (("barrel-64", families.barrel_shifter_miter(64), False),
+                                  ("php-8", families.pigeonhole(8), True)):
+        cnf, proof = tmp_path / f"{name}.cnf", tmp_path / f"{name}.drat"
+        families.write_dimacs(cnf, *formula)
+        assert _compat.solve_with_drat(*formula, proof, solver="cadical195") is None
+        done, answer = elaborate_and_check(cnf, proof, tmp_path, threads=0)
+        assert done.status == "elaborated" and answer[:2] == ("VERIFIED", "ok"), (done, answer)
+        assert done.counts["lemmas"] + done.counts["deletions"] > 20000  # MIN_ITEMS: the item count allows it
+        assert (done.counts["split_items"] > 0) == shared, (name, done.counts)
