@@ -3,18 +3,31 @@
 The sha256 in a Verdict is of the file as stored (what `sha256sum` prints),
 and the kernels parse exactly the bytes that were hashed: there is one read.
 """
-import bz2
 import fcntl
-import gzip
 import hashlib
 import io
-import lzma
 import os
 import threading
+from _lzma import LZMAError  # lzma's own (the whole module, as gzip and bz2, is imported only when needed)
 
-_MAGIC = ((b"\x1f\x8b", "gzip", lambda f: gzip.GzipFile(fileobj=f)), (b"\xfd7zXZ\x00", "xz", lzma.LZMAFile),
-          (b"BZh", "bz2", bz2.BZ2File))
-READ_ERRORS = (OSError, EOFError, lzma.LZMAError)  # what a corrupt compressed stream raises
+
+def _gzip(f):
+    import gzip
+    return gzip.GzipFile(fileobj=f)
+
+
+def _xz(f):
+    import lzma
+    return lzma.LZMAFile(f)
+
+
+def _bz2(f):
+    import bz2
+    return bz2.BZ2File(f)
+
+
+_MAGIC = ((b"\x1f\x8b", "gzip", _gzip), (b"\xfd7zXZ\x00", "xz", _xz), (b"BZh", "bz2", _bz2))
+READ_ERRORS = (OSError, EOFError, LZMAError)  # what a corrupt compressed stream raises
 
 
 class _Hashing(io.RawIOBase):

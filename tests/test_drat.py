@@ -422,3 +422,37 @@ def test_auto_shares_only_a_long_backward_pass(tmp_path):
         assert done.status == "elaborated" and answer[:2] == ("VERIFIED", "ok"), (done, answer)
         assert done.counts["lemmas"] + done.counts["deletions"] > 20000  # MIN_ITEMS: the item count allows it
         assert (done.counts["split_items"] > 0) == shared, (name, done.counts)
+
+
+def test_a_small_proofs_lrat_goes_through_memory_and_the_kernel_still_decides(tmp_path, monkeypatch):
+    """drat.check without --lrat: a small proof's LRAT is written to a file in memory (memfd), with no
+    temporary folder; a large one's (over IN_MEMORY) to a temporary folder.  Either way the kernel reads
+    and checks it: LRAT the engine got wrong is rejected."""
+    import tempfile
+    cnf, proof = ROOT / "samples" / "lrat" / "php-4.cnf", ROOT / "samples" / "drat" / "php-4-cadical195.drat"
+    folders = []
+    real = tempfile.TemporaryDirectory
+
+    def counted(*args, **kwargs):
+        folders.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", counted)
+    done, verdict = drat.check(str(cnf), str(proof), "c")
+    assert verdict.verified and verdict.proof["path"].startswith("/proc/self/fd/") and folders == []
+    monkeypatch.setattr(drat, "IN_MEMORY", 100)  # the proof is larger: a temporary folder
+    done, on_disk = drat.check(str(cnf), str(proof), "c")
+    assert on_disk.verified and len(folders) == 1 and on_disk.proof["sha256"] == verdict.proof["sha256"]
+    monkeypatch.setattr(drat, "IN_MEMORY", 16 << 20)
+    elaborate = drat.elaborate
+
+    def wrong(formula, proof, lrat, **options):  # an engine bug: the empty clause at once, from clause 1
+        result = elaborate(formula, proof, lrat, **options)
+        with open(lrat, "r+b") as f:
+            f.truncate(), f.write(f"{result.counts['clauses'] + 1} 0 1 0\n".encode())
+        return result
+
+    monkeypatch.setattr(drat, "elaborate", wrong)
+    for kernel in ("c", "python"):
+        done, bad = drat.check(str(cnf), str(proof), kernel)
+        assert done.status == "elaborated" and not bad.verified, (kernel, bad.reason)

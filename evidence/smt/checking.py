@@ -3,7 +3,6 @@ when the refutation is DRAT (the kernel checks only LRAT: the engine's elaborati
 the certificate's CNF is handed to it as `refutation=`).  The verdict is always the kernel's.
 """
 import os
-import tempfile
 
 import checker
 from checker.source import READ_ERRORS, Source
@@ -28,11 +27,14 @@ def is_smt(problem, certificate):
 def check(problem, certificate, kernel, lrat=None, binary_lrat=True, timeout=0.0, max_memory=0):
     """(Elaboration or None, Verdict or None, Recovered or None).  The verdict is None only when the
     DRAT engine stopped first (its Elaboration says why); checker.InputError on bad input."""
-    from checker.smt import Bad  # here, not at the top: `is_smt` is asked of every plain LRAT check
+    import tempfile  # here, as the next two: `is_smt` is asked of every plain check, which needs none of them
+
+    from checker.smt import Bad
     from checker.smtlib import SmtError
 
     from ..solvers import drat
     from .certificate import recover
+
     with tempfile.TemporaryDirectory(prefix="proofgate-smt-") as scratch:
         cnf, proof = os.path.join(scratch, "cnf"), os.path.join(scratch, "refutation.drat")
         try:
