@@ -389,14 +389,15 @@ def test_many_rat_lemmas_from_occurrence_lists_the_kernels_accept(tmp_path):
 
 
 def test_auto_stays_on_one_thread_when_the_process_may_use_one_core(tmp_path):
-    """'auto' counts the cores this process may run on (taskset, a container), not those online."""
+    """'auto' counts the cores this process may run on (taskset, a container), not those online (threads=4:
+    'auto' with the machine's load taken for nil, so that a busy machine does not change the answer)."""
     if not shutil.which("taskset"):
         pytest.skip("taskset (util-linux) is not here")
     cnf, proof = tmp_path / "php-8.cnf", tmp_path / "php-8.drat"  # large enough for 'auto' to share it
     families.write_dimacs(cnf, *families.pigeonhole(8))
     assert _compat.solve_with_drat(*families.pigeonhole(8), proof, solver="cadical195") is None
     code = ("import sys; from evidence.solvers import drat; "
-            "print(drat.elaborate(sys.argv[1], sys.argv[2], sys.argv[3]).counts['split_items'])")
+            "print(drat.elaborate(sys.argv[1], sys.argv[2], sys.argv[3], threads=4).counts['split_items'])")
     args = [sys.executable, "-c", code, str(cnf), str(proof), str(tmp_path / "o.lrat")]
     cores = sorted(os.sched_getaffinity(0))
     pinned = subprocess.run(["taskset", "-c", str(cores[0]), *args], capture_output=True, text=True, cwd=ROOT)
@@ -418,10 +419,24 @@ def test_auto_shares_only_a_long_backward_pass(tmp_path):
         cnf, proof = tmp_path / f"{name}.cnf", tmp_path / f"{name}.drat"
         families.write_dimacs(cnf, *formula)
         assert _compat.solve_with_drat(*formula, proof, solver="cadical195") is None
-        done, answer = elaborate_and_check(cnf, proof, tmp_path, threads=0)
+        done, answer = elaborate_and_check(cnf, proof, tmp_path, threads=4)  # 'auto', the load taken for nil
         assert done.status == "elaborated" and answer[:2] == ("VERIFIED", "ok"), (done, answer)
         assert done.counts["lemmas"] + done.counts["deletions"] > 20000  # MIN_ITEMS: the item count allows it
         assert (done.counts["split_items"] > 0) == shared, (name, done.counts)
+
+
+def test_auto_leaves_a_busy_machines_cores_alone(tmp_path):
+    """'auto' starts the second thread only if the 1-minute load leaves a core free (on a busy machine it
+    only adds CPU); threads=4 is 'auto' with the load taken for nil.  Only a busy machine can show it."""
+    cores = len(os.sched_getaffinity(0))
+    if cores < 2 or os.getloadavg()[0] < cores + 0.5:
+        pytest.skip("the machine is not busy enough to tell")
+    cnf, proof = tmp_path / "php-8.cnf", tmp_path / "php-8.drat"
+    families.write_dimacs(cnf, *families.pigeonhole(8))
+    assert _compat.solve_with_drat(*families.pigeonhole(8), proof, solver="cadical195") is None
+    busy, answer = elaborate_and_check(cnf, proof, tmp_path, threads=0)
+    idle, _ = elaborate_and_check(cnf, proof, tmp_path, threads=4)
+    assert answer[:2] == ("VERIFIED", "ok") and busy.counts["split_items"] == 0 < idle.counts["split_items"]
 
 
 def test_a_small_proofs_lrat_goes_through_memory_and_the_kernel_still_decides(tmp_path, monkeypatch):
