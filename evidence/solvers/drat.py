@@ -78,8 +78,8 @@ def elaborate(formula, proof, lrat=None, *, binary_lrat=False, core=None, trimme
             options.lrat_binary, options.strict_deletions = binary_lrat, strict_deletions
             options.proof_format, options.timeout, options.max_memory = _ENCODINGS[encoding], timeout, max_memory
             options.threads = threads  # 0: a second thread for a large proof when a core is free (docs/DRAT.md);
-            # 3, for tests: two, the second taking exactly the first part, so what it does is not the scheduler's choice;
-            # 4, for tests: as 0, but as if no other process were running (0 leaves a busy machine's cores alone)
+            # 3, for tests: two, the second taking exactly the first part, so what it does is not the scheduler's
+            # choice; 4, for tests: as 0, but as if no other process were running (0 leaves a busy machine alone)
             lib.pg_drat_elaborate(options, result)
         finally:
             failed = release((f, p), fds, feeders)
