@@ -1,6 +1,7 @@
 """proofgate beside drat-trim and lrat-check, whole command against whole command.
 
-    python bench/bench_side_by_side.py DIR [DIR ...] [--repeat N] [--threads auto|1|2] [--tree ROOT] [--json]
+    python bench/bench_side_by_side.py DIR [DIR ...] [--repeat N] [--threads auto|1|2] [--tree ROOT]
+                                       [--command VENV/bin/proofgate] [--json] [--table SAVED.json]
 
 Every NAME.cnf with NAME.drat / NAME.bdrat in the folders is checked by `proofgate check` (its entry
 point, evidence.main, run as `python -m evidence.main`: the installed script without its wrapper; the
@@ -10,7 +11,10 @@ alone is timed too (csrc/tools/dratcheck, built here with make into bench/.cache
 package's -O3), so the cost of starting the Python command and of the kernel can be told apart from
 the engine's.  Prints wall time (the best of --repeat runs, the one least disturbed by whatever else
 the machine runs; the median is in --json; all after one unmeasured run of proofgate so its
-bytecode is cached even under PYTHONDONTWRITEBYTECODE), CPU time (user + system: on a busy machine it
+bytecode is cached even under PYTHONDONTWRITEBYTECODE; --command VENV/bin/proofgate times an installed
+script instead, whose interpreter start-up is a clean install's, without the .pth files of a
+development interpreter: an editable install's finder and others can cost 50 ms of CPU before
+anything of ours runs), CPU time (user + system: on a busy machine it
 moves less than wall time; with two threads ours can exceed wall time), peak RSS, MB of proof a
 second and both verdicts per pair, then the medians of the ratios (ours / theirs: below 1 is faster
 or smaller).  --tree ROOT measures another checkout instead of this one (its extensions built in
@@ -83,10 +87,12 @@ def warm_bytecode(tree):
 
 def measure(args):
     # the installed `proofgate` script's entry point (evidence.main: a plain check without click), as a user runs it
-    proofgate = [sys.executable, "-m", "evidence.main", "check", "--json", "--threads", args.threads]
+    proofgate = ([args.command] if args.command else [sys.executable, "-m", "evidence.main"]) + \
+        ["check", "--json", "--threads", args.threads]
     tree = Path(args.tree).resolve() if args.tree else ROOT  # `python -m` from there imports its packages
     engine = dratcheck(tree)
-    warm_bytecode(tree)
+    if not args.command:  # an installed script's bytecode was compiled when it was installed
+        warm_bytecode(tree)
     rows = []
     with tempfile.TemporaryDirectory(prefix="side-by-side-") as scratch:
         lrat = str(Path(scratch) / "engine.blrat")
@@ -159,13 +165,19 @@ def print_table(rows, kind, anchor):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("dirs", nargs="+", help="folders of NAME.cnf + NAME.drat/.bdrat/.lrat")
+    ap.add_argument("dirs", nargs="*", help="folders of NAME.cnf + NAME.drat/.bdrat/.lrat")
     ap.add_argument("--repeat", type=int, default=3, help="runs per command (the best time is printed)")
     ap.add_argument("--threads", choices=["auto", "1", "2"], default="auto", help="passed to proofgate check")
     ap.add_argument("--tree", help="measure the checkout at this root instead (extensions built in place)")
+    ap.add_argument("--command", help="an installed `proofgate` script to time instead of `python -m evidence.main` "
+                    "(e.g. VENV/bin/proofgate: a clean install's start-up, without this interpreter's .pth files)")
     ap.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    ap.add_argument("--table", help="print the table of a --json output saved here (no measuring)")
     args = ap.parse_args()
-    rows = measure(args)
+    if args.table:
+        rows = json.loads(Path(args.table).read_text())
+    else:
+        rows = measure(args)
     if args.json:
         print(json.dumps(rows, indent=1))
         return

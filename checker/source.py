@@ -3,18 +3,17 @@
 The sha256 in a Verdict is of the file as stored (what `sha256sum` prints),
 and the kernels parse exactly the bytes that were hashed: there is one read.
 """
-import bz2
 import fcntl
-import gzip
 import hashlib
 import io
-import lzma
 import os
 import threading
+from _lzma import LZMAError  # lzma's own: gzip, lzma and bz2 themselves are imported when a file needs one
 
-_MAGIC = ((b"\x1f\x8b", "gzip", lambda f: gzip.GzipFile(fileobj=f)), (b"\xfd7zXZ\x00", "xz", lzma.LZMAFile),
-          (b"BZh", "bz2", bz2.BZ2File))
-READ_ERRORS = (OSError, EOFError, lzma.LZMAError)  # what a corrupt compressed stream raises
+_MAGIC = ((b"\x1f\x8b", "gzip", lambda f: __import__("gzip").GzipFile(fileobj=f)),
+          (b"\xfd7zXZ\x00", "xz", lambda f: __import__("lzma").LZMAFile(f)),
+          (b"BZh", "bz2", lambda f: __import__("bz2").BZ2File(f)))
+READ_ERRORS = (OSError, EOFError, LZMAError)  # what a corrupt compressed stream raises
 
 
 class _Hashing(io.RawIOBase):

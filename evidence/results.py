@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import Enum
-from typing import Any
+
+TYPE_CHECKING = False  # typing's, without importing typing (start-up of a plain check); mypy takes it as True
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Result(str, Enum):

@@ -389,14 +389,15 @@ def test_many_rat_lemmas_from_occurrence_lists_the_kernels_accept(tmp_path):
 
 
 def test_auto_stays_on_one_thread_when_the_process_may_use_one_core(tmp_path):
-    """'auto' counts the cores this process may run on (taskset, a container), not those online."""
+    """'auto' counts the cores this process may run on (taskset, a container), not those online (threads=4:
+    'auto' with the machine's load taken for nil, so that a busy machine does not change the answer)."""
     if not shutil.which("taskset"):
         pytest.skip("taskset (util-linux) is not here")
     cnf, proof = tmp_path / "php-8.cnf", tmp_path / "php-8.drat"  # large enough for 'auto' to share it
     families.write_dimacs(cnf, *families.pigeonhole(8))
     assert _compat.solve_with_drat(*families.pigeonhole(8), proof, solver="cadical195") is None
     code = ("import sys; from evidence.solvers import drat; "
-            "print(drat.elaborate(sys.argv[1], sys.argv[2], sys.argv[3]).counts['split_items'])")
+            "print(drat.elaborate(sys.argv[1], sys.argv[2], sys.argv[3], threads=4).counts['split_items'])")
     args = [sys.executable, "-c", code, str(cnf), str(proof), str(tmp_path / "o.lrat")]
     cores = sorted(os.sched_getaffinity(0))
     pinned = subprocess.run(["taskset", "-c", str(cores[0]), *args], capture_output=True, text=True, cwd=ROOT)
@@ -404,3 +405,55 @@ def test_auto_stays_on_one_thread_when_the_process_may_use_one_core(tmp_path):
     if len(cores) > 1:  # and with two it does share this proof
         free = subprocess.run(["taskset", "-c", f"{cores[0]},{cores[1]}", *args], capture_output=True, text=True, cwd=ROOT)
         assert free.returncode == 0 and int(free.stdout) > 0, free.stderr
+
+
+def test_auto_shares_only_a_long_backward_pass(tmp_path):
+    """'auto' starts the second thread only once the backward pass has done some work (split.c, DELAY:
+    watches visited, not seconds, so this holds on any machine): barrel-64's proof has more items than
+    MIN_ITEMS but a short pass (2.5 M visits), which a second thread made cost 25% more CPU, so it stays
+    on one thread; php-8's pass is ten times longer and is shared.  Both verify either way."""
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("'auto' needs a second core to share anything")
+    for name, formula, shared in (("barrel-64", families.barrel_shifter_miter(64), False),
+                                  ("php-8", families.pigeonhole(8), True)):
+        cnf, proof = tmp_path / f"{name}.cnf", tmp_path / f"{name}.drat"
+        families.write_dimacs(cnf, *formula)
+        assert _compat.solve_with_drat(*formula, proof, solver="cadical195") is None
+        done, answer = elaborate_and_check(cnf, proof, tmp_path, threads=4)  # 'auto', the load taken for nil
+        assert done.status == "elaborated" and answer[:2] == ("VERIFIED", "ok"), (done, answer)
+        assert done.counts["lemmas"] + done.counts["deletions"] > 20000  # MIN_ITEMS: the item count allows it
+        assert (done.counts["split_items"] > 0) == shared, (name, done.counts)
+
+
+def test_a_small_proofs_lrat_goes_through_memory_and_the_kernel_still_decides(tmp_path, monkeypatch):
+    """drat.check without --lrat: a small proof's LRAT is written to a file in memory (memfd), with no
+    temporary folder; a large one's (over IN_MEMORY) to a temporary folder.  Either way the kernel reads
+    and checks it: LRAT the engine got wrong is rejected."""
+    import tempfile
+    cnf, proof = ROOT / "samples" / "lrat" / "php-4.cnf", ROOT / "samples" / "drat" / "php-4-cadical195.drat"
+    folders = []
+    real = tempfile.TemporaryDirectory
+
+    def counted(*args, **kwargs):
+        folders.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", counted)
+    done, verdict = drat.check(str(cnf), str(proof), "c")
+    assert verdict.verified and verdict.proof["path"].startswith("/proc/self/fd/") and folders == []
+    monkeypatch.setattr(drat, "IN_MEMORY", 100)  # the proof is larger: a temporary folder
+    done, on_disk = drat.check(str(cnf), str(proof), "c")
+    assert on_disk.verified and len(folders) == 1 and on_disk.proof["sha256"] == verdict.proof["sha256"]
+    monkeypatch.setattr(drat, "IN_MEMORY", 16 << 20)
+    elaborate = drat.elaborate
+
+    def wrong(formula, proof, lrat, **options):  # an engine bug: the empty clause at once, from clause 1
+        result = elaborate(formula, proof, lrat, **options)
+        with open(lrat, "r+b") as f:
+            f.truncate(), f.write(f"{result.counts['clauses'] + 1} 0 1 0\n".encode())
+        return result
+
+    monkeypatch.setattr(drat, "elaborate", wrong)
+    for kernel in ("c", "python"):
+        done, bad = drat.check(str(cnf), str(proof), kernel)
+        assert done.status == "elaborated" and not bad.verified, (kernel, bad.reason)

@@ -1,8 +1,10 @@
 """The fast entry point (evidence/main.py): a plain `proofgate check` says and exits exactly as the click
 command line does, and imports nothing the kernel's answer does not need."""
+import os
 import re
 import subprocess
 import sys
+import sysconfig
 
 import pytest
 
@@ -38,7 +40,7 @@ def run(entry: str, args: list[str]) -> subprocess.CompletedProcess:
 
 def same(text: str) -> str:
     """Without what differs from one run to the next: times, and the temporary folder of an elaborated LRAT."""
-    text = re.sub(r"proofgate-[A-Za-z0-9_]+/proof\.lrat", "TMP/proof.lrat", text)
+    text = re.sub(r"proofgate-[A-Za-z0-9_]+/proof\.lrat|/proc/self/fd/\d+", "TMP/proof.lrat", text)
     return re.sub(r'\d+\.\d+ s|"seconds": [0-9.e-]+|"(parse|forward|backward|write)": [0-9.e-]+', "T", text)
 
 
@@ -74,3 +76,20 @@ def test_a_plain_check_imports_only_what_the_kernel_needs():
             "print('EXIT', code, 'HEAVY', heavy, 'DRAT', 'evidence._dratc' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
     assert out.strip().endswith("EXIT 0 HEAVY [] DRAT False"), out
+
+
+def test_a_plain_drat_check_imports_no_more_of_the_standard_library_than_it_uses():
+    """Without site (whose .pth files import what they like), a plain DRAT check imports none of these:
+    the verdict's module needs no pathlib, typing or json (only --json prints JSON), the sources open
+    gzip, bz2 and lzma files only when they meet one, and a small proof's LRAT goes to a file in memory,
+    not to a temporary folder (tempfile, shutil, random).  Each costs start-up, which is most of a small
+    check."""
+    avoided = ("pathlib", "typing", "json", "tempfile", "shutil", "random", "gzip", "bz2", "lzma")
+    code = (f"import sys; sys.argv = ['proofgate', 'check', {str(SAMPLES / 'lrat/php-4.cnf')!r}, "
+            f"{str(SAMPLES / 'drat/php-4-cadical195.drat')!r}]\n"
+            "from evidence.main import main\ntry:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+            f"print('EXIT', code, 'LOADED', sorted(m for m in {avoided!r} if m in sys.modules))\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), sysconfig.get_paths()["platlib"]])}
+    out = subprocess.run([sys.executable, "-S", "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         env=env)
+    assert "s VERIFIED" in out.stdout and out.stdout.strip().endswith("EXIT 0 LOADED []"), (out.stdout, out.stderr)

@@ -170,8 +170,10 @@ int pg_backward (engine *e) {
   if (analyze (e, e->final_conflict) || pg_log (e, (uint32_t) pg_logged (e)) || pg_log (e, 0))
     return e->res->code;
   int64_t j = e->conflict_item;
-  for (; j >= 0 && pg_split_claim (e, j); j--)
+  for (; j >= 0 && pg_split_claim (e, j); j--) {
     if (undo_item (e, j)) return e->res->code;
+    if (e->split_after > 0 && !(j & 0xff) && pg_split_late (e, j)) return e->res->code;
+  }
   if (!e->split) return PG_DRAT_OK;
   for (int64_t below = pg_split_join (e); j >= below; j--)  /* what the other thread gave back */
     if (undo_item (e, j)) return e->res->code;

@@ -35,7 +35,8 @@ typedef struct pg_drat_options {
   double timeout;             /* seconds; 0: none */
   int64_t max_memory;         /* bytes; 0: none */
   int threads;                /* 0: a second thread for large proofs when a core is free; 1: one; 2: two if any work;
-                                 3 (tests): two, the second taking exactly the first part, whatever the scheduler does */
+                                 3 (tests): two, the second taking exactly the first part, whatever the scheduler does;
+                                 4 (tests): as 0, but taking the machine's load for nil */
 } pg_drat_options;
 
 typedef struct pg_drat_result {

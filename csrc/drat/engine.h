@@ -75,6 +75,8 @@ typedef struct engine {
   cref *occurs;                    /* the clauses holding each literal, in arena (= LRAT id) order */
   int64_t conflict_item;           /* the item at which propagation first conflicts (-1: the formula) */
   split *split;                    /* the backward pass shared with a second thread (split.c) */
+  uint64_t ticks;                  /* watches visited (watch.c): the work done so far */
+  uint64_t split_after;            /* 'auto': start it once ticks pass this (0: no more) */
   size_t log_valid;                /* that thread's log holds whole records up to here */
   cref final_conflict;
 } engine;
@@ -143,7 +145,8 @@ int pg_backward (engine *);
 int pg_check_lemma (engine *, cref);     /* RUP, else RAT, against the active clauses; logs its record */
 
 /* split.c: a second thread checks the proof's first lemmas forward while this one goes backward */
-int pg_split_start (engine *);
+int pg_split_start (engine *);                /* before the backward pass; 'auto' only arms pg_split_late */
+int pg_split_late (engine *, int64_t item);   /* 'auto', A about to go below item: start B if A has taken long */
 int pg_split_claim (engine *, int64_t item);  /* may this (the backward) thread do this item? */
 int64_t pg_split_join (engine *);             /* wait for the other; items below the result are its */
 int pg_split_merge (engine *);                /* its needed lemmas become core here */

@@ -29,7 +29,12 @@
 /*  formula), and A holds under LARGE bytes: B's copy costs memory in     */
 /*  proportion to its items, while the lemmas it gets, the first ones,    */
 /*  are often the cheapest (chessboard-14: a quarter of the items, no     */
-/*  time saved), so on large proofs memory is worth more than B.          */
+/*  time saved), so on large proofs memory is worth more than B.  And     */
+/*  B starts only once A has visited DELAY watches going backward (work,  */
+/*  not time, so the same proof splits or not on any machine): how long a */
+/*  pass takes is not known from its size (barrel-64, 25k items, 2.5 M    */
+/*  visits, 0.04 s; shift-add-7, 90k items, 61 M, 1 s), and a short pass  */
+/*  does not repay B's start and copy (barrel-64: 25% more CPU with B).   */
 /*------------------------------------------------------------------------*/
 
 struct split {
@@ -50,6 +55,7 @@ enum { MIN_ITEMS = 20000 };  /* below this a second thread costs more than it sa
 #define BUDGET 0.35          /* and B costs at most this share of A's memory: */
 #define COST(words, clauses) (4.0 * (double) (words) + 24.0 * (double) (clauses))  /* copy, watches */
 #define LARGE 1e8            /* bytes of A: beyond, B would cost 35 MB or more for a share of cheap, early work */
+#define DELAY 5000000ULL     /* watches A visits going backward before B starts ('auto'): some 0.1 s */
 
 int64_t pg_split_bytes (engine *e) {
   split *s = e->split;
@@ -138,24 +144,51 @@ static int usable_cores (void) {  /* this process's affinity (taskset, a contain
   return n > 0 ? (int) n : 1;
 }
 
+static int start (engine *e, int64_t hi);
+
+/* Is a core free for B?  The 1-minute load average (this process counted) under the cores, by half a
+   core; unknown, yes.  On a busy machine B only adds CPU: at load 5 on 2 cores, counter-10-400 took 50%
+   more CPU with B and no less time. */
+static int core_free (int cores) {
+  double load;
+  return getloadavg (&load, 1) != 1 || load < (double) cores - 0.5;
+}
+
 int pg_split_start (engine *e) {
-  int forced = e->opt.threads >= 2;
-  if (e->opt.threads == 1 || (e->opt.threads == 0 && usable_cores () < 2) || e->opt.lrat_fd < 0 ||
+  int forced = e->opt.threads == 2 || e->opt.threads == 3;
+  if (e->opt.threads == 1 || (!forced && usable_cores () < 2) || e->opt.lrat_fd < 0 ||
       e->conflict_item < (forced ? 1 : MIN_ITEMS))
     return PG_DRAT_OK;
+  if (!forced) {  /* 'auto': later, if the pass is long (pg_split_late) */
+    e->split_after = e->ticks + DELAY;
+    return PG_DRAT_OK;
+  }
+  return start (e, e->conflict_item + 1);
+}
+
+int pg_split_late (engine *e, int64_t j) {
+  if (e->ticks < e->split_after) return PG_DRAT_OK;
+  e->split_after = 0;  /* one try */
+  if (e->opt.threads == 0 && !core_free (usable_cores ())) return PG_DRAT_OK;  /* 4 (tests): as if idle */
+  return j >= MIN_ITEMS / 2 ? start (e, j) : PG_DRAT_OK;  /* too little left: not worth it */
+}
+
+/* B, to own items below hi (A owns [hi, conflict]). */
+static int start (engine *e, int64_t hi) {
+  int forced = e->opt.threads == 2 || e->opt.threads == 3;
   size_t lemma_words = e->size - e->formula_end, watched = 0;
-  if (e->opt.threads == 0 && e->formula_end > lemma_words / 4) return PG_DRAT_OK;  /* B would copy too much */
+  if (!forced && e->formula_end > lemma_words / 4) return PG_DRAT_OK;  /* B would copy too much */
   for (size_t l = 0; l < 2 * e->vars_cap; l++) watched += e->watch[l].n + e->core_watch[l].n;
   double resident = 4.0 * (double) e->size + 8.0 * (double) (e->nitems + watched);  /* A's memory, roughly */
-  if (e->opt.threads == 0 && resident > LARGE) return PG_DRAT_OK;  /* memory is then the scarcer resource */
+  if (!forced && resident > LARGE) return PG_DRAT_OK;  /* memory is then the scarcer resource */
   double budget = BUDGET * resident;
   if (e->opt.max_memory > 0 && budget > (double) (e->opt.max_memory - e->bytes))  /* --max-memory holds for both */
     budget = (double) (e->opt.max_memory - e->bytes);
   budget -= COST (e->formula_end, (double) e->res->clauses);
   size_t part = e->formula_end + (size_t) (PART * (double) lemma_words);
   cref bound = (cref) e->formula_end;
-  int64_t limit = e->conflict_item;
-  for (int64_t j = 0; j < e->conflict_item; j++) {
+  int64_t limit = hi - 1;
+  for (int64_t j = 0; j < hi - 1; j++) {
     if (e->items[j].flags & DELETION) continue;
     cref c = e->items[j].clause, next = c + HEADER + SIZE (e, c);
     if ((next > part || (budget -= COST (HEADER + SIZE (e, c), 1)) < 0) && (bound > e->formula_end || !forced)) {
@@ -183,7 +216,7 @@ int pg_split_start (engine *e) {
     if (c < b->formula_end) FLAGS (b, c) |= ACTIVE;
     LINK (b, c) = 0;
   }
-  s->b = b, s->lo = 0, s->hi = e->conflict_item + 1, s->limit = limit, s->fixed = e->opt.threads == 3;
+  s->b = b, s->lo = 0, s->hi = hi, s->limit = limit, s->fixed = e->opt.threads == 3;
   e->split = s;
   if (pg_ensure_variable (b, e->variables) || pthread_mutex_init (&s->lock, 0)) return pg_split_release (e), PG_DRAT_OK;
   if (pthread_create (&s->thread, 0, run_b, b)) {

@@ -75,6 +75,7 @@ static cref visit_list (engine *e, lit_t false_lit, int core) {
   uint32_t *arena = e->arena;
   watch *w = ws->a, *end = w + ws->n, *keep = w;
   cref conflict = 0;
+  e->ticks += ws->n + 1;  /* the work done, as a measure that does not depend on the machine */
   while (w < end) {
     watch x = *w++;
     if (val[x.blocker] > 0) { *keep++ = x; continue; }

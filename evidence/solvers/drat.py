@@ -78,7 +78,8 @@ def elaborate(formula, proof, lrat=None, *, binary_lrat=False, core=None, trimme
             options.lrat_binary, options.strict_deletions = binary_lrat, strict_deletions
             options.proof_format, options.timeout, options.max_memory = _ENCODINGS[encoding], timeout, max_memory
             options.threads = threads  # 0: a second thread for a large proof when a core is free (docs/DRAT.md);
-            # 3, for tests: two, the second taking exactly the first part, so what it does is not the scheduler's choice
+            # 3, for tests: two, the second taking exactly the first part, so what it does is not the scheduler's
+            # choice; 4, for tests: as 0, but as if no other process were running (0 leaves a busy machine alone)
             lib.pg_drat_elaborate(options, result)
         finally:
             failed = release((f, p), fds, feeders)
@@ -105,17 +106,44 @@ def elaborate(formula, proof, lrat=None, *, binary_lrat=False, core=None, trimme
                            r.line or None, r.offset if r.offset >= 0 else None, digest, counts, seconds)
 
 
+IN_MEMORY = 16 << 20  # a proof file up to this size has its LRAT kept in memory (a few times this at most)
+
+
 def check(formula, proof, kernel, lrat=None, **options):
     """Elaborate, then let the kernel check the LRAT.  Returns (Elaboration, Verdict or None).
 
-    The LRAT goes to `lrat`, or to a temporary file removed afterwards."""
-    import tempfile
-
+    The LRAT goes to `lrat`; else, for a proof of up to IN_MEMORY bytes, to an anonymous file in memory
+    (memfd: no temporary folder to make and remove, no disk), else to a temporary file removed
+    afterwards.  Either way the kernel reads it as a file, by its name, as any LRAT proof."""
     import checker
 
-    with tempfile.TemporaryDirectory(prefix="proofgate-") as scratch:
-        target = lrat or os.path.join(scratch, "proof.lrat")
+    def run(target):
         done = elaborate(formula, proof, target, **options)
-        if done.status != "elaborated":
-            return done, None
-        return done, checker.check_lrat(formula, target, kernel)
+        return (done, None) if done.status != "elaborated" else (done, checker.check_lrat(formula, target, kernel))
+
+    if lrat:
+        return run(lrat)
+    memory = _memory_file(proof)
+    if memory is not None:
+        try:
+            return run(f"/proc/self/fd/{memory}")
+        finally:
+            os.close(memory)
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="proofgate-") as scratch:
+        return run(os.path.join(scratch, "proof.lrat"))
+
+
+def _memory_file(proof):
+    """A descriptor of an empty file in memory, reachable as /proc/self/fd/N, for a small proof's LRAT;
+    None if the proof is large or the system has no such files."""
+    try:
+        if os.path.getsize(proof) > IN_MEMORY:
+            return None
+        fd = os.memfd_create("proofgate-lrat", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):  # not Linux, or an old one; an unreadable proof: elaborate() says so
+        return None
+    if os.path.exists(f"/proc/self/fd/{fd}"):
+        return fd
+    os.close(fd)  # no /proc
+    return None
