@@ -2,6 +2,7 @@
 import os
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -15,6 +16,9 @@ def test_demo_runs_from_an_installed_wheel_outside_a_checkout(tmp_path):
                            capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert built.returncode == 0, built.stderr[-2000:]
     wheel = next(wheels.glob("proofgate_evidence-*.whl"))
+    shipped = {os.path.dirname(name) for name in zipfile.ZipFile(wheel).namelist() if name.endswith(".py")}
+    modules = {str(p.parent.relative_to(ROOT)) for top in ("checker", "evidence") for p in (ROOT / top).rglob("*.py")}
+    assert modules <= shipped, f"not in the wheel: {sorted(modules - shipped)}"  # a package left out of pyproject
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # nothing of the checkout on the path
