@@ -151,3 +151,19 @@ def test_a_database_url_without_artifacts_is_a_clear_error(tmp_path):
     assert r.exit_code == 2 and "--artifacts" in r.output and "secret" not in r.output
     r = run("history", db="not a url")
     assert r.exit_code == 2 and "bad database URL" in r.output
+
+
+def test_results_are_indexed_by_formula_also_in_a_store_made_before_the_index(tmp_path):
+    """run --reuse-verdicts looks results up by formula_sha256: a new store has the index, and opening
+    an older one (made without it) adds it."""
+    import sqlalchemy
+    url = sqlite_url(tmp_path)
+    store = Store(url)
+    indexed = lambda: any(i["column_names"] == ["formula_sha256"]  # noqa: E731
+                          for i in sqlalchemy.inspect(store.engine).get_indexes("result"))
+    assert indexed()
+    with store.engine.begin() as db:
+        db.execute(sqlalchemy.text("DROP INDEX ix_result_formula_sha256"))
+    assert not indexed()
+    store = Store(url)
+    assert indexed()

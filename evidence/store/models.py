@@ -105,7 +105,7 @@ class ResultRow(SQLModel, table=True):
     verdict: str  # a Result: PASS | FAIL | NOT CHECKABLE
     reason: str | None = None
     formula_path: str  # as given on the command line
-    formula_sha256: str | None = None
+    formula_sha256: str | None = Field(default=None, index=True)  # run --reuse-verdicts looks results up by it
     proof_sha256: str | None = None
     model_sha256: str | None = None
     verdict_sha256: str | None = None  # the kernel's Verdict as JSON

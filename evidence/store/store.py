@@ -94,6 +94,8 @@ class Store:
         try:
             self.engine = create_engine(url)
             SQLModel.metadata.create_all(self.engine)
+            for index in ResultRow.__table__.indexes:  # type: ignore[attr-defined]  # a store made before it had one
+                index.create(self.engine, checkfirst=True)
         except (SQLAlchemyError, ImportError) as error:
             raise StoreError(f"cannot open the store {parsed.render_as_string(hide_password=True)}: "
                              f"{str(error).splitlines()[0]}") from None
