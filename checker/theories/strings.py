@@ -109,7 +109,7 @@ def grow(stars, mask):  # after a star at position i, position i+1 is reached to
 
 def step(glob, mask, char):  # after one character: a star stays, a `?` or the character moves on
     read, stars = moves(glob, char)
-    return closure(glob, (mask & read) << 1 | (mask & stars))
+    return grow(stars, (mask & read) << 1 | (mask & stars))
 
 
 def squeeze(glob):  # the canonical glob: no two stars in a row
@@ -288,7 +288,7 @@ def bound(problem, key):
 def walker(pattern, cuts):  # (start, successors: the masks after a character of each class of cuts, accepting)
     if not isinstance(pattern, Automaton):  # each class's reading mask looked up once, not at each state
         stars, reads = moves(pattern, None)[1], [moves(pattern, c)[0] for c in cuts]
-        return closure(pattern, 1), lambda m: [grow(stars, (m & r) << 1 | (m & stars)) for r in reads], \
+        return grow(stars, 1), lambda m: [grow(stars, (m & r) << 1 | (m & stars)) for r in reads], \
             lambda m: bool(m >> len(pattern) & 1)
     own, masks = table(pattern)
     reads = [masks[bisect.bisect_right(own, c) - 1] for c in cuts]
