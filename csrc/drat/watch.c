@@ -17,12 +17,15 @@
 
 enum { ALL, CORE_ONLY, NONCORE_ONLY };
 
+/* A variable's reason is left as it was: it is read only while the variable is assigned. */
 void pg_backtrack (engine *e, size_t to) {
-  while (e->trail_n > to) {
-    lit_t lit = e->trail[--e->trail_n];
-    e->val[lit] = e->val[lit ^ 1] = 0;
-    e->reason[lit >> 1] = NO_REASON;
+  int8_t *val = e->val;
+  const lit_t *trail = e->trail;
+  for (size_t n = e->trail_n; n > to;) {
+    lit_t lit = trail[--n];
+    val[lit] = val[lit ^ 1] = 0;
   }
+  if (e->trail_n > to) e->trail_n = to;
 }
 
 static int grow_watches (engine *e, watches *w) {
