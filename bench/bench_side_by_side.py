@@ -11,8 +11,8 @@ alone is timed too (csrc/tools/dratcheck, built here with make into bench/.cache
 package's -O3), so the cost of starting the Python command and of the kernel can be told apart from
 the engine's.  Prints wall time (the best of --repeat runs, the one least disturbed by whatever else
 the machine runs; the median is in --json; all after one unmeasured run of proofgate so its
-bytecode is cached even under PYTHONDONTWRITEBYTECODE; --command VENV/bin/proofgate times an installed
-script instead, whose interpreter start-up is a clean install's, without the .pth files of a
+bytecode is cached even under PYTHONDONTWRITEBYTECODE, an installed script's too; --command
+VENV/bin/proofgate times an installed script instead, whose interpreter start-up is a clean install's, without the .pth files of a
 development interpreter: an editable install's finder and others can cost 50 ms of CPU before
 anything of ours runs), CPU time (user + system: on a busy machine it
 moves less than wall time; with two threads ours can exceed wall time), peak RSS, MB of proof a
@@ -75,10 +75,20 @@ def timed(command, verified, repeat, cwd=None):
             "ok": all(r["ok"] for r in runs)}
 
 
-def warm_bytecode(tree):
+def warm_bytecode(tree, command=None):
     """One unmeasured run of the command with bytecode writing allowed: the runs timed then load
-    cached bytecode, as an installed package does, instead of compiling every module each time."""
+    cached bytecode, as an installed package does, instead of compiling every module each time.
+    An installed script (`command`) too, by two plain checks of samples: a venv that reaches a checkout
+    through a .pth line, or an install made under PYTHONDONTWRITEBYTECODE, has no bytecode either
+    (PYTHONDONTWRITEBYTECODE=1 in the environment then made every timed run compile ours: some 15 ms of a
+    tiny proof's 55)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if command:
+        samples = ROOT / "samples"
+        for proof, kind in ((samples / "lrat" / "php-4.lrat", "lrat"), (samples / "drat" / "php-4-cadical195.drat", "drat")):
+            subprocess.run([command, "check", "--format", kind, str(samples / "lrat" / "php-4.cnf"), str(proof)],
+                           env=env, capture_output=True, cwd=tree)
+        return
     subprocess.run([sys.executable, "-m", "evidence.cli", "check", "--help"], env=env, capture_output=True, cwd=tree)
     subprocess.run([sys.executable, "-c", "import checker, evidence.main, evidence.solvers.drat, evidence.cli, "
                     "evidence.smt.checking"],
@@ -91,8 +101,7 @@ def measure(args):
         ["check", "--json", "--threads", args.threads]
     tree = Path(args.tree).resolve() if args.tree else ROOT  # `python -m` from there imports its packages
     engine = dratcheck(tree)
-    if not args.command:  # an installed script's bytecode was compiled when it was installed
-        warm_bytecode(tree)
+    warm_bytecode(tree, args.command)
     rows = []
     with tempfile.TemporaryDirectory(prefix="side-by-side-") as scratch:
         lrat = str(Path(scratch) / "engine.blrat")
