@@ -78,6 +78,25 @@ def test_an_integer_numeral_fits_a_real_ite_but_a_decimal_never_fits_an_int_one(
             smtlib.read(bad)
 
 
+@pytest.mark.parametrize("logic, sort", [("QF_LRA", "Real"), ("QF_UFLRA", "Real"), ("QF_RDL", "Real"),
+                                         ("QF_NRA", "Real"), ("QF_LIA", "Int"), ("QF_LIRA", "Int"),
+                                         ("QF_AUFLIRA", "Int"), ("ALL", "Int"), (None, "Int")])
+def test_a_numeral_is_a_real_in_a_logic_of_reals_alone(logic, sort):
+    declare = (f"(set-logic {logic})" if logic else "") + "(declare-fun x () Real)(declare-fun c () Bool)"
+    problem = smtlib.read(f"{declare}(assert (= (- x) (+ 6 x)))".encode())
+    negated, summed = (problem.terms[a] for a in problem.terms[problem.assertions[0][0]].args)
+    assert problem.terms[negated.args[0]][1:] == (-1, (), sort)  # (- x) is (* -1 x), -1 the logic's numeral
+    assert problem.terms[summed.args[0]][1:] == (6, (), sort)
+    mixed = f"{declare}(assert (= x (ite c (+ (- 6) (ite c 1 0)) x)))".encode()  # an Int sum, unless 6 is Real
+    if sort == "Int":
+        with pytest.raises(smtlib.SmtError, match="ill-sorted ite"):
+            smtlib.read(mixed)
+    else:
+        problem = smtlib.read(mixed)
+        ite = problem.terms[problem.terms[problem.assertions[0][0]].args[1]]
+        assert ite.sort == problem.terms[ite.args[1]].sort == "Real"
+
+
 def test_a_model_that_gives_a_real_ite_another_value_than_its_numeral_branch_is_rejected(tmp_path):
     path = DATA / "ite-numeral-real-sat.smt2"
     _, cert, _ = prove(tmp_path, path)
