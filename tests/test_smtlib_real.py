@@ -217,11 +217,28 @@ def test_a_model_with_the_int_term_under_division_of_another_value_is_rejected(t
     assert not any(v.verified for v in verdicts(path, cert))
 
 
-def test_a_function_of_arrays_in_a_satisfiable_problem_is_no_answer_not_a_crash(tmp_path):
-    from evidence.smt.theories import Unknown
-    text = "(declare-fun f ((Array Int Int)) Int)(declare-fun a () (Array Int Int))(assert (> (f a) 0))"
-    with pytest.raises(Unknown, match="function of arrays"):
-        prove(tmp_path, text)
+FUNCTION_OF_ARRAYS = ("(declare-fun f ((Array Int Int)) Int)(declare-fun a () (Array Int Int))"
+                      "(declare-fun b () (Array Int Int))(assert (> (f a) 0))(assert (< (f (store b 1 2)) 0))")
+
+
+def test_a_function_of_arrays_has_a_model_that_every_kernel_verifies(tmp_path):
+    path, cert, result = prove(tmp_path, FUNCTION_OF_ARRAYS)
+    assert result.answer == "sat" and "(define-fun f ((" in cert.read_text()
+    assert all(v.verified for v in verdicts(path, cert))
+
+
+@pytest.mark.parametrize("table, verified", [
+    ("(ite (= x ((as const (Array Int Int)) 0)) 1 (- 1))", True),  # a = const 0, b = const 0: (store b 1 2) differs
+    ("(ite (= x (store ((as const (Array Int Int)) 0) 1 2)) (- 1) 1)", True),  # the same function, said otherwise
+    ("(ite (= x (store ((as const (Array Int Int)) 0) 1 3)) (- 1) 1)", False),  # (store b 1 2) is not it: f is 1
+    ("1", False)])
+def test_a_function_of_arrays_is_applied_to_the_array_values_of_its_arguments(tmp_path, table, verified):
+    path, cert, _ = prove(tmp_path, FUNCTION_OF_ARRAYS)
+    text = cert.read_text()
+    model = "".join(f"(define-fun {n} () (Array Int Int) ((as const (Array Int Int)) 0))\n" for n in "ab")
+    cert.write_text(text[:text.index("(define-fun")] + model +
+                    f"(define-fun f ((x (Array Int Int))) Int {table})\n")
+    assert {v.verified for v in verdicts(path, cert)} == {verified}
 
 
 # ---- define-sort -------------------------------------------------------------------------------------
