@@ -175,7 +175,7 @@ class Model:
         if type(value) is Abstract:
             return values.make("const", value.name, (), sort)
         if isinstance(sort, tuple):
-            return theories.VALUES[sort[0]](values, value, sort)
+            return theories.VALUES[sort[0]](self, value, sort)
         return values.make("str" if type(value) is str else "num", value, (), sort)
 
 

@@ -158,7 +158,7 @@ class Problem:
         self.funs = {}  # name -> (argument sorts, result sort): declared functions only
         self.macros = {}  # define-fun name -> Macro
         self.assertions = []  # (term, token index)
-        self.queries, self.budget, self.model = 0, 10**7, False
+        self.queries, self.budget, self.model, self.reals = 0, 10**7, False, False
         self.defines = None  # for a model: the functions it may define (the problem's declared ones)
         self.expanding = None  # the define-fun whose body is being read at a use
         self.names, self.bindable, self.constants = {}, {}, {}  # token -> name, name, term (or name -> term)
@@ -216,7 +216,8 @@ class Problem:
             elif name in (b"check-sat", b"exit", b"set-logic"):
                 self.queries += name == b"check-sat"
                 if name == b"set-logic":
-                    self.symbol(tokens, take())
+                    logic = self.symbol(tokens, take())
+                    self.reals = logic.endswith(("RA", "RDL")) and not logic.endswith("IRA")
                 self.close(tokens, take(), at)
             elif name == b"check-sat-assuming":
                 theories.check_sat_assuming(self, tokens, take, at)
@@ -514,8 +515,8 @@ class Problem:
         if not number or len(token) > 4000:  # int() refuses 4,300 digits or more
             raise self.error(tokens, f"not a numeral or decimal: {_show(token)}" if len(token) <= 4000 else
                              "unsupported: a numeral of more than 4,000 digits")
-        return self.make("num", Fraction(token.decode()) if number[2] else int(token), (),
-                         "Real" if number[2] else "Int")
+        real = number[2] or self.reals  # in a logic of Reals alone (QF_LRA, QF_RDL), 1 is a Real (SMT-LIB 2.6)
+        return self.make("num", Fraction(token.decode()) if real else int(token), (), "Real" if real else "Int")
 
     # ---- operators -----------------------------------------------------
     def apply(self, head, args, tokens, at):
@@ -571,7 +572,7 @@ class Problem:
             if numerals == len(args):
                 return self.fold(head, [terms[a].payload for a in args], sort, tokens, at)
             if head == "-" and len(args) == 1:
-                return make("*", None, [make("num", -1, (), "Int"), args[0]], sort)
+                return make("*", None, [make("num", -1, (), "Real" if self.reals else "Int"), args[0]], sort)
             if head == "/" and numerals < len(args) - 1 + (terms[args[0]].op == "num") or \
                     head == "*" and numerals < len(args) - 1:
                 raise self.error(tokens, f"unsupported: non-linear {head}", at)

@@ -78,6 +78,25 @@ def test_an_integer_numeral_fits_a_real_ite_but_a_decimal_never_fits_an_int_one(
             smtlib.read(bad)
 
 
+@pytest.mark.parametrize("logic, sort", [("QF_LRA", "Real"), ("QF_UFLRA", "Real"), ("QF_RDL", "Real"),
+                                         ("QF_NRA", "Real"), ("QF_LIA", "Int"), ("QF_LIRA", "Int"),
+                                         ("QF_AUFLIRA", "Int"), ("ALL", "Int"), (None, "Int")])
+def test_a_numeral_is_a_real_in_a_logic_of_reals_alone(logic, sort):
+    declare = (f"(set-logic {logic})" if logic else "") + "(declare-fun x () Real)(declare-fun c () Bool)"
+    problem = smtlib.read(f"{declare}(assert (= (- x) (+ 6 x)))".encode())
+    negated, summed = (problem.terms[a] for a in problem.terms[problem.assertions[0][0]].args)
+    assert problem.terms[negated.args[0]][1:] == (-1, (), sort)  # (- x) is (* -1 x), -1 the logic's numeral
+    assert problem.terms[summed.args[0]][1:] == (6, (), sort)
+    mixed = f"{declare}(assert (= x (ite c (+ (- 6) (ite c 1 0)) x)))".encode()  # an Int sum, unless 6 is Real
+    if sort == "Int":
+        with pytest.raises(smtlib.SmtError, match="ill-sorted ite"):
+            smtlib.read(mixed)
+    else:
+        problem = smtlib.read(mixed)
+        ite = problem.terms[problem.terms[problem.assertions[0][0]].args[1]]
+        assert ite.sort == problem.terms[ite.args[1]].sort == "Real"
+
+
 def test_a_model_that_gives_a_real_ite_another_value_than_its_numeral_branch_is_rejected(tmp_path):
     path = DATA / "ite-numeral-real-sat.smt2"
     _, cert, _ = prove(tmp_path, path)
@@ -198,11 +217,28 @@ def test_a_model_with_the_int_term_under_division_of_another_value_is_rejected(t
     assert not any(v.verified for v in verdicts(path, cert))
 
 
-def test_a_function_of_arrays_in_a_satisfiable_problem_is_no_answer_not_a_crash(tmp_path):
-    from evidence.smt.theories import Unknown
-    text = "(declare-fun f ((Array Int Int)) Int)(declare-fun a () (Array Int Int))(assert (> (f a) 0))"
-    with pytest.raises(Unknown, match="function of arrays"):
-        prove(tmp_path, text)
+FUNCTION_OF_ARRAYS = ("(declare-fun f ((Array Int Int)) Int)(declare-fun a () (Array Int Int))"
+                      "(declare-fun b () (Array Int Int))(assert (> (f a) 0))(assert (< (f (store b 1 2)) 0))")
+
+
+def test_a_function_of_arrays_has_a_model_that_every_kernel_verifies(tmp_path):
+    path, cert, result = prove(tmp_path, FUNCTION_OF_ARRAYS)
+    assert result.answer == "sat" and "(define-fun f ((" in cert.read_text()
+    assert all(v.verified for v in verdicts(path, cert))
+
+
+@pytest.mark.parametrize("table, verified", [
+    ("(ite (= x ((as const (Array Int Int)) 0)) 1 (- 1))", True),  # a = const 0, b = const 0: (store b 1 2) differs
+    ("(ite (= x (store ((as const (Array Int Int)) 0) 1 2)) (- 1) 1)", True),  # the same function, said otherwise
+    ("(ite (= x (store ((as const (Array Int Int)) 0) 1 3)) (- 1) 1)", False),  # (store b 1 2) is not it: f is 1
+    ("1", False)])
+def test_a_function_of_arrays_is_applied_to_the_array_values_of_its_arguments(tmp_path, table, verified):
+    path, cert, _ = prove(tmp_path, FUNCTION_OF_ARRAYS)
+    text = cert.read_text()
+    model = "".join(f"(define-fun {n} () (Array Int Int) ((as const (Array Int Int)) 0))\n" for n in "ab")
+    cert.write_text(text[:text.index("(define-fun")] + model +
+                    f"(define-fun f ((x (Array Int Int))) Int {table})\n")
+    assert {v.verified for v in verdicts(path, cert)} == {verified}
 
 
 # ---- define-sort -------------------------------------------------------------------------------------

@@ -83,7 +83,17 @@ def store(x, payload):
 OPS.update({"select": lambda x, p: dict(x[0][1]).get(x[1], x[0][0]), "store": store,
             "as const": lambda x, p: (x[0], frozenset())})
 TYPES["Array"] = lambda v, sort: type(v) is tuple and len(v) == 2 and type(v[1]) is frozenset
-VALUES["Array"] = lambda values, value, sort: (_ for _ in ()).throw(ValueError("unsupported: a function of arrays"))
+def value_term(model, value, sort):
+    """The model's term for an array value, where a function of arrays is applied to one: its default's
+    constant array with each other element stored (the value that term evaluates to, by `store`)."""
+    (default, pairs), make = value, model.values.make
+    term = make("as const", None, [model.constant(default, sort[2])], sort)
+    for i, v in pairs:
+        term = make("store", None, [term, model.constant(i, sort[1]), model.constant(v, sort[2])], sort)
+    return term
+
+
+VALUES["Array"] = value_term
 SORTS.add("Array")
 LEAVES.update(("select", "@diff"))
 OPERATORS.update(dict.fromkeys(("select", "store", "@diff", "as const"), apply))

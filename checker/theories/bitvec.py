@@ -399,5 +399,5 @@ CONSTANTS.update({"#": literal, "_": indexed_literal})
 OPERATORS.update(dict.fromkeys(LEFT + UNARY + BINARY + OVERFLOW + tuple(PREDICATES) + tuple(INDEXED), apply))
 ATOMS["BitVec"] = atom
 TYPES["BitVec"] = lambda value, sort: type(value) is int and 0 <= value <= mask(sort[1])
-VALUES["BitVec"] = lambda problem, value, sort: problem.make("bv", value, (), sort)
+VALUES["BitVec"] = lambda model, value, sort: model.values.make("bv", value, (), sort)
 OPS.update(EVALUATE)

@@ -286,8 +286,6 @@ class Model:
 
     def function(self, name, params, sort):
         """An ite table over the problem's applications of `name`; conflicting rows are Unknown."""
-        if any(is_array(s) for s in params):  # the kernel refuses such a define-fun in a model, by name
-            raise Unknown(f"a model of {name}, a function of arrays, is beyond the kernel's models")
         table = {}
         for t, (op, payload, args, _) in enumerate(self.problem.terms):
             if op == "app" and payload == name:
