@@ -160,12 +160,13 @@ def linear(problem, op, a, b):
     kind, sign = {"<": ("<", 1), "<=": ("<=", 1), ">": ("<", -1), ">=": ("<=", -1), "=": ("=", 1)}[op]
     coeffs = {x: sign * (ca.get(x, 0) - cb.get(x, 0)) for x in set(ca) | set(cb)}
     coeffs = {x: c for x, c in coeffs.items() if c}
-    bound = Fraction(sign * (kb - ka))
+    bound = sign * (kb - ka)  # an int, or a Fraction (ints stay ints: far faster, the same numbers)
     if not coeffs:
         return {"<": 0 < bound, "<=": 0 <= bound, "=": bound == 0}[kind], True
     integral = all(problem.sort(x) == "Int" for x in coeffs)
-    scale = Fraction(math.lcm(*(Fraction(c).denominator for c in coeffs.values())))  # to coprime integers
-    scale /= math.gcd(*(int(c * scale) for c in coeffs.values()))
+    scale = math.lcm(*(c.denominator for c in coeffs.values()))  # to coprime integers
+    divisor = math.gcd(*(int(c * scale) for c in coeffs.values()))
+    scale = scale // divisor if scale % divisor == 0 else Fraction(scale, divisor)
     pairs = sorted((x, int(c * scale)) for x, c in coeffs.items())
     bound *= scale
     if integral:

@@ -540,7 +540,7 @@ class Problem:
 
     def boolean(self, head, args, tokens, at):
         make = self.make
-        if any(self.terms[a].sort != "Bool" for a in args) or (len(args) != 1 if head == "not" else len(args) < 2):
+        if {self.terms[a].sort for a in args} != {"Bool"} or (len(args) != 1 if head == "not" else len(args) < 2):
             raise self.ill_sorted(tokens, head, at, " (Bool arguments: one for not, two or more for the others)")
         if head == "=>":
             return make("or", None, [make("not", None, [a], "Bool") for a in args[:-1]] + args[-1:], "Bool")
@@ -642,14 +642,18 @@ def _show(token):
 
 def bottom_up(terms, t, memo, value, inside=lambda u: True):
     """memo[u] = value(u) for t and the terms under it (where `inside` says), arguments first, left to right."""
-    todo = [t]  # an explicit stack, not recursion: terms nest as deep as the input
+    todo = [t]  # an explicit stack, not recursion: terms nest as deep as the input; ~u: u's arguments are done
     while todo:
         u = todo.pop()
-        missing = [a for a in terms[u][2] if a not in memo] if u not in memo and inside(u) else []
-        if missing:
-            todo += [u] + missing[::-1]
+        if u < 0:
+            if ~u not in memo:  # (a term met twice before it is done is queued twice)
+                memo[~u] = value(~u)
         elif u not in memo:
-            memo[u] = value(u)
+            missing = [a for a in reversed(terms[u][2]) if a not in memo] if inside(u) else ()
+            if missing:
+                todo += [~u, *missing]
+            else:
+                memo[u] = value(u)
     return memo[t]
 
 

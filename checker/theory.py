@@ -31,10 +31,7 @@ def charge(problem, steps):
     return "over the work budget" if problem.budget < 0 else None
 
 
-def find(parent, x):
-    while parent.get(x, x) != x:
-        x = parent[x]
-    return x
+find = theories.find  # union-find (shared with the theories)
 
 
 # ---- EUF: congruence closure --------------------------------------------

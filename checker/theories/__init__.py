@@ -15,6 +15,12 @@ SYMBOLS = {}  # a theory's constant symbol (re.allchar, re.none) -> maker(proble
 LEAVES = set()  # ops of terms that are variables to arithmetic, as constants are: str.len
 
 
+def find(parent, x):  # union-find: the representative of x (parent: element -> its parent, roots absent)
+    while parent.get(x, x) != x:
+        x = parent[x]
+    return x
+
+
 # ---- reading -----------------------------------------------------------------------------------------
 def structured_sort(problem, tokens):
     """After '(': (_ BitVec n) as ("BitVec", n), (Array S T) as ("Array", S, T), where a theory reads it."""

@@ -3,7 +3,7 @@ equations between arithmetic terms, the `eufla` rule.  Sound for Int and Real al
 a rational one); docs/smt-certificate.md, section 4, `eufla`."""
 from fractions import Fraction
 
-from . import LEAVES, RULES, VALID
+from . import LEAVES, RULES, VALID, find
 
 APPS = ("app", "select", "store", "@diff")  # functions in every model: equal arguments, equal values
 ARITH = ("Int", "Real")
@@ -47,13 +47,8 @@ def eufla(tag, hypotheses, witness, problem):
         pivots[p] = expr
         return False
 
-    def find(x):
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
     def key(a):  # what decides that two arguments are equal
-        return frozenset(reduce(form(a)).items()) if terms[a].sort in ARITH else find(a)
+        return frozenset(reduce(form(a)).items()) if terms[a].sort in ARITH else find(parent, a)
 
     todo, seen = [a for k, _ in hypotheses for a in (k[1:3] if k[0] == "eq" else k[1:2] if k[0] == "p" else
                                                      (x for x, _ in k[2]))], set()
@@ -65,7 +60,7 @@ def eufla(tag, hypotheses, witness, problem):
             todo.extend(terms[t].args)
     for k, truth in hypotheses:
         if truth and k[0] == "eq" or k[0] == "p":  # a predicate is merged with true (term 0) or false (1)
-            parent[find(k[1])] = find(k[2] if k[0] == "eq" else 1 - truth)
+            parent[find(parent, k[1])] = find(parent, k[2] if k[0] == "eq" else 1 - truth)
         elif truth and k[0] == "lin" and equate({**dict(k[2]), None: -k[3]}):
             return VALID
     changed, apps = True, sorted(apps)  # arguments first (they were numbered first): most merges in one pass
@@ -82,12 +77,12 @@ def eufla(tag, hypotheses, witness, problem):
                 if equate({other: 1, t: -1}):
                     return VALID
                 changed = True
-            elif sort not in ARITH and find(other) != find(t):
-                parent[find(t)], changed = find(other), True
-    if find(0) == find(1):  # a predicate both true and false
+            elif sort not in ARITH and find(parent, other) != find(parent, t):
+                parent[find(parent, t)], changed = find(parent, other), True
+    if find(parent, 0) == find(parent, 1):  # a predicate both true and false
         return VALID
     for k, truth in hypotheses:
-        if not truth and (k[0] == "eq" and find(k[1]) == find(k[2]) or
+        if not truth and (k[0] == "eq" and find(parent, k[1]) == find(parent, k[2]) or
                           k[0] == "lin" and not reduce({**dict(k[2]), None: -k[3]})):
             return VALID
     return "congruence closure with the linear equations finds no contradiction"

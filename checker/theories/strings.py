@@ -5,7 +5,7 @@ import bisect
 import functools
 from typing import NamedTuple
 
-from . import LEAVES, OPERATORS, OPS, RULES, SYMBOLS, VALID
+from . import LEAVES, OPERATORS, OPS, RULES, SYMBOLS, VALID, find
 
 MAX = 0x2FFFF  # the alphabet: the code points 0 .. MAX
 STAR, ANY = -2, -1  # glob items; a character is its code point
@@ -110,6 +110,13 @@ def grow(stars, mask):  # after a star at position i, position i+1 is reached to
 def step(glob, mask, char):  # after one character: a star stays, a `?` or the character moves on
     read, stars = moves(glob, char)
     return grow(stars, (mask & read) << 1 | (mask & stars))
+
+
+def matches(glob, word):  # whether the glob accepts the word (code points); the product's states: its masks
+    mask = closure(glob, 1)
+    for char in word:
+        mask = step(glob, mask, char)
+    return bool(mask >> len(glob) & 1)
 
 
 def squeeze(glob):  # the canonical glob: no two stars in a row
@@ -270,12 +277,6 @@ def key(problem, t):
 
 
 # ---- the str rule: memberships of one string, by a closed set of product states ----------------------
-def find(parent, x):
-    while parent.get(x, x) != x:
-        x = parent[x]
-    return x
-
-
 def bound(problem, key):
     """A length hypothesis about (str.len s), <= k or = k: the membership of s in the words of length 0..k, or k."""
     _, kind, pairs, k, _ = key
@@ -297,11 +298,13 @@ def walker(pattern, cuts):  # (start, successors: the masks after a character of
 
 def classes(patterns):
     """The least character of each class: the alphabet cut at the ends of every range the patterns name."""
-    ends = {0}
-    for p in patterns:
-        for lo, hi in (r for s in p.sets for r in s) if isinstance(p, Automaton) else ((c, c) for c in p if c >= 0):
-            ends.update((lo, hi + 1))
-    return sorted(c for c in ends if c <= MAX)
+    return sorted({0}.union(*map(ends, patterns)))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def ends(p):  # a pattern's cuts: each range's low end and the character after its high end (within the alphabet)
+    ranges = [r for s in p.sets for r in s] if isinstance(p, Automaton) else [(c, c) for c in p if c >= 0]
+    return frozenset(c for lo, hi in ranges for c in (lo, hi + 1) if c <= MAX)
 
 
 def gather(hypotheses, problem):
@@ -369,6 +372,12 @@ def strings(tag, hypotheses, witness, problem):
     if not isinstance(patterns, list):
         return patterns
     cuts = classes(p for p, _ in patterns)
+    work = len(cuts) + sum(len(p.sets if isinstance(p, Automaton) else p) for p, _ in patterns)
+    words = [i for i, (p, t) in enumerate(patterns) if t and not isinstance(p, Automaton) and min(p, default=0) >= 0]
+    if words and len(patterns) == 2 and not witness and (len(patterns[words[0]][0]) + 1) * work <= LIMIT << 6:
+        (word, _), (other, truth) = patterns[words[0]], patterns[1 - words[0]]  # the product walks the word: run it
+        found = accepts(other, "".join(map(chr, word))) if isinstance(other, Automaton) else matches(other, word)
+        return VALID if found != truth else "a reachable state accepts: the combination is not empty"
     walks = [walker(p, cuts) for p, _ in patterns]
     start = tuple(w[0] for w in walks)
 
@@ -379,8 +388,7 @@ def strings(tag, hypotheses, witness, problem):
     if witness:
         states = {tuple(int(m, 16) for m in token.split(",")) for token in witness}
     elif len(patterns) <= 2:  # inclusion or disjointness of two patterns: the kernel explores
-        states, todo, work = {start}, [start], len(cuts) + sum(len(p.sets if isinstance(p, Automaton) else p)
-                                                                for p, _ in patterns)
+        states, todo = {start}, [start]
         while todo and len(states) <= LIMIT and len(states) * work <= LIMIT << 6:  # each state: about `work` steps
             for nxt in after(todo.pop()):
                 if nxt not in states:
