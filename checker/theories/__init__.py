@@ -78,9 +78,8 @@ def constant(problem, tokens, kind, written):
 
 
 def check_sat_assuming(problem, tokens, take, at):
-    """(check-sat-assuming (t ...)): the one query of the assertions and the Boolean terms t.  SMT-LIB
-    2.6 (section 4.2.5) allows only symbols and their negations; cvc5 and real files (converted from
-    SMT-LIB 1) give any Boolean terms, which mean what asserting them means (docs/TRUST.md)."""
+    """(check-sat-assuming (t ...)): the one query of the assertions and the Boolean terms t.  SMT-LIB 2.6 (4.2.5)
+    allows only symbols and their negations; cvc5 and real files give any Boolean terms, asserted (docs/TRUST.md)."""
     from ..smtlib import Listed
     problem.queries += 1
     if take() != b"(":

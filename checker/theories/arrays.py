@@ -1,7 +1,6 @@
-"""Arrays (SMT-LIB 2.6, theory ArraysEx): select and store over index and element sorts that are
-declared sorts, Int, Real or arrays, and the `array` rule: read-over-write and extensionality, each
-lemma an instance of its axiom (docs/smt-certificate.md, section 4, `array`).  Congruence over select
-and store is the `eufla` rule's (checker/theories/combination.py)."""
+"""Arrays (SMT-LIB 2.6's ArraysEx): select and store over index and element sorts that are declared sorts, Int, Real
+or arrays; the `array` rule (docs/smt-certificate.md, section 4): read-over-write and extensionality, each lemma an
+instance of its axiom.  Congruence over select and store is the `eufla` rule's (combination.py)."""
 from . import LEAVES, OPERATORS, OPS, RULES, SORTS, TYPES, VALID, VALUES
 
 ARITH = ("Int", "Real")
@@ -80,19 +79,16 @@ def store(x, payload):
     return default, frozenset({(j, w) for j, w in pairs if j != i} | ({(i, v)} if v != default else set()))
 
 
-OPS.update({"select": lambda x, p: dict(x[0][1]).get(x[1], x[0][0]), "store": store,
-            "as const": lambda x, p: (x[0], frozenset())})
-TYPES["Array"] = lambda v, sort: type(v) is tuple and len(v) == 2 and type(v[1]) is frozenset
-def value_term(model, value, sort):
-    """The model's term for an array value, where a function of arrays is applied to one: its default's
-    constant array with each other element stored (the value that term evaluates to, by `store`)."""
-    (default, pairs), make = value, model.values.make
-    term = make("as const", None, [model.constant(default, sort[2])], sort)
-    for i, v in pairs:
-        term = make("store", None, [term, model.constant(i, sort[1]), model.constant(v, sort[2])], sort)
+def value_term(model, value, sort):  # an array value as a term (a function of arrays' argument): stores into (as const)
+    term = model.values.make("as const", None, [model.constant(value[0], sort[2])], sort)
+    for i, v in value[1]:  # each index whose element is not the default
+        term = model.values.make("store", None, [term, model.constant(i, sort[1]), model.constant(v, sort[2])], sort)
     return term
 
 
+OPS.update({"select": lambda x, p: dict(x[0][1]).get(x[1], x[0][0]), "store": store,
+            "as const": lambda x, p: (x[0], frozenset())})
+TYPES["Array"] = lambda v, sort: type(v) is tuple and len(v) == 2 and type(v[1]) is frozenset
 VALUES["Array"] = value_term
 SORTS.add("Array")
 LEAVES.update(("select", "@diff"))

@@ -1,11 +1,10 @@
 """Fixed-size bit-vectors: the SMT-LIB 2.6 theory FixedSizeBitVectors and the logic QF_BV's extensions.
 
-Reading removes the logic's sugar (bvnand, bvule, zero_extend, rotate_left, ...), so that the rest
-sees 22 operators; models are evaluated exactly (Python ints below 2^w); the skeleton gets each
-bit-vector term's bits, least significant first, from one circuit per operator, built of the core's
-own Tseitin connectives with constants folded (docs/smt-certificate.md, "Bit-vectors", states the
-circuits, the numbering and why each is sound).  Everything is iterative and linear in the circuits'
-sizes, which count against the problem's budget."""
+Reading removes the logic's sugar (bvnand, bvule, zero_extend, rotate_left, ...), so that the rest sees 22
+operators; models are evaluated exactly (Python ints below 2^w); the skeleton gets each bit-vector term's bits,
+least significant first, from one circuit per operator, built of the core's own Tseitin connectives with constants
+folded (docs/smt-certificate.md, "Bit-vectors", states the circuits, the numbering and why each is sound).
+Everything is iterative and linear in the circuits' sizes, which count against the problem's budget."""
 import re
 
 from . import ATOMS, CONSTANTS, OPERATORS, OPS, SORTS, TYPES, VALUES

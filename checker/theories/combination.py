@@ -1,6 +1,6 @@
-"""Theory combination (issue 21): congruence closure over function applications together with linear
-equations between arithmetic terms, the `eufla` rule.  Sound for Int and Real alike (an integer model is
-a rational one); docs/smt-certificate.md, section 4, `eufla`."""
+"""Theory combination (issue 21), the `eufla` rule (docs/smt-certificate.md, section 4): congruence closure over
+function applications with linear equations between arithmetic terms; sound for Int and Real alike (an integer model
+is a rational one)."""
 from fractions import Fraction
 
 from . import LEAVES, RULES, VALID, find
