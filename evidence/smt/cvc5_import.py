@@ -25,6 +25,7 @@ from . import cvc5_run
 from .atoms import Atoms as NativeAtoms
 from .bridge import bridges
 from .justify import Unjustified, justify
+from .models import is_array
 from .theories import Unknown
 
 ATOM_OPS = ("const", "app", "in", "<", "<=", ">", ">=", "true", "false")  # as checker.smt.declare
@@ -33,6 +34,10 @@ MAX_VARIANTS = 16  # clauses one cvc5 lemma may expand to (negated glob unions)
 
 class ImportFailed(Exception):
     """The producer could not make a certificate the kernel accepts (no verdict on the problem)."""
+
+
+class Rejected(ImportFailed):
+    """The kernel rejects the certificate made from cvc5's answer: a producer bug (`smt prove` exit 3)."""
 
 
 @dataclass
@@ -57,10 +62,15 @@ def run(problem_path, out_path, refutation="lrat", timeout=None, kernel="c"):
         raise ValueError(f"refutation is lrat or drat, not {refutation!r}")
     with open(problem_path, "rb") as f:
         data = f.read()
-    read(data)  # a problem outside the kernel's subset is refused before cvc5 runs (SmtError)
+    problem = read(data)  # a problem outside the kernel's subset is refused before cvc5 runs (SmtError)
     answer = cvc5_run.ask(problem_path, timeout)
     if answer.status not in ("sat", "unsat"):
         raise ImportFailed(f"cvc5 answered {answer.status} ({answer.reason})")
+    if answer.status == "sat":
+        for name, (params, _) in problem.funs.items():  # the kernel refuses such a define-fun, by name
+            if any(is_array(s) for s in params):
+                raise ImportFailed(f"cvc5 answered sat, but a model of {name}, a function of arrays, is beyond "
+                                   "the kernel's models")
     start = time.perf_counter()
     header = f"{VERSION}\nproblem {hashlib.sha256(data).hexdigest()}\n{answer.status}\n"
     if answer.status == "sat":
@@ -81,7 +91,7 @@ def run(problem_path, out_path, refutation="lrat", timeout=None, kernel="c"):
             os.unlink(lrat)
     if verdict is None or not verdict.verified:
         os.replace(out_path, f"{out_path}.rejected")
-        raise ImportFailed(f"the kernel rejects the {answer.status} certificate made from cvc5's answer "
+        raise Rejected(f"the kernel rejects the {answer.status} certificate made from cvc5's answer "
                            f"(kept as {out_path}.rejected): {reason}")
     result.seconds["check"] = verdict.seconds
     return result
