@@ -84,6 +84,8 @@ def _native(problem, parsed, output, refutation, share, deadline, check):
 
     from . import budget, native
     start = clock()
+    if share is not None and share <= start:
+        raise NoAnswer("not run: no time left in its share")
     try:
         result = native.prove(problem, output, refutation=refutation, problem=parsed,
                               timeout=None if share is None else max(0.001, share - start))
