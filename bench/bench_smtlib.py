@@ -420,7 +420,7 @@ def run_bench(paths, via="native", timeout=20.0, jobs=1, logics=None, limit=None
         list(pool.map(one, range(len(chosen))))
     options = {"paths": list(map(str, paths)), "via": via, "timeout": timeout, "jobs": jobs,
                "logics": sorted(logics) if logics else None, "limit": limit, "max_memory": max_memory}
-    return Bench(records, left_out, time.monotonic() - start, options)
+    return Bench(records, left_out, round(time.monotonic() - start, 1), options)  # as to_dict keeps it
 
 
 def table(records):
