@@ -158,3 +158,14 @@ def test_the_help_says_what_auto_does():
     assert "[default: auto]" in text and f"{producers.NATIVE_SHARE:.0%} of --timeout" in text
     for code in ("Exit 2", "4: no", "3: the kernel rejects"):
         assert code in " ".join(text.split()), code
+
+
+@pytest.mark.parametrize("via, share", [("auto", 0.5), ("auto", 0.0), ("cvc5", 0.5)])
+def test_a_skeleton_past_the_kernels_budget_exits_2_before_cvc5_solves(tmp_path, monkeypatch, via, share):
+    """The kernel refuses circuits past its budget while it makes the skeleton, after reading: so does
+    every path to cvc5 (which would bit-blast a 4096-bit multiplier for minutes and gigabytes)."""
+    monkeypatch.setattr(producers, "NATIVE_SHARE", share)
+    monkeypatch.setattr(cvc5_run, "ask", never)
+    path = problem(tmp_path, "(declare-const x (_ BitVec 4096))(assert (= (bvmul x x) (bvudiv x x)))(check-sat)")
+    result = smt_prove(path, "-o", tmp_path / "w.cert", "--via", via, "--timeout", "600")
+    assert result.exit_code == 2 and "bit-vector circuits of more than 64 gates a byte" in result.output, result.output

@@ -6,10 +6,11 @@
   out, or it gave up), cvc5 with all the time that is left.  Without a time limit native runs until
   it answers or gives up, then cvc5 runs unbounded.
 
-The problem is read first (checker.smtlib.SmtError: exit 2 before any solving).  Under a time limit
-cvc5 runs in a forked child that is killed at the deadline (cvc5's own `tlimit-per` bounds only its
-check, not its preprocessing nor our import), and writes into a private folder beside the output,
-so that a certificate appears at the output path only once the kernel has verified it.
+The problem is read first, and its skeleton made, as the kernel makes them (checker.smtlib.SmtError:
+exit 2 before any solving).  Under a time limit cvc5 runs in a forked child that is killed at the
+deadline (cvc5's own `tlimit-per` bounds only its check, not its preprocessing nor our import), and
+writes into a private folder beside the output, so that a certificate appears at the output path
+only once the kernel has verified it.
 
 Outcomes, as exceptions the command maps to exit codes: NoAnswer (4: every producer tried gave up or
 ran out of time; its message lists each one's reason) and ProducerBug (3: the kernel rejects a
@@ -62,6 +63,7 @@ def prove(problem, output, via="auto", refutation="lrat", timeout=None, check=Tr
     if via == "native":
         return _native(problem, parsed, output, refutation, deadline, deadline, check)
     if via == "cvc5":
+        _skeleton(parsed)
         return _cvc5(problem, output, refutation, deadline)
     reasons = []
     share = None if deadline is None else start + NATIVE_SHARE * timeout
@@ -80,12 +82,12 @@ def prove(problem, output, via="auto", refutation="lrat", timeout=None, check=Tr
 
 
 def _native(problem, parsed, output, refutation, share, deadline, check):
-    """The native loop until `share`, then the kernel's check of its certificate until `deadline`."""
-    from checker.smtlib import SmtError
-
+    """The native loop until `share`, then the kernel's check of its certificate until `deadline`.  An
+    SmtError (the kernel's skeleton refusing the problem, made first) goes to the caller: exit 2."""
     from . import budget, native
     start = clock()
     if share is not None and share <= start:
+        _skeleton(parsed)
         raise NoAnswer("not run: no time left in its share")
     try:
         result = native.prove(problem, output, refutation=refutation, problem=parsed,
@@ -95,14 +97,19 @@ def _native(problem, parsed, output, refutation, share, deadline, check):
                                      isinstance(error, native.Timeout) else "")) from None
     except RecursionError:
         raise NoAnswer("terms nested too deeply for the producer") from None
-    except SmtError as error:  # read before: the producer's own failure to handle what the kernel reads
-        raise NoAnswer(f"the producer cannot handle the problem: {error}") from None
     detail = (f"native DPLL(T): {result.rounds} rounds, {result.lemmas} lemmas, {result.atoms} atom lines; "
               f"search {result.seconds['search']:.3f} s, refutation {result.seconds['refutation']:.3f} s")
     found = Answer(result.answer, "native", detail)
     if check:
         found.kernel = _kernel_check(problem, output, deadline)
     return found
+
+
+def _skeleton(parsed):
+    """The skeleton the kernel derives, made only to be refused as the kernel would refuse it (SmtError:
+    bit-vector circuits past its budget), before cvc5 solves.  The native loop makes its own first."""
+    from checker.skeleton import Skeleton
+    Skeleton(parsed)
 
 
 def _kernel_check(problem, output, deadline):
