@@ -1,7 +1,7 @@
 """proofgate's SMT side on real SMT-LIB files: how many are inside the subset, how many are answered
 with a certificate both kernels verify, and every wrong answer and producer bug (issue 21's measure).
 
-    python bench/bench_smtlib.py FOLDER_OR_FILE ... [--via native|cvc5|both] [--timeout 20]
+    python bench/bench_smtlib.py FOLDER_OR_FILE ... [--via auto|native|cvc5|both] [--timeout 20]
         [--jobs 1] [--logics QF_UF,QF_LIA] [--json OUT] [--limit N] [--max-memory 4096]
 
 Selection (folders are searched recursively for *.smt2): the quantifier-free logics of LOGIC_GROUPS
@@ -15,7 +15,9 @@ Each file is run as a user would: `proofgate smt prove FILE -o CERT --via V --ti
 group, killed past the limit).  --timeout bounds prove plus both checks of one producer's attempt;
 prove's own --timeout is 90% of it, so that a producer that honours its limit stops before it is
 killed (the report says which did).  With --via both, cvc5 is tried (with a budget of its own) only
-when native gives no answer (a time limit, or the producer gave up).  --max-memory caps each
+when native gives no answer (a time limit, or the producer gave up); --via auto is one prove command
+that does the same within the one budget (native first, within its share of the time), and says which
+producer answered ('c answered by ...': the table's last column counts cvc5's).  --max-memory caps each
 subprocess's address space (0: no cap).
 
 A file is outside the subset when prove refuses to read it (exit 2; with --via cvc5 the importer
@@ -290,13 +292,17 @@ def attempt(s, via, timeout, scratch, max_memory):
     """One producer on one file: prove, then both kernels on the certificate.  A dict."""
     deadline = time.monotonic() + timeout
     cert = os.path.join(scratch, f"{via}.cert")
-    a = {"via": via, "outcome": None, "answer": None, "claimed": None, "message": "", "prove_exit": None,
+    a = {"via": via, "answered_by": None, "outcome": None, "answer": None, "claimed": None, "message": "",
+         "prove_exit": None,
          "verified": {k: None for k in KERNELS}, "kernel_exits": {}, "kernel_reasons": {}, "seconds": {}}
     code, out, err, a["seconds"]["prove"] = _run(
         [_proofgate(), "smt", "prove", s.path, "-o", cert, "--via", via,
          "--timeout", f"{max(0.1, timeout * PROVE_SHARE):.3g}"], deadline, max_memory)
     a["prove_exit"], a["message"], a["claimed"] = code, _message(err), _claimed(cert)
     said = a["message"]
+    last = said.rsplit("; cvc5: ", 1)[-1]  # --via auto: the last producer's reason decides the outcome
+    by = re.search(r"^c answered by (\S+)$", out, re.M)
+    a["answered_by"] = by.group(1) if by else via if code == 0 and via != "auto" else None
     if code is None:
         a["outcome"], a["killed"] = "timeout", "prove"
     elif code == EXIT_BAD_INPUT or code == EXIT_LIMIT and _unreadable(said, s.path):
@@ -306,7 +312,7 @@ def attempt(s, via, timeout, scratch, max_memory):
         a["outcome"] = "no answer"
     elif code == EXIT_LIMIT:
         a["outcome"] = "producer bug" if "kernel rejects" in said or "a producer bug" in said else \
-            "timeout" if "time limit" in said or "TIMEOUT" in said else "no answer"
+            "timeout" if any(w in last for w in ("time limit", "TIMEOUT", "safety net")) else "no answer"
     elif code != 0:
         a["outcome"] = "producer bug"  # exit 3 (the kernel rejects what native wrote, or a crash), or a signal
     else:
@@ -351,6 +357,7 @@ def run_file(s, via="native", timeout=20.0, max_memory=4096):
     record.update(
         via=last["via"], outcome=last["outcome"], inside=last["outcome"] != "refused",
         refusal=last.get("refusal"), refusal_kind=last.get("refusal_kind"), answer=last["answer"],
+        answered_by=last.get("answered_by"),
         verified=last["verified"], verified_both=all(last["verified"].values()),
         right=None if last["answer"] is None else last["answer"] == s.expected,
         seconds=round(time.monotonic() - start, 3))
@@ -413,7 +420,7 @@ def run_bench(paths, via="native", timeout=20.0, jobs=1, logics=None, limit=None
         list(pool.map(one, range(len(chosen))))
     options = {"paths": list(map(str, paths)), "via": via, "timeout": timeout, "jobs": jobs,
                "logics": sorted(logics) if logics else None, "limit": limit, "max_memory": max_memory}
-    return Bench(records, left_out, time.monotonic() - start, options)
+    return Bench(records, left_out, round(time.monotonic() - start, 1), options)  # as to_dict keeps it
 
 
 def table(records):
@@ -430,8 +437,8 @@ def table(records):
                      "unsat": sum(r["outcome"] == "verified" and r["answer"] == "unsat" for r in mine),
                      "wrong": count["wrong"], "producer bugs": count["producer bug"],
                      "timeouts": count["timeout"], "no answer": count["no answer"],
-                     "by cvc5": sum(r["outcome"] == "verified" and r["via"] == "cvc5" and len(r["attempts"]) > 1
-                                    for r in mine)})
+                     "by cvc5": sum(r["outcome"] == "verified" and r["attempts"][0]["via"] != "cvc5" and
+                                    (r.get("answered_by") or r["via"]) == "cvc5" for r in mine)})
     return rows
 
 
@@ -468,13 +475,15 @@ def _no_answer(record):
     last = record["attempts"][-1]
     said = re.sub(r"^proofgate: (?:no answer|internal error): ", "", last["message"])
     said = re.sub(r"applications of .*? to equal", "applications of a function to equal", said)
+    if "; cvc5: " in said:  # --via auto: the last producer's reason (native's is in the record)
+        return f"{last['via']}, cvc5 last: {said.rsplit('; cvc5: ', 1)[1][:160]}"
     return f"{last['via']}: {said[:160]}"
 
 
 def report(bench):
     """The whole printout: table, files left out, refusal reasons, bugs by logic, wall time."""
     rows, out = table(bench.records), []
-    out.append(render_table(rows, show_cvc5=bench.options.get("via") == "both"))
+    out.append(render_table(rows, show_cvc5=bench.options.get("via") in ("both", "auto")))
     left = collections.defaultdict(collections.Counter)
     for (why, group), n in bench.left_out.items():
         if why != "other logic":
@@ -513,7 +522,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("paths", nargs="*", help="SMT-LIB files or folders (searched recursively for *.smt2)")
     p.add_argument("--timeout", type=float, default=20.0, help="seconds for prove + both checks of a file")
-    p.add_argument("--via", choices=("native", "cvc5", "both"), default="native")
+    p.add_argument("--via", choices=("auto", "native", "cvc5", "both"), default="native")
     p.add_argument("--jobs", type=int, default=1, help="files at once (default 1: the machine is shared)")
     p.add_argument("--logics", help="comma-separated logics to keep (e.g. QF_UF,QF_LIA)")
     p.add_argument("--json", dest="json_out", metavar="OUT", help="write the per-file records here")

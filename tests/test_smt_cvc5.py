@@ -148,3 +148,55 @@ def test_a_satisfiable_negation_is_not_justified():
     key, positive = canonical(problem, _term(problem, "(< x y)"))
     with pytest.raises(Unjustified):
         justify(problem, [(key, positive)])
+
+
+def _kernel_verdicts(atoms, lemmas):
+    """Each lemma as the kernel judges it: the problem and the atom lines read afresh, in order."""
+    from checker import theory
+    from checker.smt import declare
+    replay = read(atoms.problem.data)
+    skeleton = Skeleton(replay)
+    for line in atoms.lines:
+        _, number, text = line.split(" ", 2)
+        declare(replay, skeleton, number, text.encode(), 0)
+    return [theory.check(tag, [(skeleton.atoms[abs(lit)], lit < 0) for lit in lits], list(witness), replay)
+            for tag, lits, witness in lemmas]
+
+
+@pytest.mark.parametrize("relation, bound", [("<=", "3"), ("=", "3"), ("<", "1.5")])
+def test_atom_lines_are_read_the_kernels_way_round(relation, bound):
+    """cvc5's literals make terms in another order than the kernel's reading of the atom lines: here
+    (f 2) is made first (by a literal that is then dropped), while the kernel first meets (f 1).  A
+    linear atom over both then has the other orientation in the kernel; the lemmas say it its way."""
+    sort = "Real" if "." in bound else "Int"
+    problem = read(f"(declare-fun f (Int) {sort})(declare-const x {sort})(assert (< x 0))".encode())
+    atoms = cvc5_import.Atoms(problem)
+    cvc5_import.clauses_of(atoms, [("(= (f 2) 7)", True)])  # parsed, then dropped: it makes (f 2) first
+    clause = cvc5_import.clauses_of(atoms, [  # f1 <= k and f2 REL f1 imply f2 <= k (or f2 < k)
+        (f"(<= (f 1) {bound})", False), (f"({relation} (f 2) (f 1))", False),
+        (f"({'<' if relation == '<' else '<='} (f 2) {bound})", True)])[0]
+    lemmas = [tuple(lemma) for lemma in atoms.number(justify(problem, clause))]
+    assert lemmas and all(v is not checker.theory.VALID for v in _kernel_verdicts(atoms, lemmas))  # as we meant them
+    assert all(v is checker.theory.VALID for v in _kernel_verdicts(atoms, cvc5_import.as_the_kernel_reads(atoms, lemmas)))
+
+
+def test_a_disequality_read_the_other_way_round_swaps_its_two_refutations():
+    problem = read(b"(declare-fun f (Int) Int)(declare-const x Int)(assert (< x 0))")
+    atoms = cvc5_import.Atoms(problem)
+    cvc5_import.clauses_of(atoms, [("(= (f 2) 7)", True)])
+    clause = cvc5_import.clauses_of(atoms, [  # f1 <= 3, f2 >= 4 ... f2 - f1 is 1 at least; not equal to 0
+        ("(<= (f 1) 3)", False), ("(>= (f 2) 4)", False), ("(= (f 2) (f 1))", False)])[0]
+    lemmas = [tuple(lemma) for lemma in atoms.number(justify(problem, clause))]
+    assert lemmas and not all(v is checker.theory.VALID for v in _kernel_verdicts(atoms, lemmas))
+    assert all(v is checker.theory.VALID for v in _kernel_verdicts(atoms, cvc5_import.as_the_kernel_reads(atoms, lemmas)))
+
+
+def test_purification_skolems_are_named_by_their_terms(tmp_path):
+    """cvc5 takes Boolean arguments out of applications (@purify_N); the lemmas it gives back name
+    the terms themselves, which our atoms can name (the skolems no certificate can)."""
+    text = "(set-logic QF_UF)(declare-fun g (Bool) Bool)" + "".join(f"(declare-const {v} Bool)" for v in "pqrst") + \
+           "(assert (or p q))(assert (or (not q) r))(assert s)(assert t)(assert (not (= (g (or p r)) (g (and s t)))))"
+    answer = cvc5_run.ask(write(tmp_path, "purify", text))
+    assert answer.status == "unsat" and answer.lemmas
+    literals = [atom for lemma in answer.lemmas for atom, _ in lemma]
+    assert not any("@purify" in atom for atom in literals) and "(g (or p r))" in literals, answer.lemmas

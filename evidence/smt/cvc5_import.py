@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 
 import checker
-from checker.skeleton import canonical
+from checker.skeleton import Skeleton, canonical
 from checker.smt import VERSION
 from checker.smtlib import SmtError, read
 
@@ -25,6 +25,7 @@ from . import cvc5_run
 from .atoms import Atoms as NativeAtoms
 from .bridge import bridges
 from .justify import Unjustified, justify
+from .models import is_array
 from .theories import Unknown
 
 ATOM_OPS = ("const", "app", "in", "<", "<=", ">", ">=", "true", "false")  # as checker.smt.declare
@@ -33,6 +34,10 @@ MAX_VARIANTS = 16  # clauses one cvc5 lemma may expand to (negated glob unions)
 
 class ImportFailed(Exception):
     """The producer could not make a certificate the kernel accepts (no verdict on the problem)."""
+
+
+class Rejected(ImportFailed):
+    """The kernel rejects the certificate made from cvc5's answer: a producer bug (`smt prove` exit 3)."""
 
 
 @dataclass
@@ -57,10 +62,15 @@ def run(problem_path, out_path, refutation="lrat", timeout=None, kernel="c"):
         raise ValueError(f"refutation is lrat or drat, not {refutation!r}")
     with open(problem_path, "rb") as f:
         data = f.read()
-    read(data)  # a problem outside the kernel's subset is refused before cvc5 runs (SmtError)
+    problem = read(data)  # a problem outside the kernel's subset is refused before cvc5 runs (SmtError)
     answer = cvc5_run.ask(problem_path, timeout)
     if answer.status not in ("sat", "unsat"):
         raise ImportFailed(f"cvc5 answered {answer.status} ({answer.reason})")
+    if answer.status == "sat":
+        for name, (params, _) in problem.funs.items():  # the kernel refuses such a define-fun, by name
+            if any(is_array(s) for s in params):
+                raise ImportFailed(f"cvc5 answered sat, but a model of {name}, a function of arrays, is beyond "
+                                   "the kernel's models")
     start = time.perf_counter()
     header = f"{VERSION}\nproblem {hashlib.sha256(data).hexdigest()}\n{answer.status}\n"
     if answer.status == "sat":
@@ -81,7 +91,7 @@ def run(problem_path, out_path, refutation="lrat", timeout=None, kernel="c"):
             os.unlink(lrat)
     if verdict is None or not verdict.verified:
         os.replace(out_path, f"{out_path}.rejected")
-        raise ImportFailed(f"the kernel rejects the {answer.status} certificate made from cvc5's answer "
+        raise Rejected(f"the kernel rejects the {answer.status} certificate made from cvc5's answer "
                            f"(kept as {out_path}.rejected): {reason}")
     result.seconds["check"] = verdict.seconds
     return result
@@ -201,6 +211,91 @@ def _native_completion():
     return getattr(native, "complete", None)
 
 
+def as_the_kernel_reads(atoms, lemmas):
+    """The lemmas over the atom lines as the kernel will read them.  An atom line's variable stands for
+    the canonical atom of its text in the kernel's own reading, where the terms are made in the order
+    of the certificate's lines; ours were also made while reading cvc5's literals, in another order.
+    A linear atom's orientation follows the order of its terms (the first one's coefficient is made
+    positive), so a line may stand for the negation of the atom we meant (`<=`, `<`: its literals are
+    negated, the Farkas rows stay the same), or for the same equation the other way round (`=`: its
+    multipliers are negated; for a disequality the two refutations swap).  We replay the kernel's
+    reading of the lines to find them."""
+    from checker.smt import declare
+
+    if not atoms.added:
+        return lemmas
+    replay = read(atoms.problem.data)
+    skeleton = Skeleton(replay)
+    for line in atoms.lines:
+        _, number, text = line.split(" ", 2)
+        declare(replay, skeleton, number, text.encode(), 0)
+    terms, ids, memo = atoms.problem.terms, replay._ids, {}
+
+    def there(t):  # our term t as a term of the replay, or None (found, never made)
+        todo = [t]
+        while todo:
+            u = todo[-1]
+            if u in memo:
+                todo.pop()
+                continue
+            op, payload, args, sort = terms[u]
+            missing = [a for a in args if a not in memo]
+            if missing:
+                todo += missing
+                continue
+            todo.pop()
+            memo[u] = None if any(memo[a] is None for a in args) else \
+                ids.get(tuple.__new__(type(terms[u]), (op, payload, tuple(memo[a] for a in args), sort)))
+        return memo[t]
+
+    flipped = {}  # variable -> its kind ("<=", "<" or "=") where the kernel's orientation is the other
+    for var in atoms.added:
+        key = atoms.skeleton.atoms[var]
+        if key[0] != "lin":
+            continue
+        pairs = sorted((there(x), c) for x, c in key[2]) if all(there(x) is not None for x, _ in key[2]) else None
+        if pairs and pairs[0][1] < 0:
+            flipped[var] = key[1]
+    if not flipped:
+        return lemmas
+    out = []
+    for tag, lits, witness in lemmas:
+        equations = [i for i, lit in enumerate(lits) if flipped.get(abs(lit)) == "=" and lit < 0]  # true ones
+        disequality = any(flipped.get(abs(lit)) == "=" and lit > 0 for lit in lits)
+        if (equations or disequality) and tag in ("lra", "lia"):
+            witness = _reoriented(tag, witness, equations, disequality)
+        out.append((tag, tuple(-lit if flipped.get(abs(lit), "=") != "=" else lit for lit in lits), tuple(witness)))
+    return out
+
+
+def _reoriented(tag, witness, rows, disequality):
+    """An lra/lia witness with the multipliers of hypothesis rows `rows` (0-based: true equations)
+    negated, and the two refutations swapped for a disequality read the other way round (its `<` side
+    is our `>` side: the same row)."""
+    parts = " ".join(witness).split("|")
+    fixed = []
+    for part in parts:
+        if tag == "lra":
+            tokens = part.split()
+            fixed.append(" ".join(_negated(m) if i in rows else m for i, m in enumerate(tokens)))
+            continue
+        steps = []
+        for step in part.split(";"):
+            tokens = step.split()
+            for j in range(0, len(tokens) - (tokens[-1:] == ["cut"]), 2):
+                if int(tokens[j]) - 1 in rows:
+                    tokens[j + 1] = _negated(tokens[j + 1])
+            steps.append(" ".join(tokens))
+        fixed.append(" ; ".join(steps))
+    if disequality and len(fixed) == 2:
+        fixed.reverse()
+    return " | ".join(fixed).split()
+
+
+def _negated(m):
+    return m[1:] if m.startswith("-") else "0" if m == "0" else f"-{m}"
+
+
 def _write(atoms, lemmas, header, out_path, refutation):
     """Solve skeleton + lemmas with CaDiCaL and write the certificate; returns the LRAT path that
     elaborates a DRAT refutation (for the kernel's check), None for an LRAT one, False when
@@ -208,6 +303,7 @@ def _write(atoms, lemmas, header, out_path, refutation):
     from evidence.solvers import drat
     from evidence.solvers._compat import solve_with_drat, solve_with_lrat
     skeleton = atoms.skeleton
+    lemmas = as_the_kernel_reads(atoms, lemmas)
     clauses = skeleton.clauses + [list(lits) for _, lits, _ in lemmas]
     proof = f"{out_path}.{refutation}.tmp"
     solve = solve_with_lrat if refutation == "lrat" else solve_with_drat

@@ -42,23 +42,29 @@ def ask(problem_path, timeout=None):
     units = budget.given() and budget.given() * budget.CVC5_UNITS_PER_CONFLICT
     if units:
         solver.setOption("rlimit-per", str(units))
+    with open(problem_path, "rb") as f:
+        if b"(as const" in f.read():  # constant arrays: cvc5 refuses them without its extended arrays solver
+            solver.setOption("arrays-exp", "true")
     parser = cvc5.InputParser(solver)
     parser.setFileInput(cvc5.InputLanguage.SMT_LIB_2_6, str(problem_path))
     symbols = parser.getSymbolManager()
     start, result = time.perf_counter(), None
-    while True:
-        command = parser.nextCommand()
-        if command.isNull():
-            break
-        if command.getCommandName() == "check-sat-assuming":
-            result = _Printed(str(command.invoke(solver, symbols)).strip())
-        elif command.getCommandName() not in SKIPPED:
-            command.invoke(solver, symbols)
-    result = result or solver.checkSat()
+    try:
+        while True:
+            command = parser.nextCommand()
+            if command.isNull():
+                break
+            if command.getCommandName() == "check-sat-assuming":
+                result = _Printed(str(command.invoke(solver, symbols)).strip())
+            elif command.getCommandName() not in SKIPPED:
+                command.invoke(solver, symbols)
+        result = result or solver.checkSat()
+    except RuntimeError as error:  # cvc5 refuses the problem ("... not yet support ..."): no answer from it
+        return Answer("unknown", seconds=time.perf_counter() - start, reason=f"cvc5: {error}"[:300])
     seconds = time.perf_counter() - start
     if result.isUnsat():
         proofs = solver.getProof(cvc5.ProofComponent.THEORY_LEMMAS)
-        return Answer("unsat", [clause(p.getResult(), cvc5.Kind) for p in proofs], seconds=seconds)
+        return Answer("unsat", [clause(unpurified(p.getResult(), cvc5), cvc5.Kind) for p in proofs], seconds=seconds)
     if result.isSat():
         return Answer("sat", model=model(solver, symbols.getDeclaredTerms(), cvc5.Kind), seconds=seconds)
     why = str(result.getUnknownExplanation())
@@ -83,6 +89,32 @@ class _Printed:
 
     def getUnknownExplanation(self):
         return self.text
+
+
+def unpurified(term, cvc5):
+    """The lemma with each purification skolem (`@purify_N`, cvc5's name for a term it took out of
+    its context) replaced by that term, which our atoms can name; other skolems stay (and the lemmas
+    over them are dropped)."""
+    found, todo, seen = {}, [term], set()
+    while todo:
+        t = todo.pop()
+        if t.getId() in seen:
+            continue
+        seen.add(t.getId())
+        if t.isSkolem():
+            if t.getSkolemId() == cvc5.SkolemId.PURIFY and t.getSkolemIndices():
+                found[t.getId()] = (t, t.getSkolemIndices()[0])
+                todo.append(t.getSkolemIndices()[0])
+            continue
+        todo.extend(t)
+    for _ in range(len(found)):  # an index may itself hold purification skolems
+        if not found:
+            break
+        skolems, terms = zip(*found.values())
+        before, term = term, term.substitute(list(skolems), list(terms))
+        if before == term:
+            break
+    return term
 
 
 def clause(term, kind):

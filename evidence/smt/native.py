@@ -138,15 +138,16 @@ def time_limit(seconds):
         signal.signal(signal.SIGALRM, previous)
 
 
-def prove(problem_path, out_path, refutation="lrat", timeout=None, binary=False):
+def prove(problem_path, out_path, refutation="lrat", timeout=None, binary=False, problem=None):
     """Write a certificate for the problem; returns a Result.  Raises checker.smtlib.SmtError on a
-    problem outside the kernel's subset, Unknown (Timeout) when no answer was found."""
+    problem outside the kernel's subset, Unknown (Timeout) when no answer was found.  `problem`: the
+    file as checker.smtlib.read already read it (the loop adds terms to it), not to read it again."""
     if refutation not in ("lrat", "drat"):
         raise ValueError(f"refutation is lrat or drat, not {refutation!r}")
     start = time.monotonic()
     with open(problem_path, "rb") as f:
         data = f.read()
-    problem = read(data)
+    problem = problem or read(data)
     writer = Writer(out_path, data)
     with time_limit(timeout and max(0.001, start + timeout - time.monotonic())):
         return _prove(problem, writer, refutation, timeout, binary, start)
