@@ -18,9 +18,9 @@ from smt_helpers import SMT, run_check  # noqa: E402
 # Native's branch and bound gives up on it (64 splits, a count: the same on any machine); cvc5 answers.
 BRANCHES = ("(set-logic QF_LIA)\n(declare-const x Int)\n(declare-const y Int)\n(declare-const z Int)\n"
             "(assert (= 0 (+ y 1 (* 2 z))))\n(assert (= 0 (+ (* x 40013) (* y 239))))\n(check-sat)\n")
-# Satisfiable through a function of arrays, whose model the kernel cannot read: no producer can answer.
+# Satisfiable through a function of arrays: the kernel applies it to its arguments' array values.
 ARRAY_FUNCTION = ("(set-logic QF_AUFLIA)\n(declare-fun p ((Array Int Int)) Bool)\n"
-                  "(declare-const a (Array Int Int))\n(assert (p a))\n(check-sat)\n")
+                  "(declare-const a (Array Int Int))\n(assert (p a))\n(assert (not (p (store a 0 1))))\n(check-sat)\n")
 
 
 def smt_prove(*args):
@@ -85,13 +85,22 @@ def test_outside_the_subset_exits_2_before_any_producer_runs(tmp_path, monkeypat
 
 
 @pytest.mark.parametrize("timeout", [None, "600"])
-def test_no_answer_from_either_exits_4_with_both_reasons(tmp_path, timeout):
-    path, cert = problem(tmp_path, ARRAY_FUNCTION), tmp_path / "a.cert"
+def test_no_answer_from_either_exits_4_with_both_reasons(tmp_path, monkeypatch, timeout):
+    monkeypatch.setattr(cvc5_run, "ask", lambda *a, **k: cvc5_run.Answer("unknown", reason="cvc5: incomplete"))
+    path, cert = problem(tmp_path, BRANCHES), tmp_path / "b.cert"  # native gives up after 64 splits
     result = smt_prove(path, "-o", cert, *(("--timeout", timeout) if timeout else ()))
     assert result.exit_code == 4 and result.output.rstrip().endswith("s UNKNOWN"), result.output
-    assert "native: a model of p, a function of arrays, is beyond the kernel's models" in result.output
-    assert "cvc5: cvc5 answered sat, but a model of p, a function of arrays" in result.output
-    assert not cert.exists() and not (tmp_path / "a.cert.rejected").exists() and leftovers(tmp_path) == []
+    assert "native: branch and bound gave up" in result.output
+    assert "cvc5: cvc5 answered unknown (cvc5: incomplete)" in result.output
+    assert not cert.exists() and not (tmp_path / "b.cert.rejected").exists() and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("via", ["native", "cvc5", "auto"])
+def test_a_function_of_arrays_is_answered_by_every_producer_with_a_verified_model(tmp_path, via):
+    path, cert = problem(tmp_path, ARRAY_FUNCTION), tmp_path / "a.cert"
+    result = smt_prove(path, "-o", cert, "--via", via, "--timeout", "600")
+    assert result.exit_code == 0 and "s SATISFIABLE" in result.output, result.output
+    assert "(define-fun p ((" in cert.read_text() and run_check(path, cert).exit_code == 0
 
 
 def test_a_rejected_native_certificate_exits_3_without_asking_cvc5(tmp_path, monkeypatch):
