@@ -61,7 +61,7 @@ def run(problem_path, out_path, refutation="lrat", timeout=None, kernel="c"):
         raise ValueError(f"refutation is lrat or drat, not {refutation!r}")
     with open(problem_path, "rb") as f:
         data = f.read()
-    problem = read(data)  # a problem outside the kernel's subset is refused before cvc5 runs (SmtError)
+    read(data)  # a problem outside the kernel's subset is refused before cvc5 runs (SmtError)
     answer = cvc5_run.ask(problem_path, timeout)
     if answer.status not in ("sat", "unsat"):
         raise ImportFailed(f"cvc5 answered {answer.status} ({answer.reason})")
