@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import checker
 from checker.skeleton import Skeleton, canonical
 from checker.smt import VERSION
-from checker.smtlib import SmtError, read
+from checker.smtlib import SmtError, bottom_up, read
 
 from . import cvc5_run
 from .atoms import Atoms as NativeAtoms
@@ -225,22 +225,14 @@ def as_the_kernel_reads(atoms, lemmas):
         declare(replay, skeleton, number, text.encode(), 0)
     terms, ids, memo = atoms.problem.terms, replay._ids, {}
 
-    def there(t):  # our term t as a term of the replay, or None (found, never made)
-        todo = [t]
-        while todo:
-            u = todo[-1]
-            if u in memo:
-                todo.pop()
-                continue
-            op, payload, args, sort = terms[u]
-            missing = [a for a in args if a not in memo]
-            if missing:
-                todo += missing
-                continue
-            todo.pop()
-            memo[u] = None if any(memo[a] is None for a in args) else \
-                ids.get(tuple.__new__(type(terms[u]), (op, payload, tuple(memo[a] for a in args), sort)))
-        return memo[t]
+    def replayed(u):  # our term u (its arguments done) as a term of the replay, or None (never made there)
+        op, payload, args, sort = terms[u]
+        if any(memo[a] is None for a in args):
+            return None
+        return ids.get(tuple.__new__(type(terms[u]), (op, payload, tuple(memo[a] for a in args), sort)))
+
+    def there(t):
+        return bottom_up(terms, t, memo, replayed)
 
     flipped = {}  # variable -> its kind ("<=", "<" or "=") where the kernel's orientation is the other
     for var in atoms.added:

@@ -107,11 +107,9 @@ def unpurified(term, cvc5):
                 todo.append(t.getSkolemIndices()[0])
             continue
         todo.extend(t)
+    skolems, terms = (list(x) for x in zip(*found.values())) if found else ([], [])
     for _ in range(len(found)):  # an index may itself hold purification skolems
-        if not found:
-            break
-        skolems, terms = zip(*found.values())
-        before, term = term, term.substitute(list(skolems), list(terms))
+        before, term = term, term.substitute(skolems, terms)
         if before == term:
             break
     return term
